@@ -1,0 +1,262 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/oneone/oneone/gitstore"
+	"github.com/oneone/oneone/notes"
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// App carries what every command needs: streams, environment, clock and the global flags.
+type App struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+
+	Dir     string // --dir
+	JSON    bool   // --json
+	NoColor bool   // --no-color
+
+	now  func() time.Time
+	repo *notes.Repo
+}
+
+// registry holds the constructors of every subcommand; each command file adds its own in init.
+var registry []func(*App) *cobra.Command
+
+func register(f func(*App) *cobra.Command) { registry = append(registry, f) }
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+// errFindings makes a command exit 1 without a message (audit findings, no search match).
+var errFindings = errors.New("findings")
+
+// Main runs oneone with args and returns the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv, now: time.Now}
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "oneone: internal error: %v (please report it)\n", r)
+			code = exitError
+		}
+	}()
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFindings):
+		return exitFindings
+	default:
+		fmt.Fprintln(stderr, "oneone: "+a.scrub(oneLine(err.Error())))
+		return exitError
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+var urlCreds = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@`)
+
+// scrub removes credentials from a message: user:password@ in URLs and the token's value.
+func (a *App) scrub(s string) string {
+	s = urlCreds.ReplaceAllString(s, "$1")
+	for _, sec := range a.secrets() {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "***")
+		}
+	}
+	return s
+}
+
+// secrets lists the credential values from the environment, to scrub from any message.
+func (a *App) secrets() []string {
+	var out []string
+	if t := a.Getenv("ONEONE_GIT_TOKEN"); t != "" {
+		out = append(out, t)
+	}
+	return out
+}
+
+func (a *App) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "oneone",
+		Short: "Keep your 1:1s first class: prepared, on cadence, written down",
+		Long: `oneone keeps an engineering manager's 1:1 notes as plain Markdown files in a
+git repository: one folder per report, one dated file per 1:1. It scaffolds
+prepared notes, tells you who is overdue and which goals and growth themes are
+slipping, and syncs the notes to a private remote.
+
+Exit status: 0 ok, 1 findings (audit) or no match (search), 2 usage or data error.`,
+		Example: `  oneone init ~/oneone --manager "Dana Reyes"
+  oneone add alice --name "Alice Chen" --role "Backend engineer"
+  oneone new alice -e
+  oneone audit
+  ONEONE_TODAY=2026-11-25 oneone --dir examples/team audit`,
+		Version:           version,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		CompletionOptions: cobra.CompletionOptions{},
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%s (see `%s --help`)", err, c.CommandPath())
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.Dir, "dir", "", "notes repository (default $ONEONE_DIR, the nearest folder holding oneone.yaml, or ~/oneone)")
+	pf.BoolVar(&a.JSON, "json", false, "print JSON for scripts")
+	pf.BoolVar(&a.NoColor, "no-color", false, "never colour the output (also NO_COLOR)")
+	for _, f := range registry {
+		root.AddCommand(f(a))
+	}
+	return root
+}
+
+// Today returns ONEONE_TODAY or the current day.
+func (a *App) Today() (time.Time, error) {
+	if s := a.Getenv("ONEONE_TODAY"); s != "" {
+		d, err := notes.ParseDate(s)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("ONEONE_TODAY: %w", err)
+		}
+		return d, nil
+	}
+	return notes.Day(a.now().Local()), nil
+}
+
+// Root returns the notes repository's folder, from --dir, $ONEONE_DIR, the working directory or ~/oneone.
+func (a *App) Root() string {
+	cwd, _ := os.Getwd()
+	home := a.Getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return notes.Locate(a.Dir, a.Getenv("ONEONE_DIR"), cwd, home)
+}
+
+// Repo opens the notes repository for reading.
+func (a *App) Repo() (*notes.Repo, error) {
+	if a.repo != nil {
+		return a.repo, nil
+	}
+	r, err := notes.Open(a.Root())
+	if err != nil {
+		return nil, err
+	}
+	a.repo = r
+	return r, nil
+}
+
+// Config returns the repository settings.
+func (a *App) Config() (notes.Config, error) {
+	r, err := a.Repo()
+	if err != nil {
+		return notes.Config{}, err
+	}
+	return r.Config, nil
+}
+
+// Store opens the repository's git store for writing.
+func (a *App) Store() (*gitstore.Store, error) {
+	r, err := a.Repo()
+	if err != nil {
+		return nil, err
+	}
+	return gitstore.Open(r.Root)
+}
+
+// lockTimeout is how long a command waits for another oneone to finish.
+const lockTimeout = 5 * time.Second
+
+// Writer opens the repository and its git store and takes the lock; call done when finished.
+func (a *App) Writer() (*notes.Repo, *gitstore.Store, func(), error) {
+	r, err := a.Repo()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := gitstore.Open(r.Root)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	unlock, err := st.Lock(lockTimeout)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return r, st, unlock, nil
+}
+
+// commit records paths in one commit by the manager and syncs when `sync: auto` is set.
+func (a *App) commit(r *notes.Repo, st *gitstore.Store, msg string, paths ...string) error {
+	if _, err := st.Commit(msg, st.DefaultAuthor(r.Config.Manager), paths...); err != nil {
+		if errors.Is(err, gitstore.ErrNothingChanged) {
+			return nil
+		}
+		return err
+	}
+	if r.Config.Sync == "auto" {
+		autoSync(a, st)
+	}
+	return nil
+}
+
+// Color reports whether output to stdout may use colour.
+func (a *App) Color() bool {
+	if a.NoColor || a.Getenv("NO_COLOR") != "" || a.JSON {
+		return false
+	}
+	if f, ok := a.Stdout.(*os.File); ok {
+		return isatty.IsTerminal(f.Fd())
+	}
+	return false
+}
+
+// printJSON writes v as indented JSON on stdout.
+func (a *App) printJSON(v any) error {
+	enc := json.NewEncoder(a.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// infof talks to the user on stderr; data goes to stdout.
+func (a *App) infof(format string, args ...any) { fmt.Fprintf(a.Stderr, format+"\n", args...) }
+
+// dateArg parses a --date style flag, defaulting to today.
+func (a *App) dateArg(s string) (time.Time, error) {
+	if s == "" {
+		return a.Today()
+	}
+	return notes.ParseDate(s)
+}
+
+// slugsArg validates slug arguments before any file is touched.
+func slugsArg(args []string) error {
+	for _, s := range args {
+		if err := notes.ValidateSlug(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}

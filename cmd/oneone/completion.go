@@ -1,0 +1,61 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/oneone/oneone/notes"
+	"github.com/spf13/cobra"
+)
+
+// completeSlugs completes report slugs for every argument.
+func (a *App) completeSlugs(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	r, err := a.Repo()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	slugs, _ := r.Slugs()
+	var out []string
+	for _, s := range slugs {
+		if strings.HasPrefix(s, toComplete) && !contains(args, s) {
+			out = append(out, s)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeSlugDate completes a slug, then the dates of that report's notes, newest first.
+func (a *App) completeSlugDate(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) == 0 {
+		return a.completeSlugs(cmd, args, toComplete)
+	}
+	if len(args) > 1 || notes.ValidateSlug(args[0]) != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	r, err := a.Repo()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	entries, _ := os.ReadDir(filepath.Join(r.Root, args[0]))
+	var out []string
+	for _, e := range entries {
+		if d, err := notes.NoteDate(e.Name()); err == nil {
+			if s := notes.FormatDate(d); strings.HasPrefix(s, toComplete) {
+				out = append(out, s)
+			}
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(out)))
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

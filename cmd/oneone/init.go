@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oneone/oneone/gitstore"
+	"github.com/oneone/oneone/notes"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newInitCmd) }
+
+type initOptions struct {
+	Manager string
+	Cadence string
+}
+
+func newInitCmd(a *App) *cobra.Command {
+	var o initOptions
+	cmd := &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Create a notes repository: git init, oneone.yaml, a first commit",
+		Long: `Create a notes repository in DIR (default: --dir, $ONEONE_DIR, or ~/oneone):
+a git repository with oneone.yaml and a first commit. Running it again on an
+existing repository changes nothing; an existing oneone.yaml is never overwritten.`,
+		Example: `  oneone init ~/oneone --manager "Dana Reyes"
+  oneone init notes --cadence biweekly`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := ""
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			return runInit(a, dir, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Manager, "manager", "", "your name, used in templates and commits")
+	cmd.Flags().StringVar(&o.Cadence, "cadence", "weekly", "default cadence: weekly, biweekly, monthly or a duration (10d, 3w)")
+	return cmd
+}
+
+func runInit(a *App, dir string, o initOptions) error {
+	if dir == "" {
+		dir = a.Dir
+	}
+	if dir == "" {
+		dir = a.Getenv("ONEONE_DIR")
+	}
+	if dir == "" {
+		home := a.Getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		dir = filepath.Join(home, "oneone")
+	}
+	if _, err := notes.ParseCadence(o.Cadence); err != nil {
+		return fmt.Errorf("--cadence: %w", err)
+	}
+	if strings.ContainsAny(o.Manager, "\n\r") {
+		return errors.New("--manager: a name must fit on one line")
+	}
+	if err := notes.MkdirPrivate(dir); err != nil {
+		return err
+	}
+	st, err := gitstore.Init(dir)
+	if err != nil {
+		return err
+	}
+	unlock, err := st.Lock(lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	var wrote []string
+	cfgPath := filepath.Join(dir, notes.ConfigFile)
+	if _, err := os.Lstat(cfgPath); errors.Is(err, os.ErrNotExist) {
+		if err := notes.WriteFileAtomic(cfgPath, []byte(configText(o))); err != nil {
+			return err
+		}
+		wrote = append(wrote, notes.ConfigFile)
+	} else if _, err := notes.LoadConfig(dir); err != nil {
+		return err
+	}
+	ignore := filepath.Join(dir, ".gitignore")
+	if _, err := os.Lstat(ignore); errors.Is(err, os.ErrNotExist) {
+		if err := notes.WriteFileAtomic(ignore, []byte("# temporary files of an interrupted oneone\n.*"+notes.TempMarker+"*\n")); err != nil {
+			return err
+		}
+		wrote = append(wrote, ".gitignore")
+	}
+	cfg, err := notes.LoadConfig(dir)
+	if err != nil {
+		return err
+	}
+	if len(wrote) == 0 {
+		fmt.Fprintf(a.Stdout, "%s is already a oneone repository\n", dir)
+		return nil
+	}
+	if _, err := st.Commit("init: oneone notes repository", st.DefaultAuthor(cfg.Manager), wrote...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "initialized notes repository in %s\n", dir)
+	a.infof("next: oneone --dir %s add SLUG --name \"Full Name\"", dir)
+	return nil
+}
+
+func configText(o initOptions) string {
+	manager := o.Manager
+	if manager == "" {
+		manager = `""`
+	} else {
+		manager = yamlQuote(manager)
+	}
+	return fmt.Sprintf(`# oneone settings: https://github.com/oneone/oneone#settings
+manager: %s        # your name, used in templates and commits
+cadence: %s        # default cadence for new reports: weekly, biweekly, monthly, or 10d, 3w
+grace: 2d              # slack before a 1:1 counts as overdue
+goals_every: 8w        # a goals 1:1 every couple of months
+theme_length: 8w       # default length of a growth theme
+# sync: auto           # sync with the remote after every command that commits
+`, manager, o.Cadence)
+}

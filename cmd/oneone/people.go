@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/render"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newPeopleCmd) }
+
+func newPeopleCmd(a *App) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "people",
+		Short: "Each report: cadence, last held 1:1, next due, days overdue",
+		Example: `  oneone people
+  oneone people --all --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			today, err := a.Today()
+			if err != nil {
+				return err
+			}
+			r, err := a.Repo()
+			if err != nil {
+				return err
+			}
+			team, err := r.Load()
+			if err != nil {
+				return err
+			}
+			for _, p := range team.Problems {
+				a.infof("warning: %s: %s", p.Path, p.Message)
+			}
+			rows := []notes.Stats{}
+			for _, p := range team.People {
+				if p.Profile.ArchivedBy(today) && !all {
+					continue
+				}
+				rows = append(rows, notes.ComputeStats(p, r.Config, today))
+			}
+			if a.JSON {
+				return a.printJSON(rows)
+			}
+			if len(rows) == 0 {
+				a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
+				return nil
+			}
+			pal := render.Palette{Enabled: a.Color()}
+			t := render.Table{Header: []string{"SLUG", "NAME", "CADENCE", "LAST HELD", "NEXT DUE", "OVERDUE"}}
+			for _, s := range rows {
+				over := "-"
+				switch {
+				case s.Archived != nil && !notes.ParseDateOr(*s.Archived).After(today):
+					over = "archived " + *s.Archived
+				case s.AwayUntil != nil:
+					over = "away until " + *s.AwayUntil
+				case s.LastHeld == nil:
+					over = pal.Yellow("never met")
+				case s.Overdue:
+					over = pal.Red(strconv.Itoa(s.DaysOverdue) + "d")
+				case s.DaysOverdue > 0:
+					over = pal.Yellow(strconv.Itoa(s.DaysOverdue) + "d (in grace)")
+				}
+				t.Add(s.Slug, s.Name, cadenceLabel(s.CadenceDays), orDash(s.LastHeld), orDash(s.NextDue), over)
+			}
+			return t.Write(a.Stdout, pal)
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "include archived reports")
+	return cmd
+}
+
+func orDash(s *string) string {
+	if s == nil {
+		return "-"
+	}
+	return *s
+}
+
+// cadenceLabel writes a cadence in days the way people say it.
+func cadenceLabel(days int) string {
+	switch days {
+	case 7:
+		return "weekly"
+	case 14:
+		return "biweekly"
+	case 30:
+		return "monthly"
+	}
+	return fmt.Sprintf("%dd", days)
+}

@@ -1,0 +1,298 @@
+package notes
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Finding codes, in the order the spec lists them (the order findings sort in).
+const (
+	FindOverdue           = "overdue"
+	FindNeverMet          = "never-met"
+	FindGoalsDue          = "goals-due"
+	FindNoTheme           = "no-theme"
+	FindThemeOverdue      = "theme-overdue"
+	FindThemeNotRevisited = "theme-not-revisited"
+	FindUnprepared        = "unprepared"
+	FindNoFeedback        = "no-feedback"
+	FindOneSided          = "one-sided"
+	FindStaleAction       = "stale-action"
+	FindInvalidNote       = "invalid-note"
+	FindSyncConflict      = "sync-conflict"
+)
+
+// FindingCodes lists every finding code in report order.
+var FindingCodes = []string{
+	FindOverdue, FindNeverMet, FindGoalsDue, FindNoTheme, FindThemeOverdue,
+	FindThemeNotRevisited, FindUnprepared, FindNoFeedback, FindOneSided,
+	FindStaleAction, FindInvalidNote, FindSyncConflict,
+}
+
+// StaleActionDays is the age beyond which an open action item is stale.
+const StaleActionDays = 21
+
+// OneSidedCount is how many held 1:1s in a row without the report's topics make a one-sided finding.
+const OneSidedCount = 3
+
+// Finding is one thing audit tells the manager about a report.
+type Finding struct {
+	Slug    string `json:"slug"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	File    string `json:"file"`
+}
+
+// AuditReport is the result of an audit; the JSON shape is the spec's.
+type AuditReport struct {
+	AsOf     string    `json:"as_of"`
+	People   []Stats   `json:"people"`
+	Findings []Finding `json:"findings"`
+
+	// Current counts the audited reports that have not left; OnCadence those of
+	// them with a held 1:1 who are not overdue.
+	Current   int `json:"-"`
+	OnCadence int `json:"-"`
+}
+
+// AuditOptions tune an audit.
+type AuditOptions struct {
+	// All includes reports archived on or before today.
+	All bool
+}
+
+// Audit checks every report of the team against the team's 1:1 practice as of today.
+func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport {
+	today = Day(today)
+	rep := &AuditReport{AsOf: FormatDate(today), People: []Stats{}, Findings: []Finding{}}
+	for _, pr := range t.Problems {
+		rep.Findings = append(rep.Findings, Finding{Slug: pr.Slug, Code: FindInvalidNote, Message: pr.Message, File: pr.Path})
+	}
+	for _, p := range t.People {
+		archived := p.Profile.ArchivedBy(today)
+		if archived && !opts.All {
+			continue
+		}
+		s := ComputeStats(p, cfg, today)
+		rep.People = append(rep.People, s)
+		if !archived {
+			rep.Current++
+			if s.LastHeld != nil && !(s.Overdue && s.AwayUntil == nil) {
+				rep.OnCadence++
+			}
+			rep.Findings = append(rep.Findings, auditPerson(p, s, cfg, today)...)
+		}
+		rep.Findings = append(rep.Findings, fileFindings(p)...)
+	}
+	sort.Slice(rep.People, func(i, j int) bool { return rep.People[i].Slug < rep.People[j].Slug })
+	SortFindings(rep.Findings)
+	return rep
+}
+
+// SortFindings orders findings by slug, then code in the spec's order, then file; ties keep their order.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Slug != b.Slug {
+			return a.Slug < b.Slug
+		}
+		if ca, cb := codeRank(a.Code), codeRank(b.Code); ca != cb {
+			return ca < cb
+		}
+		return a.File < b.File
+	})
+}
+
+func codeRank(code string) int {
+	for i, c := range FindingCodes {
+		if c == code {
+			return i
+		}
+	}
+	return len(FindingCodes)
+}
+
+// fileFindings reports the files of a person that need a hand: unreadable notes and conflict copies.
+func fileFindings(p *Person) []Finding {
+	var out []Finding
+	for _, pr := range p.Problems {
+		out = append(out, Finding{Slug: p.Slug, Code: FindInvalidNote, Message: pr.Message, File: pr.Path})
+	}
+	for _, c := range p.Conflicts {
+		out = append(out, Finding{Slug: p.Slug, Code: FindSyncConflict,
+			Message: fmt.Sprintf("conflict copy left by sync: merge what you need into %s, then delete it", conflictOriginal(c)),
+			File:    c})
+	}
+	return out
+}
+
+// conflictOriginal returns the note a conflict copy belongs to: alice/2026-11-18.conflict-ab12.md -> alice/2026-11-18.md.
+func conflictOriginal(path string) string {
+	if i := strings.Index(path, ".conflict-"); i >= 0 {
+		return path[:i] + ".md"
+	}
+	return path
+}
+
+func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
+	var out []Finding
+	add := func(code, file, format string, args ...any) {
+		out = append(out, Finding{Slug: p.Slug, Code: code, Message: fmt.Sprintf(format, args...), File: file})
+	}
+	prof := p.Profile
+	held := p.Held(today)
+	var last *Note
+	if len(held) > 0 {
+		last = held[len(held)-1]
+	}
+
+	// cadence
+	switch {
+	case last == nil:
+		msg := "no 1:1 held yet"
+		if next := p.nextPlanned(today); next != nil {
+			msg += fmt.Sprintf(" (next planned for %s)", FormatDate(next.Date))
+		} else {
+			msg += fmt.Sprintf(": plan one with `oneone new %s`", p.Slug)
+		}
+		add(FindNeverMet, prof.Path, "%s", msg)
+	case s.Overdue && s.AwayUntil == nil:
+		msg := fmt.Sprintf("last 1:1 was %d days ago (cadence %s)", s.CalendarGapDays, FormatDays(s.CadenceDays))
+		if away := s.CalendarGapDays - s.GapDays; away > 0 {
+			msg = fmt.Sprintf("last 1:1 was %d days ago, %d of them not away (cadence %s)", s.CalendarGapDays, s.GapDays, FormatDays(s.CadenceDays))
+		}
+		add(FindOverdue, last.Path, "%s", msg)
+	}
+
+	// goals
+	if due, lastGoals := GoalsDue(p, cfg, today); due {
+		if lastGoals.IsZero() {
+			first := held[0].Date
+			add(FindGoalsDue, prof.Path, "no goals 1:1 yet, %d days since the first 1:1 (every %s): run `oneone new %s --kind goals`",
+				DaysBetween(first, today), FormatDays(cfg.GoalsEveryDays), p.Slug)
+		} else {
+			add(FindGoalsDue, NotePath(p.Slug, lastGoals), "last goals 1:1 was %d days ago (every %s): run `oneone new %s --kind goals`",
+				DaysBetween(lastGoals, today), FormatDays(cfg.GoalsEveryDays), p.Slug)
+		}
+	}
+
+	// themes
+	active := prof.ActiveThemes()
+	if len(active) == 0 {
+		add(FindNoTheme, prof.Path, "no active theme: agree on one in a goals 1:1, then `oneone theme add %s TITLE`", p.Slug)
+	}
+	for _, t := range active {
+		if !t.Due.IsZero() && t.Due.Before(today) {
+			add(FindThemeOverdue, prof.Path, "theme %q was due %s (%s ago): mark it done or dropped, or move its due date",
+				t.Title, FormatDate(t.Due), plural(DaysBetween(t.Due, today), "day"))
+		}
+	}
+	if last != nil {
+		for _, t := range active {
+			if _, ok := last.Rating(t.Title); ok {
+				continue
+			}
+			msg := fmt.Sprintf("theme %q is not rated in the last 1:1 (%s)", t.Title, FormatDate(last.Date))
+			if near := nearRating(last, t.Title); near != "" {
+				msg += fmt.Sprintf(": it rates %q, use the theme's exact title", near)
+			} else if unknown := unknownRatings(last, prof); len(unknown) > 0 {
+				msg += fmt.Sprintf(": it rates %s, not a theme of the profile; use the exact title", quoteList(unknown))
+			}
+			add(FindThemeNotRevisited, last.Path, "%s", msg)
+		}
+	}
+
+	// preparation
+	for _, n := range p.Notes {
+		if n.Date.Before(today) || n.Status == StatusSkipped || n.Status == StatusCancelled {
+			continue
+		}
+		if n.FeedbackEmpty() {
+			when := "on " + FormatDate(n.Date)
+			if n.Date.Equal(today) {
+				when = "today"
+			}
+			add(FindUnprepared, n.Path, "1:1 %s has no feedback prepared: write the positive and the negative before you meet", when)
+		}
+	}
+	if last != nil && last.FeedbackEmpty() {
+		add(FindNoFeedback, last.Path, "the last 1:1 (%s) has no feedback written down", FormatDate(last.Date))
+	}
+	if len(held) >= OneSidedCount {
+		recent := held[len(held)-OneSidedCount:]
+		oneSided := true
+		for _, n := range recent {
+			if !n.TopicsEmpty() {
+				oneSided = false
+				break
+			}
+		}
+		if oneSided {
+			add(FindOneSided, last.Path, "the last %d 1:1s (since %s) have no topics from %s: ask them to bring their own",
+				OneSidedCount, FormatDate(recent[0].Date), prof.FirstName())
+		}
+	}
+
+	// action items
+	for _, a := range p.OpenActions() {
+		if age := a.Age(today); age > StaleActionDays {
+			add(FindStaleAction, a.FirstPath, "action item %q has been open for %d days (since %s)", a.Text, age, FormatDate(a.First))
+		}
+	}
+	return out
+}
+
+// nextPlanned returns the earliest note dated after today that is not skipped or cancelled.
+func (p *Person) nextPlanned(today time.Time) *Note {
+	for _, n := range p.Notes {
+		if n.Planned(today) && n.Status != StatusSkipped && n.Status != StatusCancelled {
+			return n
+		}
+	}
+	return nil
+}
+
+// nearRating returns a theme the note rates whose title matches title but for case and spacing.
+func nearRating(n *Note, title string) string {
+	key := strings.Join(strings.Fields(strings.ToLower(title)), " ")
+	for _, r := range n.Ratings {
+		if strings.Join(strings.Fields(strings.ToLower(r.Theme)), " ") == key {
+			return r.Theme
+		}
+	}
+	return ""
+}
+
+// unknownRatings lists the titles a note rates that name no theme of the profile.
+func unknownRatings(n *Note, prof *Profile) []string {
+	var out []string
+	for _, r := range n.Ratings {
+		known := false
+		for _, t := range prof.Themes {
+			if t.Title == r.Theme {
+				known = true
+				break
+			}
+		}
+		if !known {
+			out = append(out, r.Theme)
+		}
+	}
+	return out
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", unit)
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}

@@ -1,0 +1,41 @@
+package notes
+
+import (
+	"fmt"
+	"time"
+)
+
+// DateLayout is how oneone writes dates: 2026-11-25.
+const DateLayout = "2006-01-02"
+
+// ParseDate reads a YYYY-MM-DD date as midnight UTC and refuses impossible dates.
+func ParseDate(s string) (time.Time, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil || len(s) != len(DateLayout) {
+		return time.Time{}, fmt.Errorf("bad date %q: write it as YYYY-MM-DD, e.g. 2026-11-25", s)
+	}
+	return t, nil
+}
+
+// Day truncates t to its calendar day, as midnight UTC.
+func Day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// DaysBetween returns the number of calendar days from a to b (negative when b is earlier).
+func DaysBetween(a, b time.Time) int {
+	return int(Day(b).Sub(Day(a)).Hours() / 24)
+}
+
+// AddDays returns t moved by n calendar days.
+func AddDays(t time.Time, n int) time.Time { return Day(t).AddDate(0, 0, n) }
+
+// FormatDate writes t as YYYY-MM-DD.
+func FormatDate(t time.Time) string { return t.Format(DateLayout) }
+
+// ParseDateOr parses s, returning the zero time when it is not a date.
+func ParseDateOr(s string) time.Time {
+	t, _ := ParseDate(s)
+	return t
+}

@@ -1,0 +1,218 @@
+package notes
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// Section is a level-2 section of a note body: its heading and the blocks up
+// to the next heading of level 1 or 2.
+type Section struct {
+	Heading      string // the heading's text, trimmed
+	Start        int    // offset of the heading line in the body
+	ContentStart int    // offset just after the heading
+	End          int    // offset of the next level-1 or level-2 heading, or the end
+	Empty        bool   // nothing but whitespace, HTML comments and empty list items
+}
+
+// Is reports whether the section's heading is name, ignoring letter case.
+func (s *Section) Is(name string) bool { return strings.EqualFold(s.Heading, name) }
+
+// Task is a GFM task list item of a note.
+type Task struct {
+	Text    string    // as written, without the checkbox
+	Key     string    // identity: lower case, spaces collapsed, no carry-over marker
+	Checked bool      // - [x]
+	From    time.Time // the date of a trailing "(from YYYY-MM-DD)" marker, if any
+	Line    int       // 1-based line in the body
+}
+
+var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
+
+var (
+	htmlComment = regexp.MustCompile(`(?s)<!--.*?(-->|$)`)
+	fromMarker  = regexp.MustCompile(`\s*\(from (\d{4}-\d{2}-\d{2})\)\s*$`)
+	checkbox    = regexp.MustCompile(`^\s*\[[ xX]\]\s?`)
+	emptyATX    = regexp.MustCompile(`(?m)^ {0,3}#{1,2}[ \t]*#*[ \t]*$`)
+)
+
+// StripComments removes HTML comments from Markdown text.
+func StripComments(s string) string { return htmlComment.ReplaceAllString(s, "") }
+
+// TaskKey returns the identity of an action item text.
+func TaskKey(s string) string {
+	s = fromMarker.ReplaceAllString(s, "")
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// TaskBase returns the action item text without its carry-over marker.
+func TaskBase(s string) string { return strings.TrimSpace(fromMarker.ReplaceAllString(s, "")) }
+
+// parseMarkdown finds the level-2 sections and the task items of a body.
+func parseMarkdown(body []byte) ([]Section, []Task) {
+	doc := md.Parser().Parse(text.NewReader(body))
+	var sections []Section
+	var cur *Section
+	var curNodes []ast.Node
+	closeSection := func(end int) {
+		if cur != nil {
+			cur.End = end
+			cur.Empty = blocksEmpty(curNodes, body)
+			sections = append(sections, *cur)
+			cur, curNodes = nil, nil
+		}
+	}
+	pos := 0
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok && h.Level <= 2 {
+			start, after := headingSpan(h, body, pos)
+			pos = after
+			closeSection(start)
+			if h.Level == 2 {
+				cur = &Section{Heading: strings.TrimSpace(string(nodeText(h, body))), Start: start, ContentStart: after}
+			}
+			continue
+		}
+		if cur != nil {
+			curNodes = append(curNodes, n)
+		}
+	}
+	closeSection(len(body))
+	return sections, findTasks(doc, body)
+}
+
+// headingSpan returns the offsets of a heading's first line and of the line after it.
+func headingSpan(h *ast.Heading, body []byte, from int) (int, int) {
+	lines := h.Lines()
+	if lines.Len() == 0 {
+		// An empty ATX heading ("##") has no lines: find it after the previous heading.
+		m := emptyATX.FindIndex(body[from:])
+		if m == nil {
+			return from, from
+		}
+		_, after := readLine(body, from+m[0])
+		return from + m[0], after
+	}
+	first, last := lines.At(0), lines.At(lines.Len()-1)
+	start := bytes.LastIndexByte(body[:first.Start], '\n') + 1
+	_, after := readLine(body, last.Start)
+	if h.Lines().Len() > 0 && !isATX(body[start:first.Start]) {
+		// setext heading: skip the underline too
+		_, after = readLine(body, after)
+	}
+	if after > len(body) {
+		after = len(body)
+	}
+	return start, after
+}
+
+func isATX(prefix []byte) bool { return bytes.Contains(prefix, []byte("#")) }
+
+// nodeText returns the raw source of a block's lines joined by spaces.
+func nodeText(n ast.Node, body []byte) []byte {
+	lines := n.Lines()
+	var b bytes.Buffer
+	for i := 0; i < lines.Len(); i++ {
+		s := lines.At(i)
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.Write(bytes.TrimRight(s.Value(body), "\n"))
+	}
+	return b.Bytes()
+}
+
+// blocksEmpty reports whether blocks hold nothing but whitespace, HTML comments and empty list items.
+func blocksEmpty(nodes []ast.Node, body []byte) bool {
+	for _, n := range nodes {
+		switch b := n.(type) {
+		case *ast.HTMLBlock:
+			var buf bytes.Buffer
+			buf.Write(nodeText(b, body))
+			if b.HasClosure() {
+				buf.Write(b.ClosureLine.Value(body))
+			}
+			if strings.TrimSpace(StripComments(buf.String())) != "" {
+				return false
+			}
+		case *ast.Paragraph, *ast.TextBlock:
+			if strings.TrimSpace(StripComments(string(nodeText(b, body)))) != "" {
+				return false
+			}
+		case *ast.List:
+			for it := b.FirstChild(); it != nil; it = it.NextSibling() {
+				if !listItemEmpty(it, body) {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func listItemEmpty(item ast.Node, body []byte) bool {
+	for c := item.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c.(type) {
+		case *ast.Paragraph, *ast.TextBlock, *ast.HTMLBlock:
+			t := StripComments(string(nodeText(c, body)))
+			t = checkbox.ReplaceAllString(t, "")
+			if strings.TrimSpace(t) != "" {
+				return false
+			}
+		default:
+			if !blocksEmpty([]ast.Node{c}, body) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// findTasks collects every GFM task list item in the document.
+func findTasks(doc ast.Node, body []byte) []Task {
+	var tasks []Task
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		item, ok := n.(*ast.ListItem)
+		if !ok {
+			return ast.WalkContinue, nil
+		}
+		first := item.FirstChild()
+		if first == nil {
+			return ast.WalkContinue, nil
+		}
+		cb, ok := first.FirstChild().(*extast.TaskCheckBox)
+		if !ok {
+			return ast.WalkContinue, nil
+		}
+		raw := checkbox.ReplaceAllString(string(nodeText(first, body)), "")
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			return ast.WalkContinue, nil
+		}
+		t := Task{Text: raw, Key: TaskKey(raw), Checked: cb.IsChecked}
+		if m := fromMarker.FindStringSubmatch(raw); m != nil {
+			if d, err := ParseDate(m[1]); err == nil {
+				t.From = d
+			}
+		}
+		if first.Lines().Len() > 0 {
+			t.Line = bytes.Count(body[:first.Lines().At(0).Start], []byte("\n")) + 1
+		}
+		tasks = append(tasks, t)
+		return ast.WalkContinue, nil
+	})
+	return tasks
+}

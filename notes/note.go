@@ -1,0 +1,227 @@
+package notes
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Note kinds, statuses and theme ratings.
+const (
+	KindRegular     = "regular"
+	KindGoals       = "goals"
+	StatusHeld      = "held"
+	StatusSkipped   = "skipped"
+	StatusCancelled = "cancelled"
+)
+
+// Ratings lists the ratings a theme can get in a note, best first.
+var Ratings = []string{"on-track", "at-risk", "off-track"}
+
+// MaxNoteSize is the largest note oneone reads.
+const MaxNoteSize = 8 << 20
+
+// Note is one 1:1: a dated Markdown file in a report's folder.
+type Note struct {
+	Slug     string
+	Path     string // repository-relative, with forward slashes
+	Date     time.Time
+	Kind     string   // regular or goals
+	Status   string   // as written: "", held, skipped or cancelled
+	Ratings  []Rating // the frontmatter's themes map, in file order
+	Body     []byte   // the Markdown after the frontmatter, LF endings
+	Sections []Section
+	Tasks    []Task
+}
+
+// Rating is one entry of a note's themes map.
+type Rating struct {
+	Theme  string `json:"theme"`
+	Rating string `json:"rating"`
+}
+
+var noteName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\.md$`)
+var conflictName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\.conflict-[0-9a-zA-Z]+\.md$`)
+
+// IsConflictCopy reports whether a file name is a conflict copy left by sync.
+func IsConflictCopy(name string) bool { return conflictName.MatchString(name) }
+
+// NoteDate returns the date carried by a note's file name.
+func NoteDate(name string) (time.Time, error) {
+	m := noteName.FindStringSubmatch(name)
+	if m == nil {
+		return time.Time{}, fmt.Errorf("file name %q is not a note name: name notes YYYY-MM-DD.md", name)
+	}
+	d, err := ParseDate(m[1])
+	if err != nil {
+		return time.Time{}, fmt.Errorf("file name %q is not a real date", name)
+	}
+	return d, nil
+}
+
+// ParseNote reads the content of slug/name as a 1:1 note.
+func ParseNote(slug, name string, data []byte) (*Note, error) {
+	date, err := NoteDate(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkText(data, MaxNoteSize); err != nil {
+		return nil, err
+	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return nil, errors.New("file is empty: delete it or run `oneone new` to scaffold a note")
+	}
+	n := &Note{Slug: slug, Path: slug + "/" + name, Date: date, Kind: KindRegular}
+	parts, err := SplitFrontmatter(normalizeText(data))
+	if err != nil {
+		return nil, err
+	}
+	n.Body = parts.Body
+	if parts.HasFront {
+		if err := n.readFront(parts.Front); err != nil {
+			return nil, err
+		}
+	}
+	n.Sections, n.Tasks = parseMarkdown(n.Body)
+	return n, nil
+}
+
+func (n *Note) readFront(front []byte) error {
+	m, err := decodeFront(front)
+	if err != nil || m == nil {
+		return err
+	}
+	if s, err := scalar(mapGet(m, "date"), "date"); err != nil {
+		return err
+	} else if s != "" {
+		d, err := ParseDate(s)
+		if err != nil {
+			if t, err2 := time.Parse(time.RFC3339, s); err2 == nil {
+				d, err = Day(t), nil
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("date: %w", err)
+		}
+		if !d.Equal(n.Date) {
+			return fmt.Errorf("date %s disagrees with the file name: rename the file to %s.md or fix the date", s, FormatDate(d))
+		}
+	}
+	kind, err := scalar(mapGet(m, "kind"), "kind")
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case "", KindRegular:
+		n.Kind = KindRegular
+	case KindGoals:
+		n.Kind = KindGoals
+	default:
+		return fmt.Errorf("unknown kind %q: use regular or goals", kind)
+	}
+	if n.Status, err = scalar(mapGet(m, "status"), "status"); err != nil {
+		return err
+	}
+	switch n.Status {
+	case "", StatusHeld, StatusSkipped, StatusCancelled:
+	default:
+		return fmt.Errorf("unknown status %q: use held, skipped or cancelled", n.Status)
+	}
+	return n.readRatings(mapGet(m, "themes"))
+}
+
+func (n *Note) readRatings(t *yaml.Node) error {
+	if t == nil || (t.Kind == yaml.ScalarNode && t.Tag == "!!null") {
+		return nil
+	}
+	if t.Kind != yaml.MappingNode {
+		return errors.New("themes must map each theme title to on-track, at-risk or off-track")
+	}
+	for i := 0; i+1 < len(t.Content); i += 2 {
+		title := strings.TrimSpace(t.Content[i].Value)
+		r, err := scalar(resolveAlias(t.Content[i+1]), "rating of theme "+title)
+		if err != nil {
+			return err
+		}
+		if r == "" {
+			continue // not rated: not revisited
+		}
+		r = strings.ToLower(r)
+		if !validRating(r) {
+			return fmt.Errorf("theme %q has rating %q: use on-track, at-risk or off-track", title, r)
+		}
+		n.Ratings = append(n.Ratings, Rating{Theme: title, Rating: r})
+	}
+	return nil
+}
+
+func validRating(r string) bool {
+	for _, v := range Ratings {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Held reports whether the 1:1 took place: dated today or earlier and not skipped or cancelled.
+func (n *Note) Held(today time.Time) bool {
+	return !n.Date.After(today) && n.Status != StatusSkipped && n.Status != StatusCancelled
+}
+
+// Planned reports whether the note is dated after today.
+func (n *Note) Planned(today time.Time) bool { return n.Date.After(today) }
+
+// EffectiveStatus returns held, skipped, cancelled or planned as of today.
+func (n *Note) EffectiveStatus(today time.Time) string {
+	switch {
+	case n.Status == StatusSkipped || n.Status == StatusCancelled:
+		return n.Status
+	case n.Planned(today):
+		return "planned"
+	}
+	return StatusHeld
+}
+
+// Rating returns the rating the note gives a theme, by its exact title.
+func (n *Note) Rating(title string) (string, bool) {
+	for _, r := range n.Ratings {
+		if r.Theme == title {
+			return r.Rating, true
+		}
+	}
+	return "", false
+}
+
+// Feedback returns the note's Feedback section, or nil.
+func (n *Note) Feedback() *Section {
+	for i := range n.Sections {
+		if n.Sections[i].Is("feedback") {
+			return &n.Sections[i]
+		}
+	}
+	return nil
+}
+
+// Topics returns the report's topics section (a heading ending in "topics"), or nil.
+func (n *Note) Topics() *Section {
+	for i := range n.Sections {
+		if strings.HasSuffix(strings.ToLower(n.Sections[i].Heading), "topics") {
+			return &n.Sections[i]
+		}
+	}
+	return nil
+}
+
+// FeedbackEmpty reports whether the Feedback section is missing or empty.
+func (n *Note) FeedbackEmpty() bool { s := n.Feedback(); return s == nil || s.Empty }
+
+// TopicsEmpty reports whether the topics section is missing or empty.
+func (n *Note) TopicsEmpty() bool { s := n.Topics(); return s == nil || s.Empty }
+
+func validUTF8(b []byte) bool { return utf8.Valid(b) }

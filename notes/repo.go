@@ -1,0 +1,331 @@
+package notes
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Repo is a notes repository: a folder holding oneone.yaml.
+type Repo struct {
+	Root   string
+	Config Config
+}
+
+// Locate finds the notes repository: dir, else envDir, else the nearest folder
+// at or above cwd holding oneone.yaml, else home/oneone.
+func Locate(dir, envDir, cwd, home string) string {
+	if dir != "" {
+		return filepath.Clean(dir)
+	}
+	if envDir != "" {
+		return filepath.Clean(envDir)
+	}
+	for d := cwd; d != ""; {
+		if fi, err := os.Stat(filepath.Join(d, ConfigFile)); err == nil && fi.Mode().IsRegular() {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	return filepath.Join(home, "oneone")
+}
+
+// Open reads the repository at root.
+func Open(root string) (*Repo, error) {
+	fi, err := os.Stat(root)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no notes repository at %s: run `oneone init %s` or pass --dir", root, root)
+		}
+		return nil, fmt.Errorf("open %s: %w", root, err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder: pass --dir with the notes repository", root)
+	}
+	cfg, err := LoadConfig(root)
+	if err != nil {
+		return nil, err
+	}
+	return &Repo{Root: root, Config: cfg}, nil
+}
+
+// Problem is a file oneone could not read, reported rather than fatal.
+type Problem struct {
+	Slug    string
+	Path    string // repository-relative
+	Message string
+}
+
+// Person is a report: profile, notes (oldest first) and the files that went wrong.
+type Person struct {
+	Slug      string
+	Profile   *Profile
+	Notes     []*Note
+	Problems  []Problem
+	Conflicts []string // conflict copies left by sync, repository-relative
+}
+
+// Team is everything read from a repository.
+type Team struct {
+	People   []*Person // sorted by slug; only folders with a readable profile
+	Problems []Problem // unreadable profiles and report folders with bad names
+}
+
+// Slugs lists the folders that are reports (holding profile.md), valid slugs only.
+func (r *Repo) Slugs() ([]string, error) {
+	entries, err := os.ReadDir(r.Root)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", r.Root, err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() || ValidateSlug(e.Name()) != nil {
+			continue
+		}
+		if fi, err := os.Lstat(filepath.Join(r.Root, e.Name(), ProfileFile)); err == nil && fi.Mode().IsRegular() {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Load reads every report, or only the named ones; an unknown slug is an error.
+func (r *Repo) Load(only ...string) (*Team, error) {
+	entries, err := os.ReadDir(r.Root)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", r.Root, err)
+	}
+	want := map[string]bool{}
+	for _, s := range only {
+		want[s] = true
+	}
+	team := &Team{}
+	var dirs []string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || name == "templates" {
+			continue
+		}
+		if e.Type()&os.ModeSymlink != 0 {
+			if _, err := os.Stat(filepath.Join(r.Root, name, ProfileFile)); err == nil {
+				team.Problems = append(team.Problems, Problem{Slug: name, Path: name, Message: "report folder is a symbolic link; oneone does not follow links: replace it with a real folder"})
+			}
+			continue
+		}
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(r.Root, name, ProfileFile)); err != nil {
+			continue // not a report
+		}
+		if err := ValidateSlug(name); err != nil {
+			team.Problems = append(team.Problems, Problem{Slug: name, Path: name + "/" + ProfileFile, Message: fmt.Sprintf("folder name %q is not a valid slug: rename the folder (lowercase letters, digits, single hyphens)", name)})
+			continue
+		}
+		if len(want) > 0 && !want[name] {
+			continue
+		}
+		dirs = append(dirs, name)
+	}
+	for _, s := range only {
+		if !contains(dirs, s) {
+			return nil, r.unknownSlug(s)
+		}
+	}
+	people := make([]*Person, len(dirs))
+	errs := make([]*Problem, len(dirs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, slug := range dirs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			people[i], errs[i] = r.loadPerson(slug)
+		}()
+	}
+	wg.Wait()
+	for i := range dirs {
+		if errs[i] != nil {
+			team.Problems = append(team.Problems, *errs[i])
+			continue
+		}
+		team.People = append(team.People, people[i])
+	}
+	return team, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// UnknownSlugError is returned for a slug that names no report.
+type UnknownSlugError struct {
+	Slug    string
+	Closest string
+}
+
+func (e *UnknownSlugError) Error() string {
+	msg := fmt.Sprintf("no report %q", e.Slug)
+	if e.Closest != "" {
+		msg += fmt.Sprintf(": did you mean %q? (or add one with `oneone add %s --name NAME`)", e.Closest, e.Slug)
+	} else {
+		msg += fmt.Sprintf(": add one with `oneone add %s --name NAME`", e.Slug)
+	}
+	return msg
+}
+
+func (r *Repo) unknownSlug(s string) error {
+	if err := ValidateSlug(s); err != nil {
+		return err
+	}
+	slugs, _ := r.Slugs()
+	return &UnknownSlugError{Slug: s, Closest: Closest(s, slugs)}
+}
+
+// LoadProfile reads one report's profile.
+func (r *Repo) LoadProfile(slug string) (*Profile, error) {
+	if err := ValidateSlug(slug); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(r.Root, slug, ProfileFile)
+	data, err := readLimited(path, 1<<20)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, r.unknownSlug(slug)
+		}
+		return nil, fmt.Errorf("%s/%s: %w", slug, ProfileFile, err)
+	}
+	p, err := ParseProfile(slug, data, r.Config)
+	if err != nil {
+		return nil, fmt.Errorf("%s/%s: %w", slug, ProfileFile, err)
+	}
+	return p, nil
+}
+
+// LoadPerson reads one report with all their notes.
+func (r *Repo) LoadPerson(slug string) (*Person, error) {
+	if _, err := r.LoadProfile(slug); err != nil {
+		return nil, err
+	}
+	p, prob := r.loadPerson(slug)
+	if prob != nil {
+		return nil, fmt.Errorf("%s: %s", prob.Path, prob.Message)
+	}
+	return p, nil
+}
+
+func (r *Repo) loadPerson(slug string) (*Person, *Problem) {
+	prof, err := r.LoadProfile(slug)
+	if err != nil {
+		msg := err.Error()
+		msg = strings.TrimPrefix(msg, slug+"/"+ProfileFile+": ")
+		return nil, &Problem{Slug: slug, Path: slug + "/" + ProfileFile, Message: msg}
+	}
+	p := &Person{Slug: slug, Profile: prof}
+	dir := filepath.Join(r.Root, slug)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, &Problem{Slug: slug, Path: slug, Message: err.Error()}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		rel := slug + "/" + name
+		if name == ProfileFile || strings.HasPrefix(name, ".") || !strings.HasSuffix(strings.ToLower(name), ".md") {
+			continue
+		}
+		if IsConflictCopy(name) {
+			p.Conflicts = append(p.Conflicts, rel)
+			continue
+		}
+		if e.IsDir() {
+			continue
+		}
+		n, err := r.readNote(slug, name)
+		if err != nil {
+			p.Problems = append(p.Problems, Problem{Slug: slug, Path: rel, Message: err.Error()})
+			continue
+		}
+		p.Notes = append(p.Notes, n)
+	}
+	sort.Slice(p.Notes, func(i, j int) bool { return p.Notes[i].Date.Before(p.Notes[j].Date) })
+	return p, nil
+}
+
+func (r *Repo) readNote(slug, name string) (*Note, error) {
+	if _, err := NoteDate(name); err != nil {
+		return nil, err
+	}
+	data, err := readLimited(filepath.Join(r.Root, slug, name), MaxNoteSize)
+	if err != nil {
+		return nil, err
+	}
+	return ParseNote(slug, name, data)
+}
+
+// NotePath returns the repository-relative path of slug's note on day.
+func NotePath(slug string, day time.Time) string { return slug + "/" + FormatDate(day) + ".md" }
+
+// Note returns the person's note on day, or nil.
+func (p *Person) Note(day time.Time) *Note {
+	for _, n := range p.Notes {
+		if n.Date.Equal(day) {
+			return n
+		}
+	}
+	return nil
+}
+
+// Held returns the held notes as of today, oldest first.
+func (p *Person) Held(today time.Time) []*Note {
+	var out []*Note
+	for _, n := range p.Notes {
+		if n.Held(today) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// LastHeld returns the newest held note as of today, or nil.
+func (p *Person) LastHeld(today time.Time) *Note {
+	for i := len(p.Notes) - 1; i >= 0; i-- {
+		if p.Notes[i].Held(today) {
+			return p.Notes[i]
+		}
+	}
+	return nil
+}
+
+// Latest returns the newest note of any status, or nil.
+func (p *Person) Latest() *Note {
+	if len(p.Notes) == 0 {
+		return nil
+	}
+	return p.Notes[len(p.Notes)-1]
+}
+
+// Before returns the newest note dated before day, or nil.
+func (p *Person) Before(day time.Time) *Note {
+	for i := len(p.Notes) - 1; i >= 0; i-- {
+		if p.Notes[i].Date.Before(day) {
+			return p.Notes[i]
+		}
+	}
+	return nil
+}

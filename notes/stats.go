@@ -1,0 +1,148 @@
+package notes
+
+import (
+	"math"
+	"time"
+)
+
+// Stats are a report's cadence figures as of a day; field names are the JSON contract.
+type Stats struct {
+	Slug           string  `json:"slug"`
+	Name           string  `json:"name"`
+	Role           string  `json:"role,omitempty"`
+	CadenceDays    int     `json:"cadence_days"`
+	LastHeld       *string `json:"last_held"`
+	NextDue        *string `json:"next_due"`
+	DaysOverdue    int     `json:"days_overdue"`
+	Held90d        int     `json:"held_90d"`
+	OnCadence90d   float64 `json:"on_cadence_90d"`
+	LongestGapDays int     `json:"longest_gap_days"`
+	AwayUntil      *string `json:"away_until,omitempty"`
+	Archived       *string `json:"archived,omitempty"`
+
+	// Overdue is true once the gap exceeds cadence plus grace.
+	Overdue bool `json:"-"`
+	// GapDays counts the days since the last held 1:1 that are not away days.
+	GapDays int `json:"-"`
+	// CalendarGapDays counts every day since the last held 1:1.
+	CalendarGapDays int `json:"-"`
+	// Last, Due are LastHeld and NextDue as dates (zero when unknown).
+	Last, Due time.Time `json:"-"`
+}
+
+// Away tells whether a day is an away day for a report or for the manager.
+type Away struct{ spans []Absence }
+
+// AwayFor combines a report's absences with the manager's.
+func AwayFor(p *Profile, cfg Config) Away {
+	a := Away{spans: append([]Absence(nil), cfg.Away...)}
+	if p != nil {
+		a.spans = append(a.spans, p.Away...)
+	}
+	return a
+}
+
+// On reports whether day d is an away day.
+func (a Away) On(d time.Time) bool {
+	for _, s := range a.spans {
+		if s.Contains(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Until returns the last day of the away stretch covering d, or the zero time.
+func (a Away) Until(d time.Time) time.Time {
+	if !a.On(d) {
+		return time.Time{}
+	}
+	end := d
+	for guard := 0; a.On(AddDays(end, 1)) && guard < 3660; guard++ {
+		end = AddDays(end, 1)
+	}
+	return end
+}
+
+// Gap counts the days after a up to and including b that are not away days.
+func (a Away) Gap(from, to time.Time) int {
+	if len(a.spans) == 0 {
+		return max(DaysBetween(from, to), 0)
+	}
+	n := 0
+	for d := AddDays(from, 1); !d.After(to); d = AddDays(d, 1) {
+		if !a.On(d) {
+			n++
+		}
+	}
+	return n
+}
+
+// After returns the day on which n non-away days have passed since from.
+func (a Away) After(from time.Time, n int) time.Time {
+	if len(a.spans) == 0 {
+		return AddDays(from, n)
+	}
+	d := from
+	for count, guard := 0, 0; count < n && guard < 20000; guard++ {
+		d = AddDays(d, 1)
+		if !a.On(d) {
+			count++
+		}
+	}
+	return d
+}
+
+// ComputeStats returns a report's cadence figures as of today.
+func ComputeStats(p *Person, cfg Config, today time.Time) Stats {
+	prof := p.Profile
+	s := Stats{Slug: p.Slug, Name: prof.Name, Role: prof.Role, CadenceDays: prof.CadenceDays}
+	if !prof.Archived.IsZero() {
+		v := FormatDate(prof.Archived)
+		s.Archived = &v
+	}
+	away := AwayFor(prof, cfg)
+	if u := away.Until(today); !u.IsZero() {
+		v := FormatDate(u)
+		s.AwayUntil = &v
+	}
+	held := p.Held(today)
+	if len(held) == 0 {
+		return s
+	}
+	last := held[len(held)-1].Date
+	s.Last = last
+	lv := FormatDate(last)
+	s.LastHeld = &lv
+	s.Due = away.After(last, s.CadenceDays)
+	dv := FormatDate(s.Due)
+	s.NextDue = &dv
+	s.GapDays = away.Gap(last, today)
+	s.CalendarGapDays = DaysBetween(last, today)
+	s.DaysOverdue = max(s.GapDays-s.CadenceDays, 0)
+	s.Overdue = s.GapDays > s.CadenceDays+cfg.GraceDays
+
+	windowStart := AddDays(today, -89) // the 90 days up to and including today
+	var inWindow []time.Time
+	for _, n := range held {
+		if !n.Date.Before(windowStart) {
+			inWindow = append(inWindow, n.Date)
+		}
+	}
+	s.Held90d = len(inWindow)
+	limit := s.CadenceDays + cfg.GraceDays
+	ok, total := 0, 0
+	count := func(a, b time.Time) {
+		total++
+		if away.Gap(a, b) <= limit {
+			ok++
+		}
+		s.LongestGapDays = max(s.LongestGapDays, DaysBetween(a, b))
+	}
+	for i := 1; i < len(inWindow); i++ {
+		count(inWindow[i-1], inWindow[i])
+	}
+	count(last, today)
+	s.OnCadence90d = math.Round(float64(ok)/float64(total)*100) / 100
+	return s
+}

@@ -1,0 +1,71 @@
+package notes
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestScaffoldNote(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, s string) {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("oneone.yaml", "manager: Dana\n")
+	write("alice/profile.md", "---\nname: Alice Chen\nthemes:\n  - title: \"Lead: the big feature\"\n    started: 2026-10-01\n  - title: Old\n    started: 2026-01-01\n    status: done\n---\n")
+	write("alice/2026-09-01.md", "---\nkind: goals\n---\n## Action items\n- [ ] Alice: write the RFC\n")
+	write("alice/2026-11-18.md", "## Action items\n- [ ] Alice: write the RFC (from 2026-09-01)\n- [x] Dana: done thing\n- [ ] Dana: book room\n")
+	r, err := Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.LoadPerson("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := ParseDateOr("2026-11-25")
+	sc, err := r.ScaffoldNote(p, day, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Kind != KindGoals || !sc.GoalsDue {
+		t.Errorf("goals 1:1 due since 2026-09-01 (85 days): kind = %s due = %v", sc.Kind, sc.GoalsDue)
+	}
+	text := string(sc.Content)
+	for _, want := range []string{"date: 2026-11-25", "kind: goals", "## Feedback", "## Alice's topics", "### Lead: the big feature",
+		"- [ ] Alice: write the RFC (from 2026-09-01)", "- [ ] Dana: book room (from 2026-11-18)", "## Private"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("note lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "done thing") || strings.Contains(text, "### Old") {
+		t.Errorf("note carries closed items or inactive themes:\n%s", text)
+	}
+	n, err := ParseNote("alice", "2026-11-25.md", sc.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !n.FeedbackEmpty() || !n.TopicsEmpty() || len(n.Ratings) != 0 {
+		t.Errorf("a fresh note must have empty feedback and topics and no ratings: %+v", n)
+	}
+	sc, err = r.ScaffoldNote(p, day, KindRegular)
+	if err != nil || sc.Kind != KindRegular || !strings.Contains(string(sc.Content), "kind: regular") {
+		t.Errorf("forced regular: %v %+v", err, sc)
+	}
+
+	write("templates/regular.md", "---\ndate: {{.Date}}\n---\nHello {{.Name}} {{.Nope}}\n")
+	if _, err := r.ScaffoldNote(p, day, KindRegular); err == nil || !strings.Contains(err.Error(), "templates/regular.md") {
+		t.Errorf("broken override: err = %v", err)
+	}
+	write("templates/regular.md", "---\ndate: {{.Date}}\n---\nHello {{.Name}}\n")
+	if sc, err := r.ScaffoldNote(p, day, KindRegular); err != nil || string(sc.Content) != "---\ndate: 2026-11-25\n---\nHello Alice Chen\n" {
+		t.Errorf("override: %v %q", err, sc.Content)
+	}
+}
