@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
-		RequireExplicitExec: true,
+		RequireExplicitExec: false, // scripts call `oneone` directly, other programs through exec
 		RequireUniqueNames:  true,
 		UpdateScripts:       *update,
 		Setup: func(env *testscript.Env) error {
