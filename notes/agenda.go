@@ -1,0 +1,162 @@
+package notes
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// IsPrivateHeading reports whether a level-2 heading names the manager's
+// Private section: "Private" in any letter case, tolerating emphasis and a
+// trailing colon ("**Private**", "PRIVATE:"), because leaking is worse than
+// sharing too little.
+func IsPrivateHeading(h string) bool {
+	h = strings.Trim(strings.TrimSpace(h), "*_: \t")
+	return strings.EqualFold(h, "private")
+}
+
+// HasTitle reports whether the body's first block is a level-1 heading.
+func HasTitle(body []byte) bool {
+	doc := md.Parser().Parse(text.NewReader(body))
+	h, ok := doc.FirstChild().(*ast.Heading)
+	return ok && h.Level == 1
+}
+
+// Shareable returns the note's body as Markdown that can be shown to the
+// report: every Private section and every HTML comment is left out, the rest
+// is kept byte for byte except that runs of blank lines outside code blocks
+// collapse to one and leading and trailing blank lines go.
+func (n *Note) Shareable() []byte { return ShareableBody(n.Body, n.Sections) }
+
+// ShareableBody is Shareable for a body and its sections (as parsed by ParseNote).
+func ShareableBody(body []byte, sections []Section) []byte {
+	var cuts []span
+	for _, s := range sections {
+		if IsPrivateHeading(s.Heading) {
+			cuts = append(cuts, span{s.Start, s.End})
+		}
+	}
+	doc := md.Parser().Parse(text.NewReader(body))
+	var code []span
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch b := n.(type) {
+		case *ast.HTMLBlock:
+			lines := b.Lines()
+			start, end := -1, -1
+			if lines.Len() > 0 {
+				start, end = lines.At(0).Start, lines.At(lines.Len()-1).Stop
+			}
+			if b.HasClosure() {
+				if start < 0 {
+					start = b.ClosureLine.Start
+				}
+				end = b.ClosureLine.Stop
+			}
+			if start >= 0 {
+				for _, m := range htmlComment.FindAllIndex(body[start:end], -1) {
+					cuts = append(cuts, span{start + m[0], start + m[1]})
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			segs := b.Segments
+			if segs.Len() > 0 {
+				first, last := segs.At(0), segs.At(segs.Len()-1)
+				if bytes.HasPrefix(body[first.Start:], []byte("<!--")) {
+					cuts = append(cuts, span{first.Start, last.Stop})
+				}
+			}
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			if lines := n.Lines(); lines.Len() > 0 {
+				code = append(code, span{lines.At(0).Start, lines.At(lines.Len() - 1).Stop})
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return assemble(body, mergeSpans(cuts), code)
+}
+
+// span is a half-open byte range [from, to) of a body.
+type span struct{ from, to int }
+
+func mergeSpans(in []span) []span {
+	sort.Slice(in, func(i, j int) bool { return in[i].from < in[j].from })
+	var out []span
+	for _, s := range in {
+		if s.to <= s.from {
+			continue
+		}
+		if k := len(out) - 1; k >= 0 && s.from <= out[k].to {
+			out[k].to = max(out[k].to, s.to)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func inSpans(spans []span, i int) bool {
+	for _, s := range spans {
+		if i >= s.from && i < s.to {
+			return true
+		}
+	}
+	return false
+}
+
+// assemble writes body without the cuts, collapsing blank lines outside code.
+func assemble(body []byte, cuts, code []span) []byte {
+	type line struct {
+		text []byte
+		code bool
+	}
+	var lines []line
+	var cur line
+	ci := 0
+	for i := 0; i < len(body); i++ {
+		for ci < len(cuts) && i >= cuts[ci].to {
+			ci++
+		}
+		if ci < len(cuts) && i >= cuts[ci].from {
+			i = cuts[ci].to - 1
+			continue
+		}
+		cur.code = cur.code || inSpans(code, i)
+		if body[i] == '\n' {
+			lines = append(lines, cur)
+			cur = line{}
+			continue
+		}
+		cur.text = append(cur.text, body[i])
+	}
+	if len(cur.text) > 0 {
+		lines = append(lines, cur)
+	}
+	var out bytes.Buffer
+	blank := true // at the start: drop leading blank lines
+	pending := false
+	for _, l := range lines {
+		if !l.code && len(bytes.TrimSpace(l.text)) == 0 {
+			if !blank {
+				pending = true
+			}
+			blank = true
+			continue
+		}
+		if pending {
+			out.WriteByte('\n')
+			pending = false
+		}
+		out.Write(l.text)
+		out.WriteByte('\n')
+		blank = false
+	}
+	return out.Bytes()
+}
