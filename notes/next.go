@@ -1,0 +1,144 @@
+package notes
+
+import (
+	"sort"
+	"time"
+)
+
+// Prep is one upcoming or overdue 1:1 and what to prepare for it.
+type Prep struct {
+	Slug        string       `json:"slug"`
+	Name        string       `json:"name"`
+	CadenceDays int          `json:"cadence_days"`
+	LastHeld    *string      `json:"last_held"`
+	NextDue     *string      `json:"next_due"` // null when never met
+	DaysOverdue int          `json:"days_overdue"`
+	Overdue     bool         `json:"overdue"` // past cadence plus grace
+	NeverMet    bool         `json:"never_met"`
+	AwayUntil   *string      `json:"away_until,omitempty"`
+	Archived    *string      `json:"archived,omitempty"`
+	PrepNote    *string      `json:"prep_note"`      // the planned note's path, or null
+	PrepKind    string       `json:"prep_kind"`      // the planned note's kind, or ""
+	FeedbackOK  bool         `json:"feedback_ready"` // the prep note's Feedback is written
+	GoalsDue    bool         `json:"goals_due"`
+	LastGoals   *string      `json:"last_goals"`
+	Themes      []PrepTheme  `json:"themes"`
+	Actions     []PrepAction `json:"open_actions"`
+
+	Due time.Time `json:"-"` // the day the 1:1 is due; today for a report never met
+}
+
+// PrepTheme is an active theme to revisit.
+type PrepTheme struct {
+	Title      string  `json:"title"`
+	Due        *string `json:"due"`
+	LastRating *string `json:"last_rating"` // in the last held 1:1 that rated it
+}
+
+// PrepAction is an open action item to follow up on.
+type PrepAction struct {
+	Text    string `json:"text"`
+	Since   string `json:"since"`
+	AgeDays int    `json:"age_days"`
+	File    string `json:"file"`
+}
+
+// PrepFor works out the next 1:1 with p and what to prepare for it, as of today.
+func PrepFor(p *Person, cfg Config, today time.Time) Prep {
+	s := ComputeStats(p, cfg, today)
+	pr := Prep{
+		Slug: p.Slug, Name: p.Profile.Name, CadenceDays: s.CadenceDays, LastHeld: s.LastHeld, NextDue: s.NextDue,
+		DaysOverdue: s.DaysOverdue, Overdue: s.Overdue, NeverMet: s.LastHeld == nil, AwayUntil: s.AwayUntil,
+		Archived: s.Archived,
+		Due:      s.Due, Themes: []PrepTheme{}, Actions: []PrepAction{},
+	}
+	if pr.NeverMet {
+		pr.Due = today
+	}
+	if pr.AwayUntil != nil {
+		pr.Overdue, pr.DaysOverdue = false, 0
+	}
+	if n := PlannedNote(p, today); n != nil {
+		path := n.Path
+		pr.PrepNote, pr.PrepKind = &path, n.Kind
+		pr.FeedbackOK = !n.FeedbackEmpty()
+	}
+	// Is a goals 1:1 due by the day of the 1:1? Only what was held by today counts.
+	held := p.Held(today)
+	day := pr.Due
+	if day.Before(today) {
+		day = today
+	}
+	due, last := GoalsDue(&Person{Slug: p.Slug, Profile: p.Profile, Notes: held}, cfg, day)
+	pr.GoalsDue = due
+	if !last.IsZero() {
+		v := FormatDate(last)
+		pr.LastGoals = &v
+	}
+	for _, t := range p.Profile.ActiveThemes() {
+		pt := PrepTheme{Title: t.Title}
+		if !t.Due.IsZero() {
+			v := FormatDate(t.Due)
+			pt.Due = &v
+		}
+		for i := len(held) - 1; i >= 0; i-- {
+			if r, ok := held[i].Rating(t.Title); ok {
+				pt.LastRating = &r
+				break
+			}
+		}
+		pr.Themes = append(pr.Themes, pt)
+	}
+	for _, a := range p.OpenActions() {
+		pr.Actions = append(pr.Actions, PrepAction{Text: a.Text, Since: FormatDate(a.First), AgeDays: a.Age(today), File: a.FirstPath})
+	}
+	return pr
+}
+
+// PlannedNote returns the note prepared for the next 1:1: the earliest note
+// dated today or later that is not yet held, skipped or cancelled. A note dated
+// today counts as held, so it is the prep note only when nothing else is.
+func PlannedNote(p *Person, today time.Time) *Note {
+	last := p.LastHeld(today)
+	for _, n := range p.Notes {
+		if n.Date.Before(today) || n.Status == StatusSkipped || n.Status == StatusCancelled {
+			continue
+		}
+		if last != nil && !n.Date.After(last.Date) {
+			continue
+		}
+		return n
+	}
+	return nil
+}
+
+// NextUp returns the 1:1s due within days after today, overdue ones and
+// reports never met, soonest first; reports away today come last, marked and
+// not due, whatever their due date. Archived reports are left out unless all is set.
+func NextUp(people []*Person, cfg Config, today time.Time, days int, all bool) []Prep {
+	limit := AddDays(today, days)
+	out := []Prep{}
+	for _, p := range people {
+		if p.Profile.ArchivedBy(today) && !all {
+			continue
+		}
+		pr := PrepFor(p, cfg, today)
+		if pr.AwayUntil == nil && !pr.NeverMet && pr.Due.After(limit) {
+			continue
+		}
+		out = append(out, pr)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ai, aj := out[i].AwayUntil != nil, out[j].AwayUntil != nil
+		switch {
+		case ai != aj:
+			return aj // reports away come last: they are not due
+		case ai && *out[i].AwayUntil != *out[j].AwayUntil:
+			return *out[i].AwayUntil < *out[j].AwayUntil
+		case !out[i].Due.Equal(out[j].Due):
+			return out[i].Due.Before(out[j].Due)
+		}
+		return out[i].Slug < out[j].Slug
+	})
+	return out
+}
