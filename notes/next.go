@@ -20,6 +20,7 @@ type Prep struct {
 	PrepNote    *string      `json:"prep_note"`      // the planned note's path, or null
 	PrepKind    string       `json:"prep_kind"`      // the planned note's kind, or ""
 	FeedbackOK  bool         `json:"feedback_ready"` // the prep note's Feedback is written
+	TopicsOK    bool         `json:"topics_ready"`   // the prep note's topics section has the report's topics
 	GoalsDue    bool         `json:"goals_due"`
 	LastGoals   *string      `json:"last_goals"`
 	Themes      []PrepTheme  `json:"themes"`
@@ -62,6 +63,7 @@ func PrepFor(p *Person, cfg Config, today time.Time) Prep {
 		path := n.Path
 		pr.PrepNote, pr.PrepKind = &path, n.Kind
 		pr.FeedbackOK = !n.FeedbackEmpty()
+		pr.TopicsOK = !n.TopicsEmpty()
 	}
 	// Is a goals 1:1 due by the day of the 1:1? Only what was held by today counts.
 	held := p.Held(today)

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/render"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newNextCmd) }
+
+type nextOptions struct {
+	Days int
+	All  bool
+}
+
+func newNextCmd(a *App) *cobra.Command {
+	var o nextOptions
+	cmd := &cobra.Command{
+		Use:   "next [--days N] [--all]",
+		Short: "The 1:1s due soon or overdue, soonest first, with what to prepare",
+		Long: `List the 1:1s due within the next N days, any overdue ones and reports never
+met, soonest first, each with what to prepare: the prep note (a note dated
+today or later) and whether its Feedback is written, the active themes to
+revisit, the open action items, and whether a goals 1:1 is due.
+
+Reports away today are listed last as "away until D" and are not due.
+Archived reports are left out unless --all is given.`,
+		Example: `  oneone next
+  oneone next --days 14
+  oneone next --json | jq '.[] | select(.feedback_ready | not) | .slug'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runNext(a, o) },
+	}
+	cmd.Flags().IntVar(&o.Days, "days", 7, "look this many days ahead")
+	cmd.Flags().BoolVar(&o.All, "all", false, "include archived reports")
+	return cmd
+}
+
+func runNext(a *App, o nextOptions) error {
+	if o.Days < 0 || o.Days > 3660 {
+		return fmt.Errorf("--days %d: give a number of days from 0 to 3660", o.Days)
+	}
+	today, err := a.Today()
+	if err != nil {
+		return err
+	}
+	r, err := a.Repo()
+	if err != nil {
+		return err
+	}
+	team, err := r.Load()
+	if err != nil {
+		return err
+	}
+	for _, p := range team.Problems {
+		a.infof("warning: %s: %s", p.Path, p.Message)
+	}
+	list := notes.NextUp(team.People, r.Config, today, o.Days, o.All)
+	if a.JSON {
+		return a.printJSON(list)
+	}
+	if len(team.People) == 0 {
+		a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
+		return nil
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(a.Stdout, "No 1:1 due in the next %s and none overdue.\n", daysWord(o.Days))
+		return nil
+	}
+	writeNext(a.Stdout, list, r.Config, notes.FormatDate(today), render.Palette{Enabled: a.Color()})
+	return nil
+}
+
+func daysWord(n int) string {
+	if n == 1 {
+		return "day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// writeNext prints one block per report: the headline, then what to prepare.
+func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, today string, pal render.Palette) {
+	for i, p := range list {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		archived := p.Archived != nil && *p.Archived <= today
+		fmt.Fprintf(w, "%s (%s): %s\n", pal.Bold(p.Name), p.Slug, nextHeadline(p, archived, pal))
+		if p.AwayUntil != nil || archived {
+			continue
+		}
+		switch {
+		case p.PrepNote == nil:
+			fmt.Fprintf(w, "  prep note:  none yet (oneone new %s)\n", p.Slug)
+		case p.FeedbackOK:
+			fmt.Fprintf(w, "  prep note:  %s, feedback written\n", *p.PrepNote)
+		default:
+			fmt.Fprintf(w, "  prep note:  %s, %s\n", *p.PrepNote, pal.Yellow("feedback not written yet"))
+		}
+		if p.PrepNote == nil {
+			fmt.Fprintf(w, "  feedback:   %s\n", pal.Yellow("not written yet: one positive, one to improve"))
+		}
+		if !p.TopicsOK {
+			fmt.Fprintf(w, "  topics:     ask %s to add theirs: it is their 1:1\n", firstName(p.Name))
+		}
+		if p.GoalsDue {
+			since := "never held"
+			if p.LastGoals != nil {
+				since = "last " + *p.LastGoals
+			}
+			line := fmt.Sprintf("goals 1:1 due (%s; every %s)", since, weeksLabel(cfg.GoalsEveryDays))
+			if p.PrepKind == notes.KindGoals {
+				line += ": the prep note is a goals 1:1"
+			}
+			fmt.Fprintf(w, "  goals:      %s\n", pal.Yellow(line))
+		}
+		if len(p.Themes) == 0 {
+			fmt.Fprintf(w, "  themes:     %s\n", pal.Yellow("no active theme: agree on one (oneone theme add "+p.Slug+" TITLE)"))
+		}
+		for j, t := range p.Themes {
+			label := "  themes:     "
+			if j > 0 {
+				label = "              "
+			}
+			var extra []string
+			if t.Due != nil {
+				extra = append(extra, "due "+*t.Due)
+			}
+			if t.LastRating != nil {
+				extra = append(extra, "last "+*t.LastRating)
+			}
+			s := t.Title
+			if len(extra) > 0 {
+				s += " (" + strings.Join(extra, ", ") + ")"
+			}
+			fmt.Fprintln(w, label+s)
+		}
+		if len(p.Actions) > 0 {
+			old := p.Actions[0]
+			fmt.Fprintf(w, "  actions:    %d open, oldest %dd: %s (since %s)\n", len(p.Actions), old.AgeDays, old.Text, old.Since)
+		}
+	}
+}
+
+func nextHeadline(p notes.Prep, archived bool, pal render.Palette) string {
+	switch {
+	case archived:
+		return "archived " + *p.Archived + ", not due"
+	case p.AwayUntil != nil:
+		return "away until " + *p.AwayUntil + ", not due"
+	case p.NeverMet:
+		return pal.Yellow("never met: hold a first 1:1")
+	case p.Overdue:
+		return pal.Red(fmt.Sprintf("overdue %dd (due %s)", p.DaysOverdue, *p.NextDue))
+	case p.DaysOverdue > 0:
+		return pal.Yellow(fmt.Sprintf("due %s, %dd late (in grace)", *p.NextDue, p.DaysOverdue))
+	}
+	return "due " + *p.NextDue
+}
+
+// weeksLabel writes a number of days as weeks when it divides evenly.
+func weeksLabel(days int) string {
+	if days%7 == 0 {
+		if days == 7 {
+			return "week"
+		}
+		return fmt.Sprintf("%d weeks", days/7)
+	}
+	return fmt.Sprintf("%d days", days)
+}
+
+func firstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return name
+}
