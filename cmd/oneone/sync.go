@@ -1,0 +1,142 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/oneone/oneone/gitstore"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(syncCmd) }
+
+// syncJSON is the JSON shape of `oneone sync --json`.
+type syncJSON struct {
+	Remote    string         `json:"remote"`
+	Committed []string       `json:"committed"`
+	Pulled    bool           `json:"pulled"`
+	Merged    bool           `json:"merged"`
+	Pushed    bool           `json:"pushed"`
+	UpToDate  bool           `json:"up_to_date"`
+	Conflicts []conflictJSON `json:"conflicts"`
+}
+
+type conflictJSON struct {
+	Path string `json:"path"`
+	Copy string `json:"copy"`
+}
+
+func syncCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "sync",
+		Short: "Commit pending edits, merge the remote's notes and push",
+		Long: `Commit every note edited by hand (new, changed and deleted files), fetch
+origin, bring its changes in and push yours. When both sides changed, notes
+are merged file by file and line by line. When the same lines changed on both
+sides, your file stays as it is and the remote's version is kept beside it as
+<name>.conflict-<hash>.md: compare the two, keep what you want in the
+original, delete the copy and run sync again. No text is ever lost.
+
+Credentials: ssh-agent or ~/.ssh keys for ssh URLs (host keys are checked
+against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
+~/.git-credentials, for https.`,
+		Example: `  oneone remote git@github.com:dana/oneone-notes.git
+  oneone sync
+  ONEONE_GIT_TOKEN=ghp_... oneone sync
+  oneone sync --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := a.Repo()
+			if err != nil {
+				return err
+			}
+			st, err := gitstore.Open(r.Root)
+			if err != nil {
+				return err
+			}
+			res, err := st.Sync(a.syncOpts(st, r.Config.Manager))
+			if err != nil {
+				if res != nil && len(res.Committed) > 0 && !a.JSON {
+					a.infof("committed %s", syncPlural(len(res.Committed), "file"))
+				}
+				return err
+			}
+			if a.JSON {
+				out := syncJSON{Remote: res.Remote, Committed: res.Committed, Pulled: res.Pulled, Merged: res.Merged,
+					Pushed: res.Pushed, UpToDate: res.UpToDate, Conflicts: []conflictJSON{}}
+				if out.Committed == nil {
+					out.Committed = []string{}
+				}
+				for _, c := range res.Conflicts {
+					out.Conflicts = append(out.Conflicts, conflictJSON{c.Path, c.Copy})
+				}
+				return a.printJSON(out)
+			}
+			for _, line := range syncReport(res) {
+				fmt.Fprintln(a.Stdout, line)
+			}
+			return nil
+		},
+	}
+}
+
+func (a *App) syncOpts(st *gitstore.Store, manager string) gitstore.SyncOptions {
+	return gitstore.SyncOptions{Author: st.DefaultAuthor(manager), Getenv: a.Getenv, Home: a.Getenv("HOME")}
+}
+
+// syncReport describes a sync in plain lines.
+func syncReport(res *gitstore.SyncResult) []string {
+	var out []string
+	if n := len(res.Committed); n > 0 {
+		out = append(out, fmt.Sprintf("committed %s: %s", syncPlural(n, "file"), strings.Join(res.Committed, ", ")))
+	}
+	switch {
+	case res.UpToDate:
+		out = append(out, "up to date with origin ("+res.Remote+")")
+	default:
+		if res.Merged {
+			out = append(out, "merged the changes from origin ("+res.Remote+")")
+		} else if res.Pulled {
+			out = append(out, "pulled the changes from origin ("+res.Remote+")")
+		}
+		if res.Pushed {
+			out = append(out, "pushed to origin ("+res.Remote+")")
+		}
+		if !res.Pulled && !res.Pushed {
+			out = append(out, "origin already has everything ("+res.Remote+")")
+		}
+	}
+	for _, c := range res.Conflicts {
+		out = append(out,
+			fmt.Sprintf("conflict: %s was changed on both sides; yours is kept, the remote version is in %s", c.Path, c.Copy),
+			fmt.Sprintf("  to resolve: compare the two files, keep what you want in %s, delete %s, then run `oneone sync`", c.Path, c.Copy))
+	}
+	return out
+}
+
+func syncPlural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// autoSync syncs after a command committed, when oneone.yaml says `sync: auto`. It fails
+// soft: the local commit is kept and a sync error is only a warning.
+func autoSync(a *App, st *gitstore.Store) {
+	manager := ""
+	if cfg, err := a.Config(); err == nil {
+		manager = cfg.Manager
+	}
+	res, err := st.Sync(a.syncOpts(st, manager))
+	if err != nil {
+		a.infof("oneone: warning: sync: %s (your notes are committed locally)", a.scrub(oneLine(err.Error())))
+		return
+	}
+	if res.Pulled || res.Pushed {
+		a.infof("synced with origin (%s)", res.Remote)
+	}
+	for _, c := range res.Conflicts {
+		a.infof("conflict: %s was changed on both sides; the remote version is in %s: keep what you want in %s, delete %s, then run `oneone sync`", c.Path, c.Copy, c.Path, c.Copy)
+	}
+}

@@ -1,0 +1,294 @@
+package gitstore
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+)
+
+var userinfoRE = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^/@\s]*)@`)
+
+// Redact removes passwords and tokens from a URL: https://user:tok@host/x becomes
+// https://user@host/x, and a lone user part of an http(s) URL (often a token) is dropped.
+func Redact(raw string) string {
+	if !strings.Contains(raw, "://") {
+		return raw // scp-like git@host:path carries no secret
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return RedactText(raw)
+	}
+	if u.User == nil {
+		return raw
+	}
+	_, hasPass := u.User.Password()
+	if (u.Scheme == "http" || u.Scheme == "https") && !hasPass {
+		u.User = nil
+	} else {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}
+
+// RedactText removes credentials from every URL inside a free text.
+func RedactText(s string) string {
+	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := userinfoRE.FindStringSubmatch(m)
+		scheme, info := sub[1], sub[2]
+		user, _, hasPass := strings.Cut(info, ":")
+		if strings.HasPrefix(strings.ToLower(scheme), "http") {
+			if hasPass && user != "" {
+				return scheme + user + "@"
+			}
+			return scheme
+		}
+		return scheme + user + "@"
+	})
+}
+
+// scrubber redacts URLs and known secret values from error messages.
+type scrubber struct{ secrets []string }
+
+func (sc *scrubber) add(v string) {
+	if len(v) >= 3 {
+		sc.secrets = append(sc.secrets, v)
+		if e := url.QueryEscape(v); e != v {
+			sc.secrets = append(sc.secrets, e)
+		}
+		if e := url.PathEscape(v); e != v {
+			sc.secrets = append(sc.secrets, e)
+		}
+	}
+}
+
+func (sc *scrubber) text(s string) string {
+	s = RedactText(s)
+	for _, v := range sc.secrets {
+		s = strings.ReplaceAll(s, v, "***")
+	}
+	return s
+}
+
+// scrubbedError keeps errors.Is/As working while its text is scrubbed.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+func (sc *scrubber) err(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &scrubbedError{sc.text(err.Error()), err}
+}
+
+// authInfo is the authentication chosen for a remote URL.
+type authInfo struct {
+	method    transport.AuthMethod
+	haveCreds bool   // an https credential was found
+	source    string // where the credential came from (never the credential)
+	sc        *scrubber
+}
+
+func (o *SyncOptions) getenv(k string) string {
+	if o.Getenv != nil {
+		return o.Getenv(k)
+	}
+	return os.Getenv(k)
+}
+
+func (o *SyncOptions) home() string {
+	if o.Home != "" {
+		return o.Home
+	}
+	if h := o.getenv("HOME"); h != "" {
+		return h
+	}
+	h, _ := os.UserHomeDir()
+	return h
+}
+
+// resolveAuth picks credentials for rawURL without ever prompting.
+func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
+	ai := &authInfo{sc: &scrubber{}}
+	ep, err := transport.NewEndpoint(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))
+	}
+	if ep.Password != "" {
+		ai.sc.add(ep.Password)
+	}
+	if ep.Protocol == "http" || ep.Protocol == "https" {
+		if len(ep.User) >= 16 && ep.Password == "" {
+			ai.sc.add(ep.User) // looks like the https://TOKEN@host form
+		}
+	}
+	switch ep.Protocol {
+	case "http", "https":
+		user, tok := o.getenv("ONEONE_GIT_USERNAME"), o.getenv("ONEONE_GIT_TOKEN")
+		ai.sc.add(tok)
+		switch {
+		case tok != "":
+			if user == "" {
+				user = ep.User
+			}
+			if user == "" {
+				user = "oneone"
+			}
+			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: tok}, true, "ONEONE_GIT_TOKEN"
+		case ep.Password != "":
+			user := ep.User
+			if user == "" {
+				user = "oneone"
+			}
+			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: ep.Password}, true, "the remote URL"
+		default:
+			if u, p, ok := gitCredentials(filepath.Join(o.home(), ".git-credentials"), ep); ok {
+				ai.sc.add(p)
+				if u == "" {
+					u = "oneone"
+				}
+				ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: u, Password: p}, true, "~/.git-credentials"
+			}
+		}
+		return ai, nil
+	case "ssh":
+		m, err := sshAuth(ep, o)
+		if err != nil {
+			return nil, err
+		}
+		ai.method = m
+		return ai, nil
+	case "git", "file":
+		return ai, nil
+	}
+	return nil, fmt.Errorf("unsupported remote URL %s: use https://, ssh:// or git@host:path", Redact(rawURL))
+}
+
+// gitCredentials finds a user and password for the endpoint in a git-credentials file.
+func gitCredentials(path string, ep *transport.Endpoint) (string, string, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", "", false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		u, err := url.Parse(strings.TrimSpace(sc.Text()))
+		if err != nil || u.User == nil || u.Scheme != ep.Protocol {
+			continue
+		}
+		host := u.Hostname()
+		if !strings.EqualFold(host, ep.Host) {
+			continue
+		}
+		if u.Port() != "" && ep.Port != 0 && u.Port() != fmt.Sprint(ep.Port) {
+			continue
+		}
+		if p := strings.Trim(u.Path, "/"); p != "" && !strings.HasPrefix(strings.Trim(ep.Path, "/"), p) {
+			continue
+		}
+		if ep.User != "" && u.User.Username() != ep.User {
+			continue
+		}
+		pass, _ := u.User.Password()
+		return u.User.Username(), pass, true
+	}
+	return "", "", false
+}
+
+// sshAuth uses ssh-agent keys, else unencrypted ~/.ssh keys, with host keys checked
+// against known_hosts (and HostKeyAlgorithms set from it, the go-git #1551 workaround).
+func sshAuth(ep *transport.Endpoint, o *SyncOptions) (transport.AuthMethod, error) {
+	user := ep.User
+	if user == "" {
+		user = "git"
+	}
+	home := o.home()
+	var signers []ssh.Signer
+	if sock := o.getenv("SSH_AUTH_SOCK"); sock != "" {
+		if conn, err := net.Dial("unix", sock); err == nil {
+			if ss, err := agent.NewClient(conn).Signers(); err == nil {
+				signers = append(signers, ss...)
+			}
+			// the connection stays open for signing during the session
+		}
+	}
+	var encrypted []string
+	for _, name := range []string{"id_ed25519", "id_ecdsa", "id_rsa"} {
+		p := filepath.Join(home, ".ssh", name)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		sg, err := ssh.ParsePrivateKey(data)
+		if err != nil {
+			var pm *ssh.PassphraseMissingError
+			if errors.As(err, &pm) {
+				encrypted = append(encrypted, p)
+			}
+			continue
+		}
+		signers = append(signers, sg)
+	}
+	if len(signers) == 0 {
+		if len(encrypted) > 0 {
+			return nil, fmt.Errorf("ssh key %s is passphrase-protected: load it into ssh-agent (`ssh-add %s`) and make sure SSH_AUTH_SOCK is set", encrypted[0], encrypted[0])
+		}
+		return nil, fmt.Errorf("no ssh key for %s: start ssh-agent with your key (`ssh-add`) or create ~/.ssh/id_ed25519", ep.Host)
+	}
+	var files []string
+	if env := o.getenv("SSH_KNOWN_HOSTS"); env != "" {
+		files = filepath.SplitList(env)
+	} else {
+		files = []string{filepath.Join(home, ".ssh", "known_hosts"), "/etc/ssh/ssh_known_hosts"}
+	}
+	var existing []string
+	for _, f := range files {
+		if _, err := os.Stat(f); err == nil {
+			existing = append(existing, f)
+		}
+	}
+	if len(existing) == 0 {
+		return nil, fmt.Errorf("no known_hosts file to check the host key of %s: run `ssh-keyscan %s >> ~/.ssh/known_hosts` after checking the key (or set SSH_KNOWN_HOSTS)", ep.Host, ep.Host)
+	}
+	db, err := gitssh.NewKnownHostsDb(existing...)
+	if err != nil {
+		return nil, fmt.Errorf("read known_hosts: %w", err)
+	}
+	port := ep.Port
+	if port == 0 {
+		port = 22
+	}
+	hostPort := net.JoinHostPort(ep.Host, fmt.Sprint(port))
+	cb := db.HostKeyCallback()
+	checked := func(hostname string, remote net.Addr, key ssh.PublicKey) error {
+		if err := cb(hostname, remote, key); err != nil {
+			return fmt.Errorf("host key of %s not trusted (%v): check it and add it to %s", ep.Host, err, existing[0])
+		}
+		return nil
+	}
+	return &gitssh.PublicKeysCallback{
+		User:     user,
+		Callback: func() ([]ssh.Signer, error) { return signers, nil },
+		HostKeyCallbackHelper: gitssh.HostKeyCallbackHelper{
+			HostKeyCallback:   checked,
+			HostKeyAlgorithms: db.HostKeyAlgorithms(hostPort),
+		},
+	}, nil
+}

@@ -1,0 +1,493 @@
+package gitstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+)
+
+// Commit commits exactly the given repository-relative paths (new, changed or deleted files,
+// or folders) and nothing else; it returns an error wrapping ErrNothingChanged when they match HEAD.
+func (s *Store) Commit(msg string, author Author, paths ...string) (string, error) {
+	unlock, err := s.Lock(DefaultLockTimeout)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	idx, _, err := s.readIndex()
+	if err != nil {
+		return "", err
+	}
+	var rels []string
+	for _, p := range paths {
+		r, err := s.relPath(p)
+		if err != nil {
+			return "", err
+		}
+		rels = append(rels, r)
+	}
+	changes, upd, err := s.collect(idx, rels)
+	if err != nil {
+		return "", err
+	}
+	h, err := s.commitChanges(msg, author, idx, changes, upd)
+	if err != nil {
+		return "", err
+	}
+	return h.String(), nil
+}
+
+// collect turns work tree paths into tree changes and index updates.
+func (s *Store) collect(idx *index.Index, rels []string) ([]change, indexUpdate, error) {
+	var changes []change
+	upd := indexUpdate{}
+	tracked := func(p string) bool {
+		i := sort.Search(len(idx.Entries), func(i int) bool { return idx.Entries[i].Name >= p })
+		return i < len(idx.Entries) && idx.Entries[i].Name == p
+	}
+	trackedUnder := func(dir string) []string {
+		prefix := dir + "/"
+		i := sort.Search(len(idx.Entries), func(i int) bool { return idx.Entries[i].Name >= prefix })
+		var out []string
+		for ; i < len(idx.Entries) && strings.HasPrefix(idx.Entries[i].Name, prefix); i++ {
+			out = append(out, idx.Entries[i].Name)
+		}
+		return out
+	}
+	seen := map[string]bool{}
+	var addFile func(rel string) error
+	del := func(rel string) {
+		if seen[rel] {
+			return
+		}
+		seen[rel] = true
+		changes = append(changes, change{rel, entry{}})
+		upd[rel] = nil
+	}
+	addFile = func(rel string) error {
+		if seen[rel] {
+			return nil
+		}
+		full := filepath.Join(s.dir, filepath.FromSlash(rel))
+		if err := s.checkNoSymlinkParents(rel); err != nil {
+			return err
+		}
+		fi, err := os.Lstat(full)
+		if errors.Is(err, fs.ErrNotExist) {
+			if tracked(rel) {
+				del(rel)
+			}
+			for _, p := range trackedUnder(rel) {
+				del(p)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			for _, p := range trackedUnder(rel) {
+				if _, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
+					del(p)
+				}
+			}
+			ents, err := os.ReadDir(full)
+			if err != nil {
+				return err
+			}
+			for _, e := range ents {
+				if e.Name() == ".git" || IsTempFile(e.Name()) {
+					continue
+				}
+				if err := addFile(rel + "/" + e.Name()); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		seen[rel] = true
+		e, ie, err := s.fileEntry(rel, fi)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, change{rel, e})
+		upd[rel] = ie
+		for _, p := range trackedUnder(rel) { // a folder replaced by a file
+			del(p)
+		}
+		return nil
+	}
+	for _, r := range rels {
+		if err := addFile(r); err != nil {
+			return nil, nil, err
+		}
+	}
+	return changes, upd, nil
+}
+
+// checkNoSymlinkParents refuses paths that go through a symbolic link to a folder.
+func (s *Store) checkNoSymlinkParents(rel string) error {
+	parts := strings.Split(rel, "/")
+	cur := s.dir
+	for _, p := range parts[:len(parts)-1] {
+		cur = filepath.Join(cur, p)
+		fi, err := os.Lstat(cur)
+		if err != nil {
+			return nil // missing parents are fine
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			return fmt.Errorf("refusing %s: %s is a symbolic link", rel, cur)
+		}
+	}
+	return nil
+}
+
+// commitChanges applies changes to HEAD's tree, commits, moves the branch and writes the index.
+func (s *Store) commitChanges(msg string, author Author, idx *index.Index, changes []change, upd indexUpdate) (plumbing.Hash, error) {
+	branch, head, err := s.head()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	base, err := s.commitTree(head)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	tree := base
+	if len(changes) > 0 {
+		if tree, err = s.applyTree(base, changes); err != nil {
+			return plumbing.ZeroHash, err
+		}
+	}
+	if tree == base || (head.IsZero() && tree.IsZero()) {
+		if len(upd) > 0 {
+			upd.apply(idx)
+			if err := s.writeIndex(idx); err != nil {
+				return plumbing.ZeroHash, err
+			}
+		}
+		return plumbing.ZeroHash, fmt.Errorf("commit: %w", ErrNothingChanged)
+	}
+	var parents []plumbing.Hash
+	if !head.IsZero() {
+		parents = append(parents, head)
+	}
+	h, err := s.writeCommit(tree, parents, msg, author)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	// Order matters for crash safety: objects, then the branch, then the index.
+	if err := s.setRef(branch, h); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	upd.apply(idx)
+	if err := s.writeIndex(idx); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return h, nil
+}
+
+// builtinIgnores are editor and OS droppings never committed by CommitAll.
+var builtinIgnores = []string{".*.swp", ".*.swo", ".*.swx", "*~", ".#*", "#*#", ".DS_Store", "Thumbs.db", "4913", "*.oneone-tmp-*"}
+
+// pendingChange is a file whose work tree state differs from the index.
+type pendingChange struct {
+	path string
+	kind string // add | edit | delete
+}
+
+// CommitAll commits every pending edit in the work tree (new, changed and deleted files,
+// respecting .gitignore) and returns the paths it committed.
+func (s *Store) CommitAll(author Author) ([]string, string, error) {
+	unlock, err := s.Lock(DefaultLockTimeout)
+	if err != nil {
+		return nil, "", err
+	}
+	defer unlock()
+	return s.commitAllLocked(author)
+}
+
+func (s *Store) commitAllLocked(author Author) ([]string, string, error) {
+	idx, idxTime, err := s.readIndex()
+	if err != nil {
+		return nil, "", err
+	}
+	pending, refresh, err := s.scan(idx, idxTime)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(pending) == 0 {
+		if len(refresh) > 0 {
+			refresh.apply(idx)
+			_ = s.writeIndex(idx)
+		}
+		return nil, "", fmt.Errorf("commit all: %w", ErrNothingChanged)
+	}
+	var paths []string
+	for _, p := range pending {
+		paths = append(paths, p.path)
+	}
+	changes, upd, err := s.collect(idx, paths)
+	if err != nil {
+		return nil, "", err
+	}
+	for k, v := range refresh {
+		if _, ok := upd[k]; !ok {
+			upd[k] = v
+		}
+	}
+	h, err := s.commitChanges(commitAllMessage(pending), author, idx, changes, upd)
+	if err != nil {
+		return nil, "", err
+	}
+	return paths, h.String(), nil
+}
+
+func commitAllMessage(p []pendingChange) string {
+	var subject []string
+	for i, c := range p {
+		if i == 5 {
+			subject = append(subject, fmt.Sprintf("and %d more", len(p)-5))
+			break
+		}
+		subject = append(subject, c.kind+" "+c.path)
+	}
+	msg := "sync: " + strings.Join(subject, ", ")
+	if len(p) > 5 {
+		msg += "\n"
+		for _, c := range p {
+			msg += "\n" + c.kind + " " + c.path
+		}
+	}
+	return msg
+}
+
+// scan compares the work tree with the index like `git status` does for unstaged and
+// untracked files: stat first, hashing only files whose stat changed (or racily clean ones).
+// It returns pending changes and index entries whose stat data only needs refreshing.
+func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, indexUpdate, error) {
+	tracked := make(map[string]*index.Entry, len(idx.Entries))
+	dirs := map[string]bool{}
+	for _, e := range idx.Entries {
+		tracked[e.Name] = e
+		for d := e.Name; ; {
+			i := strings.LastIndexByte(d, '/')
+			if i < 0 {
+				break
+			}
+			d = d[:i]
+			if dirs[d] {
+				break
+			}
+			dirs[d] = true
+		}
+	}
+	var base []gitignore.Pattern
+	for _, p := range builtinIgnores {
+		base = append(base, gitignore.ParsePattern(p, nil))
+	}
+	base = append(base, readIgnoreFile(filepath.Join(s.gitDir, "info", "exclude"), nil)...)
+
+	type fileJob struct {
+		rel string
+		e   *index.Entry
+	}
+	var (
+		jobs    []fileJob
+		pending []pendingChange
+		seen    = make(map[string]bool, len(idx.Entries))
+	)
+	var walk func(rel string, parts []string, ps []gitignore.Pattern) error
+	walk = func(rel string, parts []string, ps []gitignore.Pattern) error {
+		full := s.dir
+		if rel != "" {
+			full = filepath.Join(s.dir, filepath.FromSlash(rel))
+		}
+		ents, err := os.ReadDir(full)
+		if err != nil {
+			if rel != "" && errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		for _, e := range ents {
+			if e.Name() == ".gitignore" && e.Type().IsRegular() {
+				ps = append(ps[:len(ps):len(ps)], readIgnoreFile(filepath.Join(full, ".gitignore"), parts)...)
+				break
+			}
+		}
+		var m gitignore.Matcher
+		ignored := func(name string, isDir bool) bool {
+			if m == nil {
+				m = gitignore.NewMatcher(ps)
+			}
+			return m.Match(append(parts[:len(parts):len(parts)], name), isDir)
+		}
+		for _, e := range ents {
+			name := e.Name()
+			p := name
+			if rel != "" {
+				p = rel + "/" + name
+			}
+			if e.IsDir() {
+				if name == ".git" {
+					continue
+				}
+				if !dirs[p] && ignored(name, true) {
+					continue
+				}
+				if _, err := os.Lstat(filepath.Join(full, name, ".git")); err == nil && !dirs[p] {
+					continue // a nested repository
+				}
+				if err := walk(p, append(parts[:len(parts):len(parts)], name), ps); err != nil {
+					return err
+				}
+				continue
+			}
+			if IsTempFile(name) {
+				continue
+			}
+			if te, ok := tracked[p]; ok {
+				seen[p] = true
+				jobs = append(jobs, fileJob{p, te})
+				continue
+			}
+			if !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
+				continue
+			}
+			if ignored(name, false) {
+				continue
+			}
+			pending = append(pending, pendingChange{p, "add"})
+		}
+		return nil
+	}
+	if err := walk("", nil, base); err != nil {
+		return nil, nil, err
+	}
+	for _, e := range idx.Entries {
+		if !seen[e.Name] && !e.SkipWorktree && !e.IntentToAdd {
+			if _, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(e.Name))); errors.Is(err, fs.ErrNotExist) {
+				pending = append(pending, pendingChange{e.Name, "delete"})
+			}
+		}
+	}
+
+	// Stat (and, when needed, hash) tracked files in parallel.
+	type result struct {
+		edit    bool
+		refresh *index.Entry
+		err     error
+	}
+	results := make([]result, len(jobs))
+	workers := 4
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(jobs); i += workers {
+				j := jobs[i]
+				edit, ref, err := s.checkTracked(j.rel, j.e, idxTime)
+				results[i] = result{edit, ref, err}
+			}
+		}(w)
+	}
+	wg.Wait()
+	refresh := indexUpdate{}
+	for i, r := range results {
+		if r.err != nil {
+			return nil, nil, r.err
+		}
+		if r.edit {
+			pending = append(pending, pendingChange{jobs[i].rel, "edit"})
+		} else if r.refresh != nil {
+			refresh[jobs[i].rel] = r.refresh
+		}
+	}
+	sort.Slice(pending, func(i, j int) bool { return pending[i].path < pending[j].path })
+	return pending, refresh, nil
+}
+
+// checkTracked reports whether a tracked file changed; when only its stat data changed it
+// returns a refreshed index entry.
+func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time) (bool, *index.Entry, error) {
+	if e.Stage != 0 {
+		return true, nil, nil
+	}
+	full := filepath.Join(s.dir, filepath.FromSlash(rel))
+	fi, err := os.Lstat(full)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return true, nil, nil
+		}
+		return false, nil, err
+	}
+	var mode filemode.FileMode
+	switch {
+	case fi.Mode()&os.ModeSymlink != 0:
+		mode = filemode.Symlink
+	case fi.Mode().IsRegular():
+		mode = filemode.Regular
+		if fi.Mode()&0o111 != 0 {
+			mode = filemode.Executable
+		}
+	default:
+		return true, nil, nil
+	}
+	if mode != e.Mode {
+		return true, nil, nil
+	}
+	if uint32(fi.Size()) == e.Size && fi.ModTime().Equal(e.ModifiedAt) && fi.ModTime().Before(idxTime) {
+		return false, nil, nil
+	}
+	if uint32(fi.Size()) != e.Size {
+		return true, nil, nil
+	}
+	var data []byte
+	if mode == filemode.Symlink {
+		t, err := os.Readlink(full)
+		if err != nil {
+			return false, nil, err
+		}
+		data = []byte(filepath.ToSlash(t))
+	} else if data, err = os.ReadFile(full); err != nil {
+		return false, nil, err
+	}
+	if plumbing.ComputeHash(plumbing.BlobObject, data) != e.Hash {
+		return true, nil, nil
+	}
+	if fi.ModTime().Equal(e.ModifiedAt) {
+		return false, nil, nil // racily clean but unchanged: nothing to refresh
+	}
+	ne := *e
+	fillStat(&ne, fi)
+	return false, &ne, nil
+}
+
+// readIgnoreFile parses a .gitignore-style file; a missing file gives no patterns.
+func readIgnoreFile(p string, domain []string) []gitignore.Pattern {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil
+	}
+	var ps []gitignore.Pattern
+	for _, line := range strings.Split(string(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))), "\n") {
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		ps = append(ps, gitignore.ParsePattern(line, domain))
+	}
+	return ps
+}

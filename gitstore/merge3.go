@@ -1,0 +1,154 @@
+package gitstore
+
+import (
+	"bytes"
+	"strings"
+	"time"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// hunk replaces base lines [s,e) with the other side's lines.
+type hunk struct {
+	s, e  int
+	lines []string
+}
+
+// splitLines splits text into lines that keep their "\n".
+func splitLines(t string) []string {
+	if t == "" {
+		return nil
+	}
+	lines := strings.SplitAfter(t, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// lineHunks returns the changes that turn base into other, line by line.
+func lineHunks(base, other string) []hunk {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 5 * time.Second
+	r1, r2, arr := dmp.DiffLinesToRunes(base, other)
+	diffs := dmp.DiffMainRunes(r1, r2, false)
+	var hs []hunk
+	bi := 0
+	var cur *hunk
+	flush := func() {
+		if cur != nil {
+			hs = append(hs, *cur)
+			cur = nil
+		}
+	}
+	for _, d := range diffs {
+		rs := []rune(d.Text)
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			flush()
+			bi += len(rs)
+		case diffmatchpatch.DiffDelete:
+			if cur == nil {
+				cur = &hunk{s: bi, e: bi}
+			}
+			bi += len(rs)
+			cur.e = bi
+		case diffmatchpatch.DiffInsert:
+			if cur == nil {
+				cur = &hunk{s: bi, e: bi}
+			}
+			for _, r := range rs {
+				cur.lines = append(cur.lines, arr[r])
+			}
+		}
+	}
+	flush()
+	return hs
+}
+
+// merge3 merges ours and theirs, both derived from base, line by line. It reports
+// ok=false when both sides changed the same or adjacent lines differently.
+func merge3(base, ours, theirs string) (string, bool) {
+	if ours == theirs {
+		return ours, true
+	}
+	if base == ours {
+		return theirs, true
+	}
+	if base == theirs {
+		return ours, true
+	}
+	bl := splitLines(base)
+	ho, ht := lineHunks(base, ours), lineHunks(base, theirs)
+	var out bytes.Buffer
+	pos, i, j := 0, 0, 0
+	// side returns base[s:e) as rewritten by the hunks hs.
+	side := func(hs []hunk, s, e int) string {
+		var b strings.Builder
+		p := s
+		for _, h := range hs {
+			for ; p < h.s; p++ {
+				b.WriteString(bl[p])
+			}
+			for _, l := range h.lines {
+				b.WriteString(l)
+			}
+			p = h.e
+		}
+		for ; p < e; p++ {
+			b.WriteString(bl[p])
+		}
+		return b.String()
+	}
+	for i < len(ho) || j < len(ht) {
+		// Start a group with the hunk that begins first, then absorb every hunk
+		// from either side that overlaps or touches the group.
+		var s, e int
+		gi, gj := i, j
+		if j >= len(ht) || (i < len(ho) && ho[i].s <= ht[j].s) {
+			s, e = ho[i].s, ho[i].e
+			i++
+		} else {
+			s, e = ht[j].s, ht[j].e
+			j++
+		}
+		for {
+			if i < len(ho) && ho[i].s <= e {
+				if ho[i].e > e {
+					e = ho[i].e
+				}
+				i++
+				continue
+			}
+			if j < len(ht) && ht[j].s <= e {
+				if ht[j].e > e {
+					e = ht[j].e
+				}
+				j++
+				continue
+			}
+			break
+		}
+		for ; pos < s; pos++ {
+			out.WriteString(bl[pos])
+		}
+		o, t := ho[gi:i], ht[gj:j]
+		switch {
+		case len(t) == 0:
+			out.WriteString(side(o, s, e))
+		case len(o) == 0:
+			out.WriteString(side(t, s, e))
+		default:
+			a, b := side(o, s, e), side(t, s, e)
+			if a != b {
+				return "", false
+			}
+			out.WriteString(a)
+		}
+		pos = e
+	}
+	for ; pos < len(bl); pos++ {
+		out.WriteString(bl[pos])
+	}
+	return out.String(), true
+}

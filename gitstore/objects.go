@@ -1,0 +1,395 @@
+package gitstore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// entry is a file in a tree: its blob (or tree) hash and mode; a zero hash means absent.
+type entry struct {
+	hash plumbing.Hash
+	mode filemode.FileMode
+}
+
+func (e entry) absent() bool { return e.hash.IsZero() }
+
+// change sets (or, with an absent entry, deletes) one path in a tree.
+type change struct {
+	path string
+	e    entry
+}
+
+// treeChange is one path that differs between two trees.
+type treeChange struct {
+	path     string
+	from, to entry
+}
+
+var emptyTreeHash = plumbing.ComputeHash(plumbing.TreeObject, nil)
+
+// writeObject stores an object unless it is already there.
+func (s *Store) writeObject(t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
+	h := plumbing.ComputeHash(t, data)
+	if s.repo.Storer.HasEncodedObject(h) == nil {
+		return h, nil
+	}
+	obj := s.repo.Storer.NewEncodedObject()
+	obj.SetType(t)
+	obj.SetSize(int64(len(data)))
+	w, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := w.Close(); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return s.repo.Storer.SetEncodedObject(obj)
+}
+
+// readBlob returns the content of a blob.
+func (s *Store) readBlob(h plumbing.Hash) ([]byte, error) {
+	obj, err := s.repo.Storer.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", h, err)
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// treeEntries returns the entries of a tree keyed by name (empty for the zero hash).
+func (s *Store) treeEntries(h plumbing.Hash) (map[string]entry, error) {
+	m := map[string]entry{}
+	if h.IsZero() || h == emptyTreeHash {
+		return m, nil
+	}
+	t, err := object.GetTree(s.repo.Storer, h)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	for _, te := range t.Entries {
+		if !safeName(te.Name) {
+			return nil, fmt.Errorf("refusing tree %s: unsafe file name %q", h, te.Name)
+		}
+		m[te.Name] = entry{te.Hash, te.Mode}
+	}
+	return m, nil
+}
+
+// safeName rejects names that could escape the work tree or touch .git.
+func safeName(n string) bool {
+	if n == "" || n == "." || n == ".." || strings.ContainsAny(n, "/\x00") || strings.EqualFold(n, ".git") {
+		return false
+	}
+	return !strings.Contains(n, "\\")
+}
+
+// commitTree returns the root tree of a commit (zero for the zero hash).
+func (s *Store) commitTree(c plumbing.Hash) (plumbing.Hash, error) {
+	if c.IsZero() {
+		return plumbing.ZeroHash, nil
+	}
+	co, err := object.GetCommit(s.repo.Storer, c)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w", c, err)
+	}
+	return co.TreeHash, nil
+}
+
+// encodeTree encodes entries in git order.
+func encodeTree(entries map[string]entry) []byte {
+	names := make([]string, 0, len(entries))
+	for n := range entries {
+		names = append(names, n)
+	}
+	key := func(n string) string {
+		if entries[n].mode == filemode.Dir {
+			return n + "/"
+		}
+		return n
+	}
+	sort.Slice(names, func(i, j int) bool { return key(names[i]) < key(names[j]) })
+	var b bytes.Buffer
+	for _, n := range names {
+		e := entries[n]
+		fmt.Fprintf(&b, "%o %s", uint32(e.mode), n)
+		b.WriteByte(0)
+		b.Write(e.hash[:])
+	}
+	return b.Bytes()
+}
+
+// applyTree returns the tree base with changes applied (paths relative to base);
+// the zero hash when the result is empty.
+func (s *Store) applyTree(base plumbing.Hash, changes []change) (plumbing.Hash, error) {
+	entries, err := s.treeEntries(base)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	groups := map[string][]change{}
+	var order []string
+	for _, c := range changes {
+		first, rest, sub := strings.Cut(c.path, "/")
+		if !sub {
+			if c.e.absent() {
+				delete(entries, first)
+			} else {
+				entries[first] = c.e
+			}
+			continue
+		}
+		if _, ok := groups[first]; !ok {
+			order = append(order, first)
+		}
+		groups[first] = append(groups[first], change{rest, c.e})
+	}
+	for _, name := range order {
+		var subBase plumbing.Hash
+		if e, ok := entries[name]; ok && e.mode == filemode.Dir {
+			subBase = e.hash
+		}
+		h, err := s.applyTree(subBase, groups[name])
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if h.IsZero() {
+			delete(entries, name)
+		} else {
+			entries[name] = entry{h, filemode.Dir}
+		}
+	}
+	if len(entries) == 0 {
+		return plumbing.ZeroHash, nil
+	}
+	return s.writeObject(plumbing.TreeObject, encodeTree(entries))
+}
+
+// diffTrees lists the files that differ between trees a and b (recursively, skipping equal subtrees).
+func (s *Store) diffTrees(a, b plumbing.Hash, prefix string, out *[]treeChange) error {
+	if a == b {
+		return nil
+	}
+	ea, err := s.treeEntries(a)
+	if err != nil {
+		return err
+	}
+	eb, err := s.treeEntries(b)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(ea)+len(eb))
+	for n := range ea {
+		names = append(names, n)
+	}
+	for n := range eb {
+		if _, ok := ea[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		x, y := ea[n], eb[n]
+		if x == y {
+			continue
+		}
+		p := prefix + n
+		xd, yd := x.mode == filemode.Dir, y.mode == filemode.Dir
+		switch {
+		case xd && yd:
+			if err := s.diffTrees(x.hash, y.hash, p+"/", out); err != nil {
+				return err
+			}
+		case xd || yd:
+			// A folder replaced by a file or the other way round.
+			var dx, dy plumbing.Hash
+			if xd {
+				dx = x.hash
+			} else if !x.absent() {
+				*out = append(*out, treeChange{p, x, entry{}})
+			}
+			if yd {
+				dy = y.hash
+			} else if !y.absent() {
+				*out = append(*out, treeChange{p, entry{}, y})
+			}
+			if err := s.diffTrees(dx, dy, p+"/", out); err != nil {
+				return err
+			}
+		default:
+			*out = append(*out, treeChange{p, x, y})
+		}
+	}
+	return nil
+}
+
+// writeCommit stores a commit object.
+func (s *Store) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg string, a Author) (plumbing.Hash, error) {
+	if tree.IsZero() {
+		h, err := s.writeObject(plumbing.TreeObject, nil)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		tree = h
+	}
+	clean := func(v string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '<' || r == '>' || r == '\n' || r == '\r' || r == 0 {
+				return -1
+			}
+			return r
+		}, strings.TrimSpace(v))
+	}
+	sig := object.Signature{Name: clean(a.Name), Email: clean(a.Email), When: time.Now()}
+	if sig.Name == "" {
+		sig.Name = "oneone"
+	}
+	if sig.Email == "" {
+		sig.Email = "oneone@localhost"
+	}
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: parents}
+	obj := s.repo.Storer.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return s.repo.Storer.SetEncodedObject(obj)
+}
+
+// readIndex reads .git/index (an empty index when there is none) and its modification time.
+func (s *Store) readIndex() (*index.Index, time.Time, error) {
+	p := filepath.Join(s.gitDir, "index")
+	f, err := os.Open(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return &index.Index{Version: 2}, time.Time{}, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	idx := &index.Index{}
+	if err := index.NewDecoder(bytes.NewReader(data)).Decode(idx); err != nil {
+		return nil, time.Time{}, fmt.Errorf("read %s: %w (remove it and run `git reset` to rebuild it)", p, err)
+	}
+	return idx, fi.ModTime(), nil
+}
+
+// writeIndex writes .git/index atomically (cache-tree and other extensions are dropped).
+func (s *Store) writeIndex(idx *index.Index) error {
+	idx.Cache = nil
+	idx.ResolveUndo = nil
+	idx.EndOfIndexEntry = nil
+	if idx.Version < 2 {
+		idx.Version = 2
+	}
+	var b bytes.Buffer
+	if err := index.NewEncoder(&b).Encode(idx); err != nil {
+		return fmt.Errorf("encode index: %w", err)
+	}
+	return WriteFileAtomic(filepath.Join(s.gitDir, "index"), b.Bytes())
+}
+
+// indexUpdate collects index changes: a nil entry removes the path.
+type indexUpdate map[string]*index.Entry
+
+// apply rewrites idx.Entries with the updates (and drops entries under removed folders' paths replaced by files).
+func (u indexUpdate) apply(idx *index.Index) {
+	if len(u) == 0 {
+		return
+	}
+	out := idx.Entries[:0]
+	for _, e := range idx.Entries {
+		if _, ok := u[e.Name]; ok {
+			continue
+		}
+		out = append(out, e)
+	}
+	for _, e := range u {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	idx.Entries = out
+	sort.Slice(idx.Entries, func(i, j int) bool { return idx.Entries[i].Name < idx.Entries[j].Name })
+}
+
+// fileEntry describes a work tree file as a blob (storing it) and an index entry.
+func (s *Store) fileEntry(rel string, fi os.FileInfo) (entry, *index.Entry, error) {
+	full := filepath.Join(s.dir, filepath.FromSlash(rel))
+	var data []byte
+	var mode filemode.FileMode
+	var err error
+	switch {
+	case fi.Mode()&os.ModeSymlink != 0:
+		var target string
+		target, err = os.Readlink(full)
+		data, mode = []byte(filepath.ToSlash(target)), filemode.Symlink
+	case fi.Mode().IsRegular():
+		data, err = os.ReadFile(full)
+		mode = filemode.Regular
+		if fi.Mode()&0o111 != 0 {
+			mode = filemode.Executable
+		}
+	default:
+		return entry{}, nil, fmt.Errorf("%s is not a regular file", full)
+	}
+	if err != nil {
+		return entry{}, nil, err
+	}
+	h, err := s.writeObject(plumbing.BlobObject, data)
+	if err != nil {
+		return entry{}, nil, fmt.Errorf("store %s: %w", rel, err)
+	}
+	ie := &index.Entry{Name: rel, Hash: h, Mode: mode}
+	fillStat(ie, fi)
+	return entry{h, mode}, ie, nil
+}
+
+// relPath validates a repository-relative (or absolute, inside the repository) path.
+func (s *Store) relPath(p string) (string, error) {
+	if filepath.IsAbs(p) {
+		r, err := filepath.Rel(s.dir, p)
+		if err != nil {
+			return "", fmt.Errorf("%s is outside the repository %s", p, s.dir)
+		}
+		p = r
+	}
+	p = path.Clean(filepath.ToSlash(p))
+	if p == "." || p == "" || strings.HasPrefix(p, "../") || p == ".." || strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("%q is not a path inside the repository %s", p, s.dir)
+	}
+	for _, part := range strings.Split(p, "/") {
+		if !safeName(part) {
+			return "", fmt.Errorf("refusing path %q: it names .git or escapes the repository", p)
+		}
+	}
+	return p, nil
+}

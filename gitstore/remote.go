@@ -1,0 +1,62 @@
+package gitstore
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+)
+
+// RemoteName is the remote oneone syncs with.
+const RemoteName = "origin"
+
+// RemoteURL returns the URL of origin (as stored, possibly with credentials: redact before showing).
+func (s *Store) RemoteURL() (string, bool, error) {
+	cfg, err := s.repo.Config()
+	if err != nil {
+		return "", false, fmt.Errorf("read %s: %w", filepath.Join(s.gitDir, "config"), err)
+	}
+	r, ok := cfg.Remotes[RemoteName]
+	if !ok || len(r.URLs) == 0 {
+		return "", false, nil
+	}
+	return r.URLs[0], true, nil
+}
+
+// SetRemote creates or changes origin; credentials embedded in url are never stored
+// (use ONEONE_GIT_TOKEN), so the stored URL is Redact(url).
+func (s *Store) SetRemote(url string) error {
+	if _, err := transport.NewEndpoint(url); err != nil || url == "" {
+		return fmt.Errorf("bad remote URL %q: use https://host/owner/notes.git, ssh://git@host/owner/notes.git or git@host:owner/notes.git", Redact(url))
+	}
+	url = Redact(url)
+	unlock, err := s.Lock(DefaultLockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	cfg, err := s.repo.Config()
+	if err != nil {
+		return err
+	}
+	if r, ok := cfg.Remotes[RemoteName]; ok {
+		r.URLs = []string{url}
+	} else {
+		cfg.Remotes[RemoteName] = &config.RemoteConfig{
+			Name:  RemoteName,
+			URLs:  []string{url},
+			Fetch: []config.RefSpec{config.RefSpec("+refs/heads/*:refs/remotes/" + RemoteName + "/*")},
+		}
+	}
+	return s.setConfig(cfg)
+}
+
+func (s *Store) setConfig(cfg *config.Config) error {
+	if err := s.repo.SetConfig(cfg); err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Join(s.gitDir, "config"), err)
+	}
+	_ = os.Chmod(filepath.Join(s.gitDir, "config"), 0o600)
+	return nil
+}

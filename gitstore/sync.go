@@ -1,0 +1,742 @@
+package gitstore
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
+)
+
+// SyncOptions configures Sync.
+type SyncOptions struct {
+	Author Author              // author of the commits sync makes
+	Getenv func(string) string // environment lookup (os.Getenv when nil)
+	Home   string              // home folder for ~/.ssh and ~/.git-credentials ($HOME when empty)
+}
+
+// Conflict is a note changed on both sides: the local file stays at Path and the remote
+// version is kept beside it at Copy.
+type Conflict struct{ Path, Copy string }
+
+// SyncResult says what Sync did.
+type SyncResult struct {
+	Committed []string   // pending edits committed before syncing
+	Pulled    bool       // remote changes were brought in
+	Pushed    bool       // local commits were sent
+	Merged    bool       // a merge commit was made
+	UpToDate  bool       // nothing to do
+	Conflicts []Conflict // notes kept twice
+	Remote    string     // origin URL, redacted
+	Head      string     // the commit both sides share after the sync
+}
+
+// ErrNoRemote is returned by Sync when origin is not set.
+var ErrNoRemote = errors.New("no remote")
+
+// Sync commits pending edits, fetches origin, integrates (fast-forward or a file by file merge) and pushes.
+func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
+	unlock, err := s.Lock(DefaultLockTimeout)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if opts.Author.Name == "" {
+		opts.Author = s.DefaultAuthor("")
+	}
+	res := &SyncResult{}
+	paths, _, err := s.commitAllLocked(opts.Author)
+	if err != nil && !errors.Is(err, ErrNothingChanged) {
+		return res, err
+	}
+	res.Committed = paths
+
+	rawURL, ok, err := s.RemoteURL()
+	if err != nil {
+		return res, err
+	}
+	if !ok {
+		return res, fmt.Errorf("%w: set one with `oneone remote URL` (your notes are committed locally)", ErrNoRemote)
+	}
+	res.Remote = Redact(rawURL)
+	ai, err := resolveAuth(rawURL, &opts)
+	if err != nil {
+		return res, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+
+	branch, local, err := s.head()
+	if err != nil {
+		return res, err
+	}
+	tracking := plumbing.NewRemoteReferenceName(RemoteName, branch.Short())
+	remote, err := s.fetch(ctx, rawURL, ai, branch, tracking)
+	if err != nil {
+		return res, err
+	}
+
+	// Integrate.
+	switch {
+	case remote.IsZero() || remote == local:
+	case local.IsZero():
+		if err := s.checkoutCommit(branch, plumbing.ZeroHash, remote); err != nil {
+			return res, err
+		}
+		local, res.Pulled = remote, true
+	default:
+		g, err := s.paint(local, remote)
+		if err != nil {
+			return res, err
+		}
+		switch {
+		case g.flags[local]&fromRemote != 0: // local is behind: fast-forward
+			if err := s.checkoutCommit(branch, local, remote); err != nil {
+				return res, err
+			}
+			local, res.Pulled = remote, true
+		case g.flags[remote]&fromLocal != 0: // remote is behind: just push
+		default:
+			var base plumbing.Hash
+			if len(g.bases) > 0 {
+				base = g.bases[0]
+			}
+			m, conflicts, err := s.merge(branch, local, remote, base, opts.Author)
+			if err != nil {
+				return res, err
+			}
+			local, res.Pulled, res.Merged, res.Conflicts = m, true, true, conflicts
+		}
+	}
+
+	// Push.
+	if local != remote && !local.IsZero() {
+		if err := s.push(ctx, rawURL, ai, branch, tracking, local, remote); err != nil {
+			return res, err
+		}
+		res.Pushed = true
+		if err := s.setUpstream(branch); err != nil {
+			return res, err
+		}
+	}
+	res.Head = local.String()
+	res.UpToDate = len(res.Committed) == 0 && !res.Pulled && !res.Pushed
+	return res, nil
+}
+
+// fetch brings origin's branch into the tracking ref and returns its hash (zero when the remote is empty).
+func (s *Store) fetch(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName) (plumbing.Hash, error) {
+	rem, err := s.repo.Remote(RemoteName)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	err = rem.FetchContext(ctx, &git.FetchOptions{
+		RemoteName: RemoteName,
+		RemoteURL:  rawURL,
+		RefSpecs:   []config.RefSpec{config.RefSpec("+" + branch.String() + ":" + tracking.String())},
+		Auth:       ai.method,
+		Tags:       git.NoTags,
+	})
+	var noMatch git.NoMatchingRefSpecError
+	switch {
+	case err == nil || errors.Is(err, git.NoErrAlreadyUpToDate):
+	case errors.Is(err, transport.ErrEmptyRemoteRepository) || errors.As(err, &noMatch):
+		return plumbing.ZeroHash, nil
+	default:
+		return plumbing.ZeroHash, s.remoteError("fetch from", rawURL, ai, err)
+	}
+	ref, err := s.repo.Storer.Reference(tracking)
+	if err != nil {
+		if errors.Is(err, plumbing.ErrReferenceNotFound) {
+			return plumbing.ZeroHash, nil
+		}
+		return plumbing.ZeroHash, err
+	}
+	return ref.Hash(), nil
+}
+
+// remoteError turns a transport error into one clear, credential-free line.
+func (s *Store) remoteError(op, rawURL string, ai *authInfo, err error) error {
+	u := Redact(rawURL)
+	var netErr net.Error
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed):
+		if !ai.haveCreds {
+			return ai.sc.err(fmt.Errorf("%s %s: authentication required: set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name) or add the host to ~/.git-credentials: %w", op, u, err))
+		}
+		return ai.sc.err(fmt.Errorf("%s %s: the credentials from %s were refused: check ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME (your notes are committed locally): %w", op, u, ai.source, err))
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		hint := "check the URL with `oneone remote`"
+		if !ai.haveCreds && strings.HasPrefix(rawURL, "http") {
+			hint += "; a private repository needs ONEONE_GIT_TOKEN"
+		}
+		return ai.sc.err(fmt.Errorf("%s %s: repository not found: %s: %w", op, u, hint, err))
+	case errors.As(err, &opErr) || errors.As(err, &netErr) || strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "no such host"):
+		return ai.sc.err(fmt.Errorf("cannot reach origin %s (%v); your notes are committed locally: run `oneone sync` again when online: %w", u, err, errOffline))
+	}
+	return ai.sc.err(fmt.Errorf("%s %s: %w", op, u, err))
+}
+
+// errOffline marks errors where the remote could not be reached.
+var errOffline = errors.New("offline")
+
+// IsOffline reports whether a Sync error means the remote could not be reached.
+func IsOffline(err error) bool { return errors.Is(err, errOffline) }
+
+// setUpstream records branch.<name>.remote/merge if missing.
+func (s *Store) setUpstream(branch plumbing.ReferenceName) error {
+	cfg, err := s.repo.Config()
+	if err != nil {
+		return err
+	}
+	name := branch.Short()
+	if b, ok := cfg.Branches[name]; ok && b.Remote != "" && b.Merge != "" {
+		return nil
+	}
+	cfg.Branches[name] = &config.Branch{Name: name, Remote: RemoteName, Merge: branch}
+	return s.setConfig(cfg)
+}
+
+// push sends local to origin's branch, which must still be at remote.
+func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
+	ep, err := transport.NewEndpoint(rawURL)
+	if err != nil {
+		return ai.sc.err(err)
+	}
+	cl, err := client.NewClient(ep)
+	if err != nil {
+		return ai.sc.err(err)
+	}
+	sess, err := cl.NewReceivePackSession(ep, ai.method)
+	if err != nil {
+		return s.remoteError("push to", rawURL, ai, err)
+	}
+	defer sess.Close()
+	ar, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return s.remoteError("push to", rawURL, ai, err)
+	}
+	old := plumbing.ZeroHash
+	caps := capability.NewList()
+	if ar != nil {
+		caps = ar.Capabilities
+		if refs, err := ar.AllReferences(); err == nil {
+			if r, err := refs.Reference(branch); err == nil {
+				old = r.Hash()
+			}
+		}
+	}
+	if old != remote {
+		return fmt.Errorf("push to %s rejected: the remote changed while syncing; run `oneone sync` again (your notes are committed locally)", Redact(rawURL))
+	}
+	hashes, err := s.objectsToPush(local, remote)
+	if err != nil {
+		return err
+	}
+	req := packp.NewReferenceUpdateRequestFromCapabilities(caps)
+	req.Commands = []*packp.Command{{Name: branch, Old: old, New: local}}
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		e := packfile.NewEncoder(pw, s.repo.Storer, !caps.Supports(capability.OFSDelta))
+		_, err := e.Encode(hashes, 10)
+		done <- pw.CloseWithError(err)
+	}()
+	req.Packfile = pr
+	rs, err := sess.ReceivePack(ctx, req)
+	_ = pr.Close()
+	encErr := <-done
+	if err == nil && rs != nil {
+		err = rs.Error()
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "non-fast-forward") || strings.Contains(err.Error(), "rejected") || strings.Contains(err.Error(), "fetch first") {
+			return ai.sc.err(fmt.Errorf("push to %s rejected (%v): run `oneone sync` again to merge the remote changes (your notes are committed locally)", Redact(rawURL), err))
+		}
+		return s.remoteError("push to", rawURL, ai, err)
+	}
+	if encErr != nil && !errors.Is(encErr, io.ErrClosedPipe) {
+		return fmt.Errorf("push to %s: pack: %w", Redact(rawURL), encErr)
+	}
+	return s.setRef(tracking, local)
+}
+
+// Commit ancestry ------------------------------------------------------------
+
+const (
+	fromLocal  = 1
+	fromRemote = 2
+	stale      = 4
+)
+
+type graph struct {
+	flags     map[plumbing.Hash]uint8
+	localOnly []plumbing.Hash
+	bases     []plumbing.Hash
+}
+
+type qitem struct {
+	h    plumbing.Hash
+	when time.Time
+}
+type commitQueue []qitem
+
+func (q commitQueue) Len() int           { return len(q) }
+func (q commitQueue) Less(i, j int) bool { return q[i].when.After(q[j].when) }
+func (q commitQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *commitQueue) Push(x any)        { *q = append(*q, x.(qitem)) }
+func (q *commitQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return it
+}
+
+// paint walks both histories newest first (like git's paint_down_to_common) and finds
+// the commits only local has and the merge bases, visiting only recent history.
+func (s *Store) paint(local, remote plumbing.Hash) (*graph, error) {
+	g := &graph{flags: map[plumbing.Hash]uint8{}}
+	done := map[plumbing.Hash]uint8{}
+	commits := map[plumbing.Hash]*object.Commit{}
+	q := &commitQueue{}
+	get := func(h plumbing.Hash) (*object.Commit, error) {
+		if c, ok := commits[h]; ok {
+			return c, nil
+		}
+		c, err := object.GetCommit(s.repo.Storer, h)
+		if err != nil {
+			return nil, fmt.Errorf("read commit %s: %w", h, err)
+		}
+		commits[h] = c
+		return c, nil
+	}
+	add := func(h plumbing.Hash, f uint8) error {
+		if g.flags[h]|f == g.flags[h] {
+			return nil
+		}
+		g.flags[h] |= f
+		c, err := get(h)
+		if err != nil {
+			return err
+		}
+		heap.Push(q, qitem{h, c.Committer.When})
+		return nil
+	}
+	if err := add(local, fromLocal); err != nil {
+		return nil, err
+	}
+	if !remote.IsZero() {
+		if err := add(remote, fromRemote); err != nil {
+			return nil, err
+		}
+	}
+	// Keep walking while a commit may still change class: local-only or unrecorded
+	// bases in the queue, or remote-side commits not older than a local-only one
+	// (commit times are only seconds, so ties are common).
+	var minLocal time.Time
+	interesting := func() bool {
+		for _, it := range *q {
+			f := g.flags[it.h]
+			if f&3 == fromLocal || (f&3 == 3 && f&stale == 0) {
+				return true
+			}
+			if f&fromRemote != 0 && !minLocal.IsZero() && !it.when.Before(minLocal) {
+				return true
+			}
+		}
+		return false
+	}
+	var popped []plumbing.Hash
+	for q.Len() > 0 && interesting() {
+		it := heap.Pop(q).(qitem)
+		f := g.flags[it.h]
+		if done[it.h] == f {
+			continue
+		}
+		done[it.h] = f
+		switch {
+		case f&3 == 3 && f&stale == 0:
+			g.bases = append(g.bases, it.h)
+			f |= stale
+			g.flags[it.h] = f
+		case f&3 == fromLocal:
+			popped = append(popped, it.h)
+			if minLocal.IsZero() || it.when.Before(minLocal) {
+				minLocal = it.when
+			}
+		}
+		c, err := get(it.h)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range c.ParentHashes {
+			if err := add(p, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, h := range popped {
+		if g.flags[h]&3 == fromLocal {
+			g.localOnly = append(g.localOnly, h)
+		}
+	}
+	return g, nil
+}
+
+// objectsToPush lists the commits, trees and blobs local has and remote lacks.
+func (s *Store) objectsToPush(local, remote plumbing.Hash) ([]plumbing.Hash, error) {
+	g, err := s.paint(local, remote)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[plumbing.Hash]bool{}
+	var out []plumbing.Hash
+	addh := func(h plumbing.Hash) {
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	var walk func(tree plumbing.Hash, parents []plumbing.Hash) error
+	walk = func(tree plumbing.Hash, parents []plumbing.Hash) error {
+		if seen[tree] {
+			return nil
+		}
+		for _, p := range parents {
+			if p == tree {
+				return nil
+			}
+		}
+		addh(tree)
+		es, err := s.treeEntries(tree)
+		if err != nil {
+			return err
+		}
+		pes := make([]map[string]entry, 0, len(parents))
+		for _, p := range parents {
+			m, err := s.treeEntries(p)
+			if err != nil {
+				return err
+			}
+			pes = append(pes, m)
+		}
+		for name, e := range es {
+			known := false
+			var sub []plumbing.Hash
+			for _, pm := range pes {
+				pe, ok := pm[name]
+				if ok && pe.hash == e.hash {
+					known = true
+					break
+				}
+				if ok && pe.mode == filemode.Dir {
+					sub = append(sub, pe.hash)
+				}
+			}
+			if known || e.mode == filemode.Submodule {
+				continue
+			}
+			if e.mode == filemode.Dir {
+				if err := walk(e.hash, sub); err != nil {
+					return err
+				}
+			} else {
+				addh(e.hash)
+			}
+		}
+		return nil
+	}
+	for _, h := range g.localOnly {
+		c, err := object.GetCommit(s.repo.Storer, h)
+		if err != nil {
+			return nil, err
+		}
+		addh(h)
+		var pts []plumbing.Hash
+		for _, p := range c.ParentHashes {
+			t, err := s.commitTree(p)
+			if err != nil {
+				return nil, err
+			}
+			pts = append(pts, t)
+		}
+		if err := walk(c.TreeHash, pts); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Work tree updates ------------------------------------------------------------
+
+// checkoutCommit moves branch from commit `from` to `to`, updating only the files that differ.
+func (s *Store) checkoutCommit(branch plumbing.ReferenceName, from, to plumbing.Hash) error {
+	ft, err := s.commitTree(from)
+	if err != nil {
+		return err
+	}
+	tt, err := s.commitTree(to)
+	if err != nil {
+		return err
+	}
+	return s.checkoutTrees(branch, ft, tt, to)
+}
+
+// checkoutTrees writes the files that differ between trees into the work tree (files first,
+// then the branch, then the index, so a crash never loses text).
+func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, commit plumbing.Hash) error {
+	var changes []treeChange
+	if err := s.diffTrees(fromTree, toTree, "", &changes); err != nil {
+		return err
+	}
+	idx, _, err := s.readIndex()
+	if err != nil {
+		return err
+	}
+	upd := indexUpdate{}
+	// Deletions first, so that a file can replace a folder and the other way round.
+	sort.SliceStable(changes, func(i, j int) bool { return changes[i].to.absent() && !changes[j].to.absent() })
+	for _, c := range changes {
+		if err := s.checkNoSymlinkParents(c.path); err != nil {
+			return err
+		}
+		full := filepath.Join(s.dir, filepath.FromSlash(c.path))
+		if c.to.absent() {
+			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			upd[c.path] = nil
+			removeEmptyParents(s.dir, filepath.Dir(full))
+			continue
+		}
+		if c.to.mode == filemode.Submodule {
+			continue
+		}
+		if err := s.writeWorktreeFile(c.path, c.to); err != nil {
+			return err
+		}
+		fi, err := os.Lstat(full)
+		if err != nil {
+			return err
+		}
+		ie := &index.Entry{Name: c.path, Hash: c.to.hash, Mode: c.to.mode}
+		fillStat(ie, fi)
+		upd[c.path] = ie
+	}
+	if err := s.setRef(branch, commit); err != nil {
+		return err
+	}
+	upd.apply(idx)
+	return s.writeIndex(idx)
+}
+
+// writeWorktreeFile writes a blob into the work tree (0600 files, 0700 folders, atomic).
+func (s *Store) writeWorktreeFile(rel string, e entry) error {
+	full := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := mkdirAll(filepath.Dir(full)); err != nil {
+		return err
+	}
+	data, err := s.readBlob(e.hash)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Lstat(full); err == nil && fi.IsDir() {
+		return fmt.Errorf("cannot write %s: a folder is in the way", full)
+	}
+	if e.mode == filemode.Symlink {
+		_ = os.Remove(full)
+		return os.Symlink(string(data), full)
+	}
+	mode := os.FileMode(0o600)
+	if e.mode == filemode.Executable {
+		mode = 0o700
+	}
+	return writeFileAtomicMode(full, data, mode)
+}
+
+func removeEmptyParents(root, dir string) {
+	for dir != root && strings.HasPrefix(dir, root) {
+		if err := os.Remove(dir); err != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+// Merge ------------------------------------------------------------------------
+
+// merge builds a two-parent merge commit of local and remote, file by file, and checks it out.
+func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbing.Hash, author Author) (plumbing.Hash, []Conflict, error) {
+	lt, err := s.commitTree(local)
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	rt, err := s.commitTree(remote)
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	bt, err := s.commitTree(base)
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	var ours, theirs []treeChange
+	if err := s.diffTrees(bt, lt, "", &ours); err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	if err := s.diffTrees(bt, rt, "", &theirs); err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	oursBy := make(map[string]treeChange, len(ours))
+	for _, c := range ours {
+		oursBy[c.path] = c
+	}
+	localFiles := func(p string) (entry, error) { return s.pathEntry(lt, p) }
+	short := remote.String()[:7]
+	var (
+		changes   []change
+		conflicts []Conflict
+		merged    []string
+	)
+	for _, tc := range theirs {
+		oc, both := oursBy[tc.path]
+		switch {
+		case !both:
+			changes = append(changes, change{tc.path, tc.to})
+		case oc.to == tc.to:
+		case tc.to.absent(): // deleted there, edited here: the edit survives
+		case oc.to.absent(): // deleted here, edited there: the edit survives
+			changes = append(changes, change{tc.path, tc.to})
+		default:
+			if text, ok, err := s.mergeText(tc.from, oc.to, tc.to); err != nil {
+				return plumbing.ZeroHash, nil, err
+			} else if ok {
+				h, err := s.writeObject(plumbing.BlobObject, []byte(text))
+				if err != nil {
+					return plumbing.ZeroHash, nil, err
+				}
+				changes = append(changes, change{tc.path, entry{h, oc.to.mode}})
+				merged = append(merged, tc.path)
+				continue
+			}
+			cp := conflictName(tc.path, short)
+			if e, err := localFiles(cp); err != nil {
+				return plumbing.ZeroHash, nil, err
+			} else if !e.absent() && e.hash != tc.to.hash {
+				cp = conflictName(tc.path, tc.to.hash.String()[:7])
+			}
+			changes = append(changes, change{cp, tc.to})
+			conflicts = append(conflicts, Conflict{Path: tc.path, Copy: cp})
+		}
+	}
+	mt := lt
+	if len(changes) > 0 {
+		if mt, err = s.applyTree(lt, changes); err != nil {
+			return plumbing.ZeroHash, nil, err
+		}
+	}
+	msg := fmt.Sprintf("sync: merge %s/%s", RemoteName, branch.Short())
+	var body []string
+	for _, p := range merged {
+		body = append(body, "merged both edits of "+p)
+	}
+	for _, c := range conflicts {
+		body = append(body, fmt.Sprintf("conflict in %s: remote version kept as %s", c.Path, c.Copy))
+	}
+	if len(body) > 0 {
+		msg += "\n\n" + strings.Join(body, "\n")
+	}
+	h, err := s.writeCommit(mt, []plumbing.Hash{local, remote}, msg, author)
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	if err := s.checkoutTrees(branch, lt, mt, h); err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	return h, conflicts, nil
+}
+
+// mergeText line-merges two versions of a text file; ok=false on a true conflict or binary data.
+func (s *Store) mergeText(base, ours, theirs entry) (string, bool, error) {
+	if ours.mode == filemode.Symlink || theirs.mode == filemode.Symlink || ours.mode == filemode.Submodule || theirs.mode == filemode.Submodule {
+		return "", false, nil
+	}
+	read := func(e entry) (string, error) {
+		if e.absent() {
+			return "", nil
+		}
+		b, err := s.readBlob(e.hash)
+		return string(b), err
+	}
+	b, err := read(base)
+	if err != nil {
+		return "", false, err
+	}
+	o, err := read(ours)
+	if err != nil {
+		return "", false, err
+	}
+	t, err := read(theirs)
+	if err != nil {
+		return "", false, err
+	}
+	if strings.ContainsRune(b+o+t, 0) {
+		return "", false, nil
+	}
+	text, ok := merge3(b, o, t)
+	return text, ok, nil
+}
+
+// pathEntry returns the entry at a slash path inside a tree (absent when missing).
+func (s *Store) pathEntry(tree plumbing.Hash, p string) (entry, error) {
+	cur := tree
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		es, err := s.treeEntries(cur)
+		if err != nil {
+			return entry{}, err
+		}
+		e, ok := es[part]
+		if !ok {
+			return entry{}, nil
+		}
+		if i == len(parts)-1 {
+			return e, nil
+		}
+		if e.mode != filemode.Dir {
+			return entry{}, nil
+		}
+		cur = e.hash
+	}
+	return entry{}, nil
+}
+
+// conflictName is where the remote version of a conflicting file is kept:
+// alice/2026-11-25.md -> alice/2026-11-25.conflict-abc1234.md.
+func conflictName(p, short string) string {
+	dir, file := path.Split(p)
+	ext := path.Ext(file)
+	if ext == file {
+		ext = ""
+	}
+	return dir + strings.TrimSuffix(file, ext) + ".conflict-" + short + ext
+}

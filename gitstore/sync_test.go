@@ -1,0 +1,314 @@
+package gitstore
+
+import (
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+const note = "---\ndate: 2026-11-25\n---\n# 1:1\n\n## Feedback\n- one\n- two\n\n## Topics\n- three\n\n## Action items\n- [ ] four\n"
+
+// pair sets up a remote and two machines: a pushed the first notes, b cloned them.
+func pair(t *testing.T, transport string) (a, b *machine, bare string) {
+	t.Helper()
+	isolate(t)
+	root, bare := newBare(t)
+	var url string
+	env := map[string]string{}
+	switch transport {
+	case "http":
+		url = httpRemote(t, root, "dana", "s3cret-token")
+		env["ONEONE_GIT_TOKEN"] = "s3cret-token"
+		env["ONEONE_GIT_USERNAME"] = "dana"
+	default:
+		url = daemonRemote(t, root)
+	}
+	a = newMachine(t, url)
+	a.env = env
+	a.write("oneone.yaml", "manager: Dana\n")
+	a.write("alice/2026-11-25.md", note)
+	res := a.mustSync()
+	if !res.Pushed || len(res.Committed) != 2 {
+		t.Fatalf("first sync: %+v", res)
+	}
+	b = newMachine(t, url)
+	b.env = env
+	res = b.mustSync()
+	if !res.Pulled || res.Pushed {
+		t.Fatalf("clone sync: %+v", res)
+	}
+	return a, b, bare
+}
+
+func TestSyncBothWays(t *testing.T) {
+	for _, tr := range []string{"http", "daemon"} {
+		t.Run(tr, func(t *testing.T) {
+			a, b, bare := pair(t, tr)
+			want := map[string]string{"oneone.yaml": "manager: Dana\n", "alice/2026-11-25.md": note}
+			a.check(want)
+			b.check(want)
+			if cfg := runGit(t, a.dir, "config", "branch.main.merge"); strings.TrimSpace(cfg) != "refs/heads/main" {
+				t.Fatalf("upstream not set: %q", cfg)
+			}
+			b.write("bob/profile.md", "---\nname: Bob\n---\n")
+			if res := b.mustSync(); !res.Pushed || res.Pulled {
+				t.Fatalf("b sync: %+v", res)
+			}
+			if res := a.mustSync(); !res.Pulled || res.Pushed || res.Merged {
+				t.Fatalf("a sync: %+v", res)
+			}
+			want["bob/profile.md"] = "---\nname: Bob\n---\n"
+			a.check(want)
+			b.check(want)
+			if res := a.mustSync(); !res.UpToDate {
+				t.Fatalf("no-op sync: %+v", res)
+			}
+			fsck(t, bare)
+		})
+	}
+}
+
+func TestSyncMerges(t *testing.T) {
+	edited := func(old, repl string) string { return strings.Replace(note, old, repl, 1) }
+	tests := []struct {
+		name      string
+		a, b      func(m *machine)
+		want      map[string]string // after both synced
+		conflicts int
+	}{{
+		name: "disjoint files",
+		a:    func(m *machine) { m.write("alice/2026-12-02.md", "a\n") },
+		b:    func(m *machine) { m.write("bob/profile.md", "b\n") },
+		want: map[string]string{"alice/2026-11-25.md": note, "alice/2026-12-02.md": "a\n", "bob/profile.md": "b\n"},
+	}, {
+		name: "clean line merge",
+		a:    func(m *machine) { m.write("alice/2026-11-25.md", edited("- one\n", "- one (from A)\n")) },
+		b:    func(m *machine) { m.write("alice/2026-11-25.md", edited("- [ ] four\n", "- [x] four (B)\n")) },
+		want: map[string]string{"alice/2026-11-25.md": strings.Replace(edited("- one\n", "- one (from A)\n"), "- [ ] four\n", "- [x] four (B)\n", 1)},
+	}, {
+		name: "true conflict",
+		a:    func(m *machine) { m.write("alice/2026-11-25.md", edited("- three\n", "- three by A\n")) },
+		b:    func(m *machine) { m.write("alice/2026-11-25.md", edited("- three\n", "- three by B\n")) },
+		want: map[string]string{
+			"alice/2026-11-25.md":            edited("- three\n", "- three by B\n"),
+			"alice/2026-11-25.conflict-*.md": edited("- three\n", "- three by A\n"),
+		},
+		conflicts: 1,
+	}, {
+		name: "deleted here, edited there",
+		a:    func(m *machine) { m.write("alice/2026-11-25.md", edited("- two\n", "- two, edited\n")) },
+		b:    func(m *machine) { m.remove("alice/2026-11-25.md"); m.write("x.md", "x\n") },
+		want: map[string]string{"alice/2026-11-25.md": edited("- two\n", "- two, edited\n"), "x.md": "x\n"},
+	}, {
+		name: "edited here, deleted there",
+		a:    func(m *machine) { m.remove("alice/2026-11-25.md"); m.write("x.md", "x\n") },
+		b:    func(m *machine) { m.write("alice/2026-11-25.md", edited("- two\n", "- two, edited\n")) },
+		want: map[string]string{"alice/2026-11-25.md": edited("- two\n", "- two, edited\n"), "x.md": "x\n"},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b, bare := pair(t, "daemon")
+			tc.a(a)
+			tc.b(b)
+			if res := a.mustSync(); !res.Pushed {
+				t.Fatalf("a sync: %+v", res)
+			}
+			res := b.mustSync()
+			if !res.Merged || !res.Pushed || len(res.Conflicts) != tc.conflicts {
+				t.Fatalf("b sync: %+v", res)
+			}
+			h, _ := b.st.Head()
+			c, err := object.GetCommit(b.st.repo.Storer, plumbing.NewHash(h))
+			if err != nil || len(c.ParentHashes) != 2 {
+				t.Fatalf("merge commit %s: %v parents %d", h, err, len(c.ParentHashes))
+			}
+			if res := a.mustSync(); !res.Pulled || res.Pushed {
+				t.Fatalf("a second sync: %+v", res)
+			}
+			want := map[string]string{"oneone.yaml": "manager: Dana\n"}
+			for k, v := range tc.want {
+				if strings.Contains(k, "*") {
+					k = strings.Replace(k, "*", res.Conflicts[0].Copy[len("alice/2026-11-25.conflict-"):][:7], 1)
+					if res.Conflicts[0].Copy != k {
+						t.Fatalf("conflict copy %q, want %q", res.Conflicts[0].Copy, k)
+					}
+				}
+				want[k] = v
+			}
+			a.check(want)
+			b.check(want)
+			fsck(t, bare)
+			if tc.conflicts > 0 && strings.Contains(strings.Join(mapValues(want), ""), "<<<<<<<") {
+				t.Fatal("conflict markers written")
+			}
+		})
+	}
+}
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestSyncOffline(t *testing.T) {
+	isolate(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	for _, url := range []string{"git://" + addr + "/notes.git", "http://" + addr + "/notes.git"} {
+		m := newMachine(t, url)
+		m.write("alice/profile.md", "---\nname: Alice\n---\n")
+		res, err := m.sync()
+		if err == nil || !IsOffline(err) || !strings.Contains(err.Error(), "cannot reach origin") || !strings.Contains(err.Error(), "committed locally") {
+			t.Fatalf("offline sync error = %v", err)
+		}
+		if res == nil || len(res.Committed) != 1 {
+			t.Fatalf("local commit not reported: %+v", res)
+		}
+		if out := runGit(t, m.dir, "log", "--name-only", "--format="); !strings.Contains(out, "alice/profile.md") {
+			t.Fatalf("local commit lost: %q", out)
+		}
+		m.check(map[string]string{"alice/profile.md": "---\nname: Alice\n---\n"})
+	}
+}
+
+func TestSyncAuth(t *testing.T) {
+	home := isolate(t)
+	root, _ := newBare(t)
+	url := httpRemote(t, root, "dana", "right-token-123")
+	m := newMachine(t, url)
+	m.write("a.md", "a\n")
+
+	m.env["ONEONE_GIT_TOKEN"] = "wrong-token-456"
+	_, err := m.sync()
+	if err == nil || !strings.Contains(err.Error(), "ONEONE_GIT_TOKEN") || strings.Contains(err.Error(), "wrong-token-456") {
+		t.Fatalf("wrong token error = %v", err)
+	}
+	delete(m.env, "ONEONE_GIT_TOKEN")
+	_, err = m.sync()
+	if err == nil || !strings.Contains(err.Error(), "set ONEONE_GIT_TOKEN") {
+		t.Fatalf("missing token error = %v", err)
+	}
+	// ~/.git-credentials
+	host := strings.TrimPrefix(strings.SplitN(url, "/notes.git", 2)[0], "http://")
+	if err := os.WriteFile(filepath.Join(home, ".git-credentials"), []byte("http://dana:right-token-123@"+host+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.st.Sync(SyncOptions{Home: home, Getenv: func(string) string { return "" }}); err != nil {
+		t.Fatalf("git-credentials first sync: %v", err)
+	}
+	if res, err := m.st.Sync(SyncOptions{Home: home, Getenv: func(string) string { return "" }}); err != nil || !res.UpToDate {
+		t.Fatalf("git-credentials sync: %+v %v", res, err)
+	}
+	// A token in the URL works but is never stored in .git/config nor printed.
+	m2 := newMachine(t, strings.Replace(url, "http://", "http://dana:right-token-123@", 1))
+	cfg, _ := os.ReadFile(filepath.Join(m2.dir, ".git", "config"))
+	if strings.Contains(string(cfg), "right-token-123") {
+		t.Fatal("token written to .git/config")
+	}
+	runGit(t, m2.dir, "remote", "set-url", "origin", strings.Replace(url, "http://", "http://dana:right-token-123@", 1))
+	res, err := m2.sync()
+	if err != nil || !res.Pulled || res.Remote != strings.Replace(url, "http://", "http://dana@", 1) {
+		t.Fatalf("token in URL: %+v %v", res, err)
+	}
+	m2.check(map[string]string{"a.md": "a\n"})
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://user:tok@host/x":           "https://user@host/x",
+		"https://ghp_abcdefghij1234@host/x": "https://host/x",
+		"https://host/x":                    "https://host/x",
+		"git@github.com:o/notes.git":        "git@github.com:o/notes.git",
+		"ssh://git:pw@host/x":               "ssh://git@host/x",
+	} {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := RedactText(`Get "https://u:secret@h/x/info/refs": 401`); strings.Contains(got, "secret") {
+		t.Errorf("RedactText kept the secret: %s", got)
+	}
+}
+
+func TestSyncConcurrentProcesses(t *testing.T) {
+	a, b, _ := pair(t, "daemon")
+	_ = b
+	a.write("alice/2026-12-02.md", "new\n")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(exe, "-test.run=^$")
+			cmd.Env = append(os.Environ(), "GITSTORE_HELPER=sync", "GITSTORE_DIR="+a.dir)
+			out, err := cmd.CombinedOutput()
+			outs[i], errs[i] = string(out), err
+		}()
+	}
+	wg.Wait()
+	for i := range 2 {
+		if errs[i] != nil && !strings.Contains(outs[i], "another oneone process") {
+			t.Fatalf("sync %d: %v\n%s", i, errs[i], outs[i])
+		}
+	}
+	if n := strings.Count(outs[0]+outs[1], `"Pushed":true`); n != 1 {
+		t.Fatalf("want exactly one push, got %d:\n%s\n%s", n, outs[0], outs[1])
+	}
+	a.check(map[string]string{"oneone.yaml": "manager: Dana\n", "alice/2026-11-25.md": note, "alice/2026-12-02.md": "new\n"})
+	b.mustSync()
+	b.check(a.files())
+}
+
+func TestLockHeldByOtherProcess(t *testing.T) {
+	isolate(t)
+	m := newMachine(t, "")
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GITSTORE_HELPER=hold", "GITSTORE_DIR="+m.dir)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 7)
+	if _, err := stdout.Read(buf); err != nil || string(buf) != "locked\n" {
+		t.Fatalf("helper: %q %v", buf, err)
+	}
+	_, err := m.st.Lock(50e6)
+	if err == nil || !strings.Contains(err.Error(), "another oneone process (pid "+strconv.Itoa(cmd.Process.Pid)+")") || !strings.Contains(err.Error(), "oneone.lock") {
+		t.Fatalf("lock error = %v", err)
+	}
+	stdin.Close()
+	_ = cmd.Wait()
+	// The helper is gone: the lock is free again (also after a crash, the kernel releases it).
+	unlock, err := m.st.Lock(DefaultLockTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	if _, err := m.sync(); !errors.Is(err, ErrNoRemote) {
+		t.Fatalf("sync without remote: %v", err)
+	}
+}
