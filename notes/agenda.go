@@ -116,6 +116,7 @@ func assemble(body []byte, cuts, code []span) []byte {
 	type line struct {
 		text []byte
 		code bool
+		cut  bool // a cut removed text from the line
 	}
 	var lines []line
 	var cur line
@@ -126,6 +127,7 @@ func assemble(body []byte, cuts, code []span) []byte {
 		}
 		if ci < len(cuts) && i >= cuts[ci].from {
 			i = cuts[ci].to - 1
+			cur.cut = true
 			continue
 		}
 		cur.code = cur.code || inSpans(code, i)
@@ -149,6 +151,10 @@ func assemble(body []byte, cuts, code []span) []byte {
 			}
 			blank = true
 			continue
+		}
+		if l.cut && !l.code {
+			// "text <!-- c -->" must not end in spaces: two would make a hard line break
+			l.text = bytes.TrimRight(l.text, " \t")
 		}
 		if pending {
 			out.WriteByte('\n')

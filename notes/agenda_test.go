@@ -79,12 +79,12 @@ func TestShareable(t *testing.T) {
 		{
 			name: "comment in a list item",
 			in:   "- one <!-- hidden -->\n- two\n",
-			want: "- one \n- two\n",
+			want: "- one\n- two\n",
 		},
 		{
 			name: "comment in a blockquote",
 			in:   "> quoted\n> <!-- hidden -->\n> more\n",
-			want: "> quoted\n> \n> more\n",
+			want: "> quoted\n>\n> more\n",
 		},
 		{
 			name: "empty body",
