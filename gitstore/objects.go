@@ -295,6 +295,9 @@ func (s *Store) readIndex() (*index.Index, time.Time, error) {
 	if err != nil {
 		return nil, time.Time{}, err
 	}
+	if idx, err := decodeIndexFast(data); err == nil {
+		return idx, fi.ModTime(), nil
+	}
 	idx := &index.Index{}
 	if err := index.NewDecoder(bytes.NewReader(data)).Decode(idx); err != nil {
 		return nil, time.Time{}, fmt.Errorf("read %s: %w (remove it and run `git reset` to rebuild it)", p, err)
