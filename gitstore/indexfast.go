@@ -75,4 +75,3 @@ func decodeIndexFast(data []byte) (*index.Index, error) {
 	}
 	return idx, nil
 }
-
