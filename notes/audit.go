@@ -169,22 +169,22 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 	if due, lastGoals := GoalsDue(p, cfg, today); due {
 		if lastGoals.IsZero() {
 			first := held[0].Date
-			add(FindGoalsDue, prof.Path, "no goals 1:1 yet, %d days since the first 1:1 (every %s): run `oneone new %s --kind goals`",
-				DaysBetween(first, today), FormatDays(cfg.GoalsEveryDays), p.Slug)
+			add(FindGoalsDue, prof.Path, "no goals 1:1 yet; the first 1:1 was %d days ago (goals every %s)",
+				DaysBetween(first, today), FormatDays(cfg.GoalsEveryDays))
 		} else {
-			add(FindGoalsDue, NotePath(p.Slug, lastGoals), "last goals 1:1 was %d days ago (every %s): run `oneone new %s --kind goals`",
-				DaysBetween(lastGoals, today), FormatDays(cfg.GoalsEveryDays), p.Slug)
+			add(FindGoalsDue, NotePath(p.Slug, lastGoals), "last goals 1:1 was %d days ago (goals every %s)",
+				DaysBetween(lastGoals, today), FormatDays(cfg.GoalsEveryDays))
 		}
 	}
 
 	// themes
 	active := prof.ActiveThemes()
 	if len(active) == 0 {
-		add(FindNoTheme, prof.Path, "no active theme: agree on one in a goals 1:1, then `oneone theme add %s TITLE`", p.Slug)
+		add(FindNoTheme, prof.Path, "no active theme: agree on one in a goals 1:1")
 	}
 	for _, t := range active {
 		if !t.Due.IsZero() && t.Due.Before(today) {
-			add(FindThemeOverdue, prof.Path, "theme %q was due %s (%s ago): mark it done or dropped, or move its due date",
+			add(FindThemeOverdue, prof.Path, "theme %q was due %s, %s ago: mark it done or dropped",
 				t.Title, FormatDate(t.Due), plural(DaysBetween(t.Due, today), "day"))
 		}
 	}
@@ -193,11 +193,11 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 			if _, ok := last.Rating(t.Title); ok {
 				continue
 			}
-			msg := fmt.Sprintf("theme %q is not rated in the last 1:1 (%s)", t.Title, FormatDate(last.Date))
+			msg := fmt.Sprintf("theme %q not rated in the last 1:1 (%s)", t.Title, FormatDate(last.Date))
 			if near := nearRating(last, t.Title); near != "" {
-				msg += fmt.Sprintf(": it rates %q, use the theme's exact title", near)
+				msg += fmt.Sprintf("; it rates %q: use the exact title", near)
 			} else if unknown := unknownRatings(last, prof); len(unknown) > 0 {
-				msg += fmt.Sprintf(": it rates %s, not a theme of the profile; use the exact title", quoteList(unknown))
+				msg += fmt.Sprintf("; it rates %s, not a theme of the profile: use the exact title", quoteList(unknown))
 			}
 			add(FindThemeNotRevisited, last.Path, "%s", msg)
 		}
@@ -209,15 +209,15 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 			continue
 		}
 		if n.FeedbackEmpty() {
-			when := "on " + FormatDate(n.Date)
+			when := "the 1:1 on " + FormatDate(n.Date)
 			if n.Date.Equal(today) {
-				when = "today"
+				when = "today's 1:1"
 			}
-			add(FindUnprepared, n.Path, "1:1 %s has no feedback prepared: write the positive and the negative before you meet", when)
+			add(FindUnprepared, n.Path, "%s has no feedback prepared yet", when)
 		}
 	}
 	if last != nil && last.FeedbackEmpty() {
-		add(FindNoFeedback, last.Path, "the last 1:1 (%s) has no feedback written down", FormatDate(last.Date))
+		add(FindNoFeedback, last.Path, "last 1:1 (%s) has no feedback written down", FormatDate(last.Date))
 	}
 	if len(held) >= OneSidedCount {
 		recent := held[len(held)-OneSidedCount:]
@@ -229,7 +229,7 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 			}
 		}
 		if oneSided {
-			add(FindOneSided, last.Path, "the last %d 1:1s (since %s) have no topics from %s: ask them to bring their own",
+			add(FindOneSided, last.Path, "last %d 1:1s (since %s) had no topics from %s",
 				OneSidedCount, FormatDate(recent[0].Date), prof.FirstName())
 		}
 	}
@@ -237,7 +237,7 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 	// action items
 	for _, a := range p.OpenActions() {
 		if age := a.Age(today); age > StaleActionDays {
-			add(FindStaleAction, a.FirstPath, "action item %q has been open for %d days (since %s)", a.Text, age, FormatDate(a.First))
+			add(FindStaleAction, a.FirstPath, "%q open for %d days (since %s)", a.Text, age, FormatDate(a.First))
 		}
 	}
 	return out

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/render"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newAuditCmd) }
+
+type auditOptions struct {
+	all bool
+}
+
+func newAuditCmd(a *App) *cobra.Command {
+	var o auditOptions
+	cmd := &cobra.Command{
+		Use:   "audit [SLUG...]",
+		Short: "Findings about your 1:1 practice: cadence, goals, themes, preparation, action items",
+		Long: `audit checks every current report (or the named ones) against the 1:1
+practice: on cadence, a goals 1:1 every couple of months, active themes
+revisited in every 1:1, notes prepared with feedback, the report's own topics,
+and action items that get done. Broken notes and sync conflict copies are
+reported too; the rest is still audited.
+
+Finding codes: overdue, never-met, goals-due, no-theme, theme-overdue,
+theme-not-revisited, unprepared, no-feedback, one-sided, stale-action,
+invalid-note, sync-conflict.
+
+Exit status: 0 no findings, 1 findings, 2 usage or repository error.`,
+		Example: `  oneone audit
+  oneone audit alice bob
+  oneone audit --json | jq '.findings[] | select(.code == "overdue")'`,
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: a.completeSlugs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runAudit(a, args, o)
+		},
+	}
+	cmd.Flags().BoolVar(&o.all, "all", false, "include archived reports")
+	return cmd
+}
+
+// loadReports reads the named reports (all when none are named) for a read-only command;
+// named reports are included even when archived, others only with all.
+func loadReports(a *App, slugs []string) (*notes.Repo, *notes.Team, time.Time, error) {
+	if err := slugsArg(slugs); err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	today, err := a.Today()
+	if err != nil {
+		return nil, nil, today, err
+	}
+	r, err := a.Repo()
+	if err != nil {
+		return nil, nil, today, err
+	}
+	team, err := r.Load(slugs...)
+	if err != nil {
+		return nil, nil, today, err
+	}
+	if len(slugs) > 0 {
+		var probs []notes.Problem
+		for _, p := range team.Problems {
+			if contains(slugs, p.Slug) {
+				probs = append(probs, p)
+			}
+		}
+		team.Problems = probs
+	}
+	return r, team, today, nil
+}
+
+// current drops the reports archived by today unless all is set.
+func current(people []*notes.Person, today time.Time, all bool) []*notes.Person {
+	var out []*notes.Person
+	for _, p := range people {
+		if all || !p.Profile.ArchivedBy(today) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func runAudit(a *App, slugs []string, o auditOptions) error {
+	r, team, today, err := loadReports(a, slugs)
+	if err != nil {
+		return err
+	}
+	rep := notes.Audit(team, r.Config, today, notes.AuditOptions{All: o.all || len(slugs) > 0})
+	if a.JSON {
+		if err := a.printJSON(rep); err != nil {
+			return err
+		}
+	} else {
+		if len(team.People) == 0 && len(rep.Findings) == 0 {
+			a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
+			return nil
+		}
+		if err := writeAudit(a.Stdout, rep, render.Palette{Enabled: a.Color()}); err != nil {
+			return err
+		}
+	}
+	if len(rep.Findings) > 0 {
+		return errFindings
+	}
+	return nil
+}
+
+// writeAudit prints the summary line and the findings grouped by person, worst first.
+func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette) error {
+	noun := "reports"
+	if rep.Current == 1 {
+		noun = "report"
+	}
+	if _, err := fmt.Fprintf(w, "%d of %d %s on cadence as of %s\n", rep.OnCadence, rep.Current, noun, rep.AsOf); err != nil {
+		return err
+	}
+	if len(rep.Findings) == 0 {
+		_, err := fmt.Fprintln(w, "No findings: every 1:1 is on cadence, prepared and followed up.")
+		return err
+	}
+	groups := map[string][]notes.Finding{}
+	var order []string
+	for _, f := range rep.Findings {
+		if _, ok := groups[f.Slug]; !ok {
+			order = append(order, f.Slug)
+		}
+		groups[f.Slug] = append(groups[f.Slug], f)
+	}
+	severe := func(slug string) bool {
+		for _, f := range groups[slug] {
+			if f.Code == notes.FindOverdue || f.Code == notes.FindNeverMet {
+				return true
+			}
+		}
+		return false
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		si, sj := severe(order[i]), severe(order[j])
+		if si != sj {
+			return si
+		}
+		if ni, nj := len(groups[order[i]]), len(groups[order[j]]); ni != nj {
+			return ni > nj
+		}
+		return order[i] < order[j]
+	})
+	if _, err := fmt.Fprintln(w); err != nil {
+		return err
+	}
+	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}}
+	for _, slug := range order {
+		for i, f := range groups[slug] {
+			who := ""
+			if i == 0 {
+				who = pal.Bold(slug)
+			}
+			t.Add(who, codeColor(pal, f.Code), f.Message, f.File)
+		}
+	}
+	return t.Write(w, pal)
+}
+
+func codeColor(pal render.Palette, code string) string {
+	switch code {
+	case notes.FindOverdue, notes.FindNeverMet, notes.FindInvalidNote, notes.FindSyncConflict:
+		return pal.Red(code)
+	}
+	return pal.Yellow(code)
+}

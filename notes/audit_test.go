@@ -1,0 +1,273 @@
+package notes
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const auditProfile = "---\nname: Alice Chen\nthemes:\n  - title: Grow\n    started: 2026-11-01\n    due: 2026-12-20\n---\n"
+
+// auditNote is a prepared, held 1:1 that rates the theme Grow.
+func auditNote(kind string) string {
+	return "---\nkind: " + kind + "\nthemes:\n  Grow: on-track\n---\n## Feedback\n- Positive: clear write-up.\n\n## Alice's topics\n- Q1 roadmap\n"
+}
+
+func auditTestPerson(t *testing.T, profile string, files map[string]string) *Person {
+	t.Helper()
+	prof, err := ParseProfile("alice", []byte(profile), DefaultConfig())
+	if err != nil {
+		t.Fatalf("profile: %v", err)
+	}
+	p := &Person{Slug: "alice", Profile: prof}
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if IsConflictCopy(name) {
+			p.Conflicts = append(p.Conflicts, "alice/"+name)
+			continue
+		}
+		n, err := ParseNote("alice", name, []byte(files[name]))
+		if err != nil {
+			p.Problems = append(p.Problems, Problem{Slug: "alice", Path: "alice/" + name, Message: err.Error()})
+			continue
+		}
+		p.Notes = append(p.Notes, n)
+	}
+	return p
+}
+
+func TestAudit(t *testing.T) {
+	today := ParseDateOr("2026-11-25")
+	tests := []struct {
+		name    string
+		profile string
+		files   map[string]string
+		want    []string // "code file" of every finding
+		msg     string   // a substring of the first finding's message
+	}{
+		{
+			name:    "all good",
+			profile: auditProfile,
+			files:   map[string]string{"2026-10-07.md": auditNote("goals"), "2026-11-20.md": auditNote("regular")},
+		},
+		{
+			name:    "exactly cadence plus grace is not overdue",
+			profile: auditProfile,
+			files:   map[string]string{"2026-11-16.md": auditNote("goals")},
+		},
+		{
+			name:    "one day more is overdue",
+			profile: auditProfile,
+			files:   map[string]string{"2026-11-15.md": auditNote("goals")},
+			want:    []string{"overdue alice/2026-11-15.md"},
+			msg:     "last 1:1 was 10 days ago (cadence 7d)",
+		},
+		{
+			name:    "a cancelled 1:1 does not count",
+			profile: auditProfile,
+			files:   map[string]string{"2026-11-11.md": auditNote("goals"), "2026-11-18.md": "---\nstatus: cancelled\n---\n"},
+			want:    []string{"overdue alice/2026-11-11.md"},
+			msg:     "14 days ago",
+		},
+		{
+			name:    "away today: no overdue",
+			profile: strings.Replace(auditProfile, "---\nname", "---\naway:\n  - from: 2026-11-20\n    to: 2026-11-30\nname", 1),
+			files:   map[string]string{"2026-11-01.md": auditNote("goals")},
+		},
+		{
+			name:    "never met, a planned note with feedback",
+			profile: auditProfile,
+			files:   map[string]string{"2026-11-27.md": auditNote("regular")},
+			want:    []string{"never-met alice/profile.md"},
+			msg:     "no 1:1 held yet (next planned for 2026-11-27)",
+		},
+		{
+			name:    "goals due counted from the first 1:1",
+			profile: auditProfile,
+			files:   map[string]string{"2026-09-01.md": auditNote("regular"), "2026-11-24.md": auditNote("regular")},
+			want:    []string{"goals-due alice/profile.md"},
+			msg:     "first 1:1 was 85 days ago (goals every 56d)",
+		},
+		{
+			name:    "goals due after the last goals 1:1",
+			profile: auditProfile,
+			files:   map[string]string{"2026-09-01.md": auditNote("goals"), "2026-11-24.md": auditNote("regular")},
+			want:    []string{"goals-due alice/2026-09-01.md"},
+		},
+		{
+			name:    "no theme",
+			profile: "---\nname: Alice\nthemes:\n  - title: Grow\n    status: done\n---\n",
+			files:   map[string]string{"2026-11-24.md": auditNote("goals")},
+			want:    []string{"no-theme alice/profile.md"},
+		},
+		{
+			name:    "theme overdue and renamed by hand in the note",
+			profile: "---\nname: Alice\nthemes:\n  - title: Growth\n    started: 2026-09-01\n---\n",
+			files:   map[string]string{"2026-11-24.md": auditNote("goals")},
+			want:    []string{"theme-overdue alice/profile.md", "theme-not-revisited alice/2026-11-24.md"},
+			msg:     `theme "Growth" was due 2026-10-27, 29 days ago`,
+		},
+		{
+			name:    "theme rated with another letter case",
+			profile: auditProfile,
+			files:   map[string]string{"2026-11-24.md": strings.Replace(auditNote("goals"), "Grow:", "grow:", 1)},
+			want:    []string{"theme-not-revisited alice/2026-11-24.md"},
+			msg:     `it rates "grow": use the exact title`,
+		},
+		{
+			name:    "unprepared today and later, not when cancelled",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-11-24.md": auditNote("goals"),
+				"2026-11-25.md": "---\nthemes:\n  Grow: on-track\n---\n## Feedback\n- \n<!-- later -->\n## Alice's topics\n- x\n",
+				"2026-12-02.md": "## Feedback\n",
+				"2026-12-09.md": "---\nstatus: cancelled\n---\n",
+			},
+			want: []string{"unprepared alice/2026-11-25.md", "unprepared alice/2026-12-02.md", "no-feedback alice/2026-11-25.md"},
+			msg:  "today's 1:1 has no feedback prepared yet",
+		},
+		{
+			name:    "no feedback, missing section counts as empty",
+			profile: auditProfile,
+			files:   map[string]string{"2026-11-24.md": "---\nkind: goals\nthemes:\n  Grow: at-risk\n---\n## Alice's topics\n- x\n"},
+			want:    []string{"no-feedback alice/2026-11-24.md"},
+		},
+		{
+			name:    "one-sided after three held 1:1s",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-11-10.md": strings.Replace(auditNote("goals"), "- Q1 roadmap", "", 1),
+				"2026-11-17.md": strings.Replace(auditNote("regular"), "- Q1 roadmap", "- <!-- none -->", 1),
+				"2026-11-24.md": strings.Replace(auditNote("regular"), "## Alice's topics\n- Q1 roadmap\n", "", 1),
+			},
+			want: []string{"one-sided alice/2026-11-24.md"},
+			msg:  "last 3 1:1s (since 2026-11-10) had no topics from Alice",
+		},
+		{
+			name:    "two held 1:1s are not one-sided yet",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-11-17.md": strings.Replace(auditNote("goals"), "- Q1 roadmap", "", 1),
+				"2026-11-24.md": strings.Replace(auditNote("regular"), "- Q1 roadmap", "", 1),
+			},
+		},
+		{
+			name:    "stale action counted from its first note",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-10-20.md": auditNote("goals") + "\n## Action items\n- [ ] Alice: summary for support\n- [ ] Dana: roadmap\n",
+				"2026-11-03.md": auditNote("regular") + "\n## Action items\n- [ ] Alice: summary for support (from 2026-10-20)\n- [x] Dana: roadmap\n",
+				"2026-11-04.md": auditNote("regular") + "\n## Action items\n- [ ] Dana: fresh item\n",
+				"2026-11-24.md": auditNote("regular") + "\n## Action items\n- [ ] alice:  SUMMARY for support (from 2026-10-20)\n",
+			},
+			want: []string{"stale-action alice/2026-10-20.md"},
+			msg:  `"alice:  SUMMARY for support" open for 36 days (since 2026-10-20)`,
+		},
+		{
+			name:    "21 days is not stale",
+			profile: auditProfile,
+			files:   map[string]string{"2026-11-04.md": auditNote("goals") + "- [ ] x\n", "2026-11-24.md": auditNote("regular")},
+		},
+		{
+			name:    "invalid note and conflict copy, the rest still audited",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-11-24.md":                auditNote("goals"),
+				"2026-11-20.md":                "---\nkind: [\n---\n",
+				"2026-11-24.conflict-ab12c.md": "x",
+				"2026-11-10.md":                "---\nstatus: held\n---\n",
+			},
+			want: []string{"invalid-note alice/2026-11-20.md", "sync-conflict alice/2026-11-24.conflict-ab12c.md"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := auditTestPerson(t, tc.profile, tc.files)
+			rep := Audit(&Team{People: []*Person{p}}, DefaultConfig(), today, AuditOptions{})
+			var got []string
+			for _, f := range rep.Findings {
+				got = append(got, f.Code+" "+f.File)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("findings:\n got %q\nwant %q\n%+v", got, tc.want, rep.Findings)
+			}
+			if tc.msg != "" && len(rep.Findings) > 0 && !strings.Contains(rep.Findings[0].Message, tc.msg) {
+				t.Errorf("message %q does not contain %q", rep.Findings[0].Message, tc.msg)
+			}
+			if len(rep.People) != 1 {
+				t.Fatalf("people: %d", len(rep.People))
+			}
+		})
+	}
+}
+
+func TestAuditTeam(t *testing.T) {
+	today := ParseDateOr("2026-11-25")
+	alice := auditTestPerson(t, auditProfile, map[string]string{"2026-11-24.md": auditNote("goals")})
+	bob := auditTestPerson(t, auditProfile, map[string]string{"2026-09-25.md": auditNote("goals")})
+	bob.Slug = "bob"
+	gone := auditTestPerson(t, strings.Replace(auditProfile, "name:", "archived: 2026-11-01\nname:", 1), nil)
+	gone.Slug = "gone"
+	team := &Team{People: []*Person{bob, gone, alice}, Problems: []Problem{{Slug: "carl", Path: "carl/profile.md", Message: "name is missing"}}}
+
+	rep := Audit(team, DefaultConfig(), today, AuditOptions{})
+	if rep.Current != 2 || rep.OnCadence != 1 || len(rep.People) != 2 || rep.People[0].Slug != "alice" {
+		t.Errorf("summary %d of %d, people %+v", rep.OnCadence, rep.Current, rep.People)
+	}
+	var order []string
+	for _, f := range rep.Findings {
+		order = append(order, f.Slug+" "+f.Code)
+	}
+	want := []string{"bob overdue", "bob goals-due", "carl invalid-note"}
+	if !reflect.DeepEqual(order, want) {
+		t.Errorf("order %q, want %q", order, want)
+	}
+
+	all := Audit(team, DefaultConfig(), today, AuditOptions{All: true})
+	if len(all.People) != 3 || all.Current != 2 || len(all.Findings) != len(rep.Findings) {
+		t.Errorf("--all: %d people, %d current, %d findings", len(all.People), all.Current, len(all.Findings))
+	}
+
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shape map[string]json.RawMessage
+	_ = json.Unmarshal(b, &shape)
+	var keys []string
+	for k := range shape {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if fmt.Sprint(keys) != "[as_of findings people]" {
+		t.Errorf("JSON keys %v", keys)
+	}
+}
+
+func TestThemes(t *testing.T) {
+	today := ParseDateOr("2026-11-25")
+	p := auditTestPerson(t, "---\nname: A\nthemes:\n  - title: Grow\n    started: 2026-11-01\n    due: 2026-12-20\n  - title: Old\n    status: done\n---\n", map[string]string{
+		"2026-11-10.md": "---\nthemes:\n  Grow: off-track\n---\n",
+		"2026-11-17.md": "---\nthemes:\n  Grow: at-risk\n---\n",
+		"2026-11-20.md": "---\nstatus: skipped\nthemes:\n  Grow: on-track\n---\n",
+		"2026-11-27.md": "---\nthemes:\n  Grow: on-track\n---\n",
+	})
+	rows := Themes([]*Person{p}, today)
+	if len(rows) != 2 {
+		t.Fatalf("rows %+v", rows)
+	}
+	g := rows[0]
+	if g.Revisited != 2 || *g.LastRating != "at-risk" || *g.LastRated != "2026-11-17" || *g.DaysLeft != 25 || *g.Started != "2026-11-01" {
+		t.Errorf("Grow: %+v", g)
+	}
+	if o := rows[1]; o.Status != "done" || o.Started != nil || o.DaysLeft != nil || o.LastRating != nil {
+		t.Errorf("Old: %+v", o)
+	}
+}
