@@ -62,16 +62,16 @@ roadmap in a long comment
 
 func TestSearch(t *testing.T) {
 	r := writeRepo(t, map[string]string{
-		"alice/profile.md":   "---\nname: Alice Chen\narchived: 2026-10-01\n---\nroadmap in the profile\n",
-		"alice/2026-11-25.md": searchNote,
-		"alice/2026-11-18.md": "\ufeff---\r\ndate: 2026-11-18\r\n---\r\n## Action items\r\n- [ ] Dana: share the ROADMAP draft\r\n",
-		"alice/2026-11-11.md": "## Feedback\nnothing\n",
+		"alice/profile.md":                    "---\nname: Alice Chen\narchived: 2026-10-01\n---\nroadmap in the profile\n",
+		"alice/2026-11-25.md":                 searchNote,
+		"alice/2026-11-18.md":                 "\ufeff---\r\ndate: 2026-11-18\r\n---\r\n## Action items\r\n- [ ] Dana: share the ROADMAP draft\r\n",
+		"alice/2026-11-11.md":                 "## Feedback\nnothing\n",
 		"alice/2026-11-18.conflict-abc123.md": "roadmap\n",
-		"alice/notes.md":       "roadmap\n",
-		"bob/profile.md":       "---\nname: Bob\n---\n",
-		"bob/2026-11-20.md":    "---\nstatus: held\ntopic: \"Roadmap #2\"\n---\nWhy the Roadmap?\n",
-		"bob/2026-11-21.md":    "binary roadmap\x00\n",
-		"carol/2026-11-22.md":  "roadmap but no profile\n",
+		"alice/notes.md":                      "roadmap\n",
+		"bob/profile.md":                      "---\nname: Bob\n---\n",
+		"bob/2026-11-20.md":                   "---\nstatus: held\ntopic: \"Roadmap #2\"\n---\nWhy the Roadmap?\n",
+		"bob/2026-11-21.md":                   "binary roadmap\x00\n",
+		"carol/2026-11-22.md":                 "roadmap but no profile\n",
 	})
 	hits, probs, err := r.Search(SearchQuery{Text: "roadmap"})
 	if err != nil {
