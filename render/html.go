@@ -1,0 +1,165 @@
+package render
+
+import (
+	"bytes"
+	"html"
+	"html/template"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/oneone/oneone/notes"
+)
+
+// htmlMD renders notes to HTML: GFM (tables, task lists, strikethrough,
+// autolinks). Raw HTML is never passed through: html.WithUnsafe stays off and
+// escapedHTML shows it as text instead of dropping it.
+var htmlMD = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(escapedHTML{}, 100))),
+)
+
+// MarkdownHTML renders Markdown to an HTML fragment that is safe to embed:
+// raw HTML shows as escaped text, HTML comments are dropped, headings move
+// down by shift levels (at most h6), images other than data: URLs become
+// links (a report must not load anything from the network), and links get
+// rel="noopener noreferrer".
+func MarkdownHTML(src []byte, shift int) template.HTML {
+	doc := htmlMD.Parser().Parse(text.NewReader(src))
+	var images []*ast.Image
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch v := n.(type) {
+		case *ast.Heading:
+			v.Level = min(v.Level+shift, 6)
+		case *ast.Link:
+			v.SetAttributeString("rel", []byte("noopener noreferrer"))
+		case *ast.AutoLink:
+			v.SetAttributeString("rel", []byte("noopener noreferrer"))
+		case *ast.Image:
+			if !bytes.HasPrefix(bytes.ToLower(v.Destination), []byte("data:image/")) {
+				images = append(images, v)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, img := range images {
+		link := ast.NewLink()
+		link.Destination = img.Destination
+		link.Title = img.Title
+		link.SetAttributeString("rel", []byte("noopener noreferrer"))
+		link.SetAttributeString("class", []byte("image-link"))
+		link.AppendChild(link, ast.NewString([]byte("image: ")))
+		for c := img.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			link.AppendChild(link, c)
+			c = next
+		}
+		img.Parent().ReplaceChild(img.Parent(), img, link)
+	}
+	var buf bytes.Buffer
+	if err := htmlMD.Renderer().Render(&buf, src, doc); err != nil {
+		// Rendering into a buffer cannot fail; show the text rather than nothing.
+		return template.HTML("<pre>" + html.EscapeString(string(src)) + "</pre>")
+	}
+	return template.HTML(buf.String())
+}
+
+// escapedHTML renders raw HTML blocks and inline raw HTML as visible, escaped
+// text, without the HTML comments (template prompts).
+type escapedHTML struct{}
+
+func (escapedHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindHTMLBlock, renderHTMLBlock)
+	reg.Register(ast.KindRawHTML, renderRawHTML)
+	reg.Register(extast.KindTaskCheckBox, renderTaskCheckBox)
+}
+
+// renderTaskCheckBox writes a read-only checkbox that says what it means to a screen reader.
+func renderTaskCheckBox(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	if node.(*extast.TaskCheckBox).IsChecked {
+		_, _ = w.WriteString(`<input type="checkbox" checked disabled aria-label="done"> `)
+	} else {
+		_, _ = w.WriteString(`<input type="checkbox" disabled aria-label="open"> `)
+	}
+	return ast.WalkContinue, nil
+}
+
+func renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.HTMLBlock)
+	var sb strings.Builder
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		sb.Write(seg.Value(src))
+	}
+	if n.HasClosure() {
+		sb.Write(n.ClosureLine.Value(src))
+	}
+	s := strings.Trim(notes.StripComments(sb.String()), "\n")
+	if strings.TrimSpace(s) != "" {
+		_, _ = w.WriteString(`<p class="raw-html">` + html.EscapeString(s) + "</p>\n")
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkSkipChildren, nil
+	}
+	n := node.(*ast.RawHTML)
+	var sb strings.Builder
+	for i := 0; i < n.Segments.Len(); i++ {
+		seg := n.Segments.At(i)
+		sb.Write(seg.Value(src))
+	}
+	_, _ = w.WriteString(html.EscapeString(notes.StripComments(sb.String())))
+	return ast.WalkSkipChildren, nil
+}
+
+// withoutPrivate cuts the level-2 Private sections out of Markdown that has no
+// parsed sections (a profile's free text), and its HTML comments. Where the end
+// of a Private section cannot be located, the rest of the text goes too:
+// leaking is worse than sharing too little.
+func withoutPrivate(src []byte) []byte {
+	doc := gfm.Parser().Parse(text.NewReader(src))
+	var out []byte
+	from, cutting := 0, false
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, ok := n.(*ast.Heading)
+		if !ok || h.Level > 2 {
+			continue
+		}
+		start := -1
+		if h.Lines().Len() > 0 {
+			start = bytes.LastIndexByte(src[:h.Lines().At(0).Start], '\n') + 1
+		}
+		if cutting {
+			if start < 0 {
+				continue // cannot locate it: keep cutting
+			}
+			from, cutting = start, false
+		}
+		if h.Level == 2 && start >= 0 && notes.IsPrivateHeading(string(h.Lines().Value(src))) {
+			out = append(out, src[from:start]...)
+			cutting = true
+		}
+	}
+	if !cutting {
+		out = append(out, src[from:]...)
+	}
+	return []byte(notes.StripComments(string(out)))
+}
