@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/render"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newCalendarCmd) }
+
+type calendarOptions struct {
+	Weeks int
+	All   bool
+}
+
+func newCalendarCmd(a *App) *cobra.Command {
+	var o calendarOptions
+	cmd := &cobra.Command{
+		Use:   "calendar [--weeks N]",
+		Short: "An iCalendar file of upcoming due 1:1s and goals 1:1s, titles only",
+		Long: `Write an iCalendar file (RFC 5545) to stdout with one all-day event per
+upcoming 1:1 of every current report within N weeks from today: the next due
+day (today when overdue or never met; the date of a note already planned),
+then every cadence after it. A 1:1 becomes "Goals 1:1 with NAME" when more
+than goals_every has passed since the last goals 1:1, then again every
+goals_every. Events carry titles only, never note content, and stable UIDs
+(SLUG-DATE@oneone), so importing a newer file updates events instead of
+duplicating them. DTSTAMP is today (ONEONE_TODAY), so a day's file is
+reproducible.`,
+		Example: `  oneone calendar > oneone.ics
+  oneone calendar --weeks 12 > oneone.ics`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runCalendar(a, o) },
+	}
+	cmd.Flags().IntVar(&o.Weeks, "weeks", 8, "look this many weeks ahead")
+	cmd.Flags().BoolVar(&o.All, "all", false, "accepted for symmetry: archived reports have no upcoming 1:1s")
+	return cmd
+}
+
+func runCalendar(a *App, o calendarOptions) error {
+	if o.Weeks < 1 || o.Weeks > 104 {
+		return fmt.Errorf("--weeks %d: give a number of weeks from 1 to 104", o.Weeks)
+	}
+	today, err := a.Today()
+	if err != nil {
+		return err
+	}
+	r, err := a.Repo()
+	if err != nil {
+		return err
+	}
+	team, err := r.Load()
+	if err != nil {
+		return err
+	}
+	for _, p := range team.Problems {
+		a.infof("warning: %s: %s", p.Path, p.Message)
+	}
+	meetings := notes.TeamSchedule(team.People, r.Config, today, 7*o.Weeks)
+	if a.JSON {
+		type event struct {
+			Slug  string `json:"slug"`
+			Name  string `json:"name"`
+			Date  string `json:"date"`
+			Kind  string `json:"kind"`
+			Title string `json:"title"`
+			UID   string `json:"uid"`
+		}
+		out := []event{}
+		for _, m := range meetings {
+			out = append(out, event{m.Slug, m.Name, notes.FormatDate(m.Date), m.Kind, m.Title(), m.UID()})
+		}
+		return a.printJSON(out)
+	}
+	if err := render.ICalendar(a.Stdout, meetings, today); err != nil {
+		return fmt.Errorf("write the calendar: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+package notes
+
+import (
+	"sort"
+	"time"
+)
+
+// Meeting is an upcoming 1:1 on the calendar: who, which day, which kind.
+type Meeting struct {
+	Slug    string
+	Name    string
+	Date    time.Time
+	Kind    string // regular or goals
+	Planned bool   // the date of a note already written for it
+}
+
+// Title is the meeting's calendar title: "1:1 with Alice Chen" or "Goals 1:1 with Alice Chen".
+func (m Meeting) Title() string {
+	if m.Kind == KindGoals {
+		return "Goals 1:1 with " + m.Name
+	}
+	return "1:1 with " + m.Name
+}
+
+// UID is the meeting's stable calendar identity: one per report and day, so
+// that importing again updates the event (also when it turns into a goals 1:1).
+func (m Meeting) UID() string { return m.Slug + "-" + FormatDate(m.Date) + "@oneone" }
+
+// Schedule returns the upcoming 1:1s with p from today for days days:
+//   - the first is the earliest planned note (dated after today, not skipped or
+//     cancelled) when there is one, every later planned note too; else the
+//     next due day, today when overdue or never met, moved past an absence;
+//   - then every cadence after the last of those (away days do not count, as
+//     for next_due), until the window or the report's archive day ends;
+//   - a 1:1 is a goals 1:1 when more than goals_every days have passed since
+//     the last goals 1:1 (or the first 1:1 where there is none), as `new` and
+//     `audit` decide; a planned note keeps the kind it was written with.
+func Schedule(p *Person, cfg Config, today time.Time, days int) []Meeting {
+	end := AddDays(today, days) // exclusive
+	prof := p.Profile
+	if !prof.Archived.IsZero() {
+		if !prof.Archived.After(today) {
+			return nil
+		}
+		if prof.Archived.Before(end) {
+			end = prof.Archived
+		}
+	}
+	cadence := max(prof.CadenceDays, 1)
+	away := AwayFor(prof, cfg)
+	var out []Meeting
+	var ref time.Time // the last goals 1:1, or the first 1:1
+	for _, n := range p.Held(today) {
+		if ref.IsZero() || n.Kind == KindGoals {
+			ref = n.Date
+		}
+	}
+	for _, n := range p.Notes {
+		if n.Planned(today) && n.Status != StatusSkipped && n.Status != StatusCancelled {
+			out = append(out, Meeting{Date: n.Date, Kind: n.Kind, Planned: true})
+		}
+	}
+	var next time.Time
+	if len(out) > 0 {
+		next = away.After(out[len(out)-1].Date, cadence)
+	} else {
+		next = today
+		if s := ComputeStats(p, cfg, today); s.LastHeld != nil && s.Due.After(today) {
+			next = s.Due
+		}
+		if away.On(next) {
+			next = AddDays(away.Until(next), 1)
+		}
+	}
+	for ; next.Before(end); next = away.After(next, cadence) {
+		out = append(out, Meeting{Date: next, Kind: KindRegular})
+	}
+	var kept []Meeting
+	for _, m := range out {
+		switch {
+		case ref.IsZero():
+			ref = m.Date
+		case !m.Planned && DaysBetween(ref, m.Date) > cfg.GoalsEveryDays:
+			m.Kind = KindGoals
+		}
+		if m.Kind == KindGoals {
+			ref = m.Date
+		}
+		if m.Date.Before(end) {
+			m.Slug, m.Name = p.Slug, prof.Name
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
+// TeamSchedule returns the upcoming 1:1s of every report, by date then slug.
+// Archived reports have none.
+func TeamSchedule(people []*Person, cfg Config, today time.Time, days int) []Meeting {
+	var out []Meeting
+	for _, p := range people {
+		out = append(out, Schedule(p, cfg, today, days)...)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Date.Equal(out[j].Date) {
+			return out[i].Date.Before(out[j].Date)
+		}
+		return out[i].Slug < out[j].Slug
+	})
+	return out
+}
