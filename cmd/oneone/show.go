@@ -44,13 +44,10 @@ Markdown body as written.`,
 			if err := notes.ValidateSlug(args[0]); err != nil {
 				return err
 			}
-			var day time.Time
 			if len(args) == 2 {
-				d, err := notes.ParseDate(args[1])
-				if err != nil {
+				if _, err := notes.ParseDate(args[1]); err != nil {
 					return err
 				}
-				day = d
 			}
 			today, err := a.Today()
 			if err != nil {
@@ -64,9 +61,12 @@ Markdown body as written.`,
 			if err != nil {
 				return err
 			}
-			n, err := a.pickNote(p, day)
+			n, err := pickNote(p, args[1:])
 			if err != nil {
 				return err
+			}
+			if len(args) == 1 {
+				a.warnNewerProblems(p, n)
 			}
 			if a.JSON {
 				themes := n.Ratings
@@ -81,34 +81,13 @@ Markdown body as written.`,
 	}
 }
 
-// pickNote returns p's note of day, or the newest readable note when day is zero.
-func (a *App) pickNote(p *notes.Person, day time.Time) (*notes.Note, error) {
-	if !day.IsZero() {
-		if n := p.Note(day); n != nil {
-			return n, nil
-		}
-		path := notes.NotePath(p.Slug, day)
-		for _, pr := range p.Problems {
-			if pr.Path == path {
-				return nil, fmt.Errorf("%s: %s", pr.Path, pr.Message)
-			}
-		}
-		return nil, fmt.Errorf("%s: no note of %s on %s: `oneone log %s` lists the notes", path, p.Profile.Name, notes.FormatDate(day), p.Slug)
-	}
-	n := p.Latest()
-	if n == nil {
-		if len(p.Problems) > 0 {
-			pr := p.Problems[len(p.Problems)-1]
-			return nil, fmt.Errorf("%s: %s", pr.Path, pr.Message)
-		}
-		return nil, fmt.Errorf("%s has no notes yet: run `oneone new %s`", p.Slug, p.Slug)
-	}
+// warnNewerProblems tells on stderr about unreadable notes newer than the one shown.
+func (a *App) warnNewerProblems(p *notes.Person, n *notes.Note) {
 	for _, pr := range p.Problems {
 		if d, err := notes.NoteDate(baseOf(pr.Path)); err == nil && d.After(n.Date) {
 			a.infof("warning: %s: %s (showing %s)", pr.Path, pr.Message, n.Path)
 		}
 	}
-	return n, nil
 }
 
 func baseOf(path string) string {
