@@ -178,4 +178,3 @@ func printAway(a *App, slug, file string, span notes.Absence) error {
 	}{slug, slug == "", notes.FormatDate(span.From), notes.FormatDate(span.To), file}
 	return a.printJSON(v)
 }
-
