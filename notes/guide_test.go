@@ -13,7 +13,7 @@ func TestGuide(t *testing.T) {
 		not  []string
 	}{
 		{"defaults", "manager: Dana Reyes\n", []string{
-			GuideMarker, "# How our 1:1s work", "Dana Reyes runs 1:1s", "We meet every week,",
+			"# How our 1:1s work", "Dana Reyes runs 1:1s", "We meet every week,",
 			"slips by up to 2 days", "It is not a status update", "**You** bring your topics", "your platform to speak up",
 			"**Dana** prepares real feedback", "never made\nup on the spot", "Every 8 weeks (about every two months) we hold a **goals 1:1**",
 			"small steps of about 8 weeks", "Every 1:1 revisits each active theme", "Open items carry over",
@@ -44,8 +44,11 @@ func TestGuide(t *testing.T) {
 					t.Errorf("guide has %q", w)
 				}
 			}
-			if !strings.HasPrefix(g, GuideMarker) || !strings.HasSuffix(g, "\n") || strings.Contains(g, "\n\n\n") {
+			if !strings.HasPrefix(g, "# How our 1:1s work\n") || !strings.HasSuffix(g, "\n") || strings.Contains(g, "\n\n\n") {
 				t.Errorf("guide shape:\n%q", g)
+			}
+			if doc := GuideDocument(cfg); !strings.HasPrefix(doc, GuideMarker) || !strings.HasSuffix(doc, "-->\n"+g) {
+				t.Errorf("document shape:\n%q", doc)
 			}
 		})
 	}

@@ -57,7 +57,7 @@ func runGuide(a *App, o guideOptions) error {
 		return err
 	}
 	defer unlock()
-	guide := []byte(notes.Guide(r.Config))
+	guide := []byte(notes.GuideDocument(r.Config))
 	path := filepath.Join(r.Root, notes.GuideFile)
 	old, err := os.ReadFile(path)
 	switch {
