@@ -99,7 +99,7 @@ func runThemeAdd(a *App, slug, title string, o themeAddOptions) error {
 	}
 	return editProfile(a, slug, fmt.Sprintf("%s: theme add %q", slug, title), func(p *notes.Profile, data []byte) ([]byte, string, error) {
 		if i, err := notes.FindTheme(p.Themes, title); err == nil {
-			return nil, "", fmt.Errorf("%s already has a theme %q (%s): pick another title", slug, p.Themes[i].Title, p.Themes[i].Status)
+			return nil, "", fmt.Errorf("%s/%s already has a theme %q (%s): pick another title", slug, notes.ProfileFile, p.Themes[i].Title, p.Themes[i].Status)
 		}
 		out, err := notes.AddTheme(data, notes.Theme{Title: title, Started: started, Due: due, Status: notes.ThemeActive})
 		return out, fmt.Sprintf("added theme %q to %s/%s, due %s", title, slug, notes.ProfileFile, notes.FormatDate(due)), err
