@@ -271,3 +271,41 @@ func TestThemes(t *testing.T) {
 		t.Errorf("Old: %+v", o)
 	}
 }
+
+// TestAuditExampleTeam audits examples/team; the expected findings are read from its notes:
+// marcus last met 2026-11-05 (weekly), sofia 2026-10-28 (biweekly); jonas's last goals 1:1 was
+// 2026-07-14 and his on-call theme was due 2026-11-10 with Dana's calibration item open since
+// 2026-10-06; tomas's 1:1 today is not prepared or rated yet; leo's last three 1:1s had no topics.
+func TestAuditExampleTeam(t *testing.T) {
+	r, err := Open("../examples/team")
+	if err != nil {
+		t.Skip("no examples/team:", err)
+	}
+	team, err := r.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Audit(team, r.Config, ParseDateOr("2026-11-25"), AuditOptions{})
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, f.Slug+" "+f.Code+" "+f.File)
+	}
+	want := []string{
+		"jonas goals-due jonas/2026-07-14.md",
+		"jonas theme-overdue jonas/profile.md",
+		"jonas stale-action jonas/2026-10-06.md",
+		"leo no-feedback leo/2026-11-23.md",
+		"leo one-sided leo/2026-11-23.md",
+		"marcus overdue marcus/2026-11-05.md",
+		"sofia overdue sofia/2026-10-28.md",
+		"tomas theme-not-revisited tomas/2026-11-25.md",
+		"tomas unprepared tomas/2026-11-25.md",
+		"tomas no-feedback tomas/2026-11-25.md",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %q\nwant %q", got, want)
+	}
+	if rep.OnCadence != 5 || rep.Current != 7 {
+		t.Errorf("%d of %d on cadence, want 5 of 7", rep.OnCadence, rep.Current)
+	}
+}
