@@ -227,7 +227,11 @@ func (s *Store) commitAllLocked(author Author) ([]string, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if len(pending) == 0 {
+	staged, err := s.stagedChanges(idx)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(pending) == 0 && len(staged) == 0 {
 		if len(refresh) > 0 {
 			refresh.apply(idx)
 			_ = s.writeIndex(idx)
@@ -235,12 +239,36 @@ func (s *Store) commitAllLocked(author Author) ([]string, string, error) {
 		return nil, "", fmt.Errorf("commit all: %w", ErrNothingChanged)
 	}
 	var paths []string
+	inWorkTree := make(map[string]bool, len(pending))
 	for _, p := range pending {
 		paths = append(paths, p.path)
+		inWorkTree[p.path] = true
 	}
 	changes, upd, err := s.collect(idx, paths)
 	if err != nil {
 		return nil, "", err
+	}
+	// Changes staged by hand whose work tree file matches the index: commit the index's version.
+	for _, c := range staged {
+		if inWorkTree[c.path] {
+			continue
+		}
+		changes = append(changes, change{c.path, c.to})
+		kind := "edit"
+		switch {
+		case c.from.absent():
+			kind = "add"
+		case c.to.absent():
+			kind = "delete"
+		}
+		pending = append(pending, pendingChange{c.path, kind})
+	}
+	if len(staged) > 0 {
+		sort.Slice(pending, func(i, j int) bool { return pending[i].path < pending[j].path })
+		paths = paths[:0]
+		for _, p := range pending {
+			paths = append(paths, p.path)
+		}
 	}
 	for k, v := range refresh {
 		if _, ok := upd[k]; !ok {

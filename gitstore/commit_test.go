@@ -94,3 +94,68 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Fatalf("temp files left: %v", ents)
 	}
 }
+
+// TestCommitAllStaged: changes staged by hand (`git add`, `git rm`), where the index
+// differs from HEAD but the work tree matches the index, are committed too.
+func TestCommitAllStaged(t *testing.T) {
+	needGit(t)
+	isolate(t)
+	m := newMachine(t, "")
+	a := Author{"Dana", "dana@example.com"}
+	m.write("oneone.yaml", "manager: Dana\n")
+	m.write("alice/profile.md", "---\nname: Alice\n---\n")
+	m.write("alice/2026-11-18.md", "old note\n")
+	m.write("zed/profile.md", "---\nname: Zed\n---\n")
+	if _, _, err := m.st.CommitAll(a); err != nil {
+		t.Fatal(err)
+	}
+	m.write("alice/profile.md", "---\nname: Alice Chen\n---\n")
+	m.write("bob/profile.md", "---\nname: Bob\n---\n")
+	runGit(t, m.dir, "add", "alice/profile.md", "bob/profile.md")
+	runGit(t, m.dir, "rm", "-q", "alice/2026-11-18.md")
+	// Staged, then edited again: the work tree wins, as with `git commit -a`.
+	m.write("zed/profile.md", "---\nname: Zed\n---\nstaged\n")
+	runGit(t, m.dir, "add", "zed/profile.md")
+	m.write("zed/profile.md", "---\nname: Zed\n---\nstaged, then edited\n")
+	if got := runGit(t, m.dir, "status", "--porcelain"); got != "D  alice/2026-11-18.md\nM  alice/profile.md\nA  bob/profile.md\nMM zed/profile.md\n" {
+		t.Fatalf("status before: %q", got)
+	}
+	paths, _, err := m.st.CommitAll(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(paths, ",") != "alice/2026-11-18.md,alice/profile.md,bob/profile.md,zed/profile.md" {
+		t.Fatalf("CommitAll paths: %v", paths)
+	}
+	if msg := runGit(t, m.dir, "log", "-1", "--format=%s"); msg != "sync: delete alice/2026-11-18.md, edit alice/profile.md, add bob/profile.md, edit zed/profile.md\n" {
+		t.Fatalf("message: %q", msg)
+	}
+	if got := runGit(t, m.dir, "status", "--porcelain"); got != "" {
+		t.Fatalf("status after: %q", got)
+	}
+	if got := runGit(t, m.dir, "show", "HEAD:zed/profile.md"); got != "---\nname: Zed\n---\nstaged, then edited\n" {
+		t.Fatalf("zed: %q", got)
+	}
+	if got := runGit(t, m.dir, "show", "HEAD:alice/profile.md"); got != "---\nname: Alice Chen\n---\n" {
+		t.Fatalf("alice: %q", got)
+	}
+	if _, _, err := m.st.CommitAll(a); !errors.Is(err, ErrNothingChanged) {
+		t.Fatalf("second CommitAll: %v", err)
+	}
+	// Only a new file staged with `git add`, nothing else changed.
+	m.write("carol/profile.md", "---\nname: Carol\n---\n")
+	runGit(t, m.dir, "add", "carol/profile.md")
+	if paths, _, err := m.st.CommitAll(a); err != nil || strings.Join(paths, ",") != "carol/profile.md" {
+		t.Fatalf("CommitAll carol: %v %v", paths, err)
+	}
+	// The index's tree hash computed in memory is git's: `git write-tree` agrees.
+	idx, _, err := m.st.readIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := indexTree(idx.Entries, "", nil)
+	if err != nil || root.String()+"\n" != runGit(t, m.dir, "write-tree") {
+		t.Fatalf("indexTree %s (%v), git write-tree %s", root, err, runGit(t, m.dir, "write-tree"))
+	}
+	fsck(t, m.dir)
+}
