@@ -57,9 +57,15 @@ func (a Away) Until(d time.Time) time.Time {
 	if !a.On(d) {
 		return time.Time{}
 	}
+	// jump from span to span: a long absence must not be walked day by day
 	end := d
-	for guard := 0; a.On(AddDays(end, 1)) && guard < 3660; guard++ {
-		end = AddDays(end, 1)
+	for grown := true; grown; {
+		grown = false
+		for _, s := range a.spans {
+			if !s.From.After(AddDays(end, 1)) && s.To.After(end) {
+				end, grown = s.To, true
+			}
+		}
 	}
 	return end
 }
@@ -71,9 +77,11 @@ func (a Away) Gap(from, to time.Time) int {
 	}
 	n := 0
 	for d := AddDays(from, 1); !d.After(to); d = AddDays(d, 1) {
-		if !a.On(d) {
-			n++
+		if a.On(d) {
+			d = a.Until(d)
+			continue
 		}
+		n++
 	}
 	return n
 }
@@ -84,11 +92,13 @@ func (a Away) After(from time.Time, n int) time.Time {
 		return AddDays(from, n)
 	}
 	d := from
-	for count, guard := 0, 0; count < n && guard < 20000; guard++ {
+	for count := 0; count < n; {
 		d = AddDays(d, 1)
-		if !a.On(d) {
-			count++
+		if a.On(d) {
+			d = a.Until(d)
+			continue
 		}
+		count++
 	}
 	return d
 }
