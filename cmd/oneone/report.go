@@ -54,6 +54,7 @@ Prints the path of index.html.`,
 	f.BoolVar(&o.force, "force", false, "write the report even inside the notes repository")
 	f.BoolVar(&o.shareable, "shareable", false, "leave every Private section of the notes out")
 	f.BoolVar(&o.all, "all", false, "include reports who have left (archived)")
+	_ = cmd.MarkFlagDirname("html")
 	return cmd
 }
 
