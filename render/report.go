@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oneone/oneone/notes"
@@ -158,7 +159,7 @@ func (r *Report) personRow(p *notes.Person, link string) personRow {
 	row := personRow{Slug: p.Slug, Name: p.Profile.Name, Role: p.Profile.Role, Link: link,
 		Cadence: CadenceLabel(s.CadenceDays), LastHeld: deref(s.LastHeld), NextDue: deref(s.NextDue),
 		Held90d: s.Held90d, OnCadence90d: strconv.Itoa(int(s.OnCadence90d*100+0.5)) + "%",
-		OpenActions: len(p.OpenActions()), Archived: deref(s.Archived), AwayUntil: deref(s.AwayUntil)}
+		OpenActions: len(r.openActions(p)), Archived: deref(s.Archived), AwayUntil: deref(s.AwayUntil)}
 	if s.LastHeld == nil {
 		row.OnCadence90d = "–"
 	}
@@ -183,7 +184,7 @@ func (r *Report) personRow(p *notes.Person, link string) personRow {
 		row.Status, row.StatusClass = "on cadence", "good"
 	}
 	if r.Audit != nil {
-		for _, f := range r.Audit.Findings {
+		for _, f := range r.findings() {
 			if f.Slug == p.Slug {
 				row.Findings++
 			}
@@ -217,7 +218,7 @@ func (r *Report) index(people []*notes.Person) ([]byte, error) {
 		case "bad":
 			d.Overdue++
 		}
-		for _, a := range p.OpenActions() {
+		for _, a := range r.openActions(p) {
 			d.Actions = append(d.Actions, r.actionRow(p, a, ""))
 		}
 	}
@@ -236,7 +237,7 @@ func (r *Report) index(people []*notes.Person) ([]byte, error) {
 	}
 	if r.Audit != nil {
 		d.HasAudit = true
-		for _, f := range r.Audit.Findings {
+		for _, f := range r.findings() {
 			d.Findings = append(d.Findings, r.findingRow(f, names, ""))
 		}
 	}
@@ -326,13 +327,13 @@ func (r *Report) person(p *notes.Person) ([]byte, error) {
 		}
 		d.Themes = append(d.Themes, row)
 	}
-	for _, a := range p.OpenActions() {
+	for _, a := range r.openActions(p) {
 		d.Actions = append(d.Actions, r.actionRow(p, a, "../"))
 	}
 	if r.Audit != nil {
 		d.HasAudit = true
 		names := map[string]string{p.Slug: p.Profile.Name}
-		for _, f := range r.Audit.Findings {
+		for _, f := range r.findings() {
 			if f.Slug == p.Slug {
 				row := r.findingRow(f, names, "../")
 				row.Link = ""
@@ -357,6 +358,85 @@ func (r *Report) person(p *notes.Person) ([]byte, error) {
 		d.Notes = append(d.Notes, v)
 	}
 	return execute("person", d)
+}
+
+// openActions returns p's open action items; a shareable report leaves out
+// those written in a Private section.
+func (r *Report) openActions(p *notes.Person) []notes.Action {
+	open := p.OpenActions()
+	if !r.Shareable {
+		return open
+	}
+	private := privateTasks(p)
+	var out []notes.Action
+	for _, a := range open {
+		if !private[a.Key] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// findings returns the audit findings; a shareable report leaves out the
+// stale-action findings that quote an action item from a Private section.
+func (r *Report) findings() []notes.Finding {
+	if r.Audit == nil || !r.Shareable {
+		if r.Audit == nil {
+			return nil
+		}
+		return r.Audit.Findings
+	}
+	private := map[string]map[string]bool{}
+	for _, p := range r.Team.People {
+		private[p.Slug] = privateTasks(p)
+	}
+	var out []notes.Finding
+	for _, f := range r.Audit.Findings {
+		leak := false
+		if f.Code == notes.FindStaleAction {
+			msg := notes.TaskKey(f.Message)
+			for key := range private[f.Slug] {
+				if strings.Contains(msg, key) {
+					leak = true
+				}
+			}
+		}
+		if !leak {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// privateTasks returns the keys of the action items written in a Private section of any of p's notes.
+func privateTasks(p *notes.Person) map[string]bool {
+	keys := map[string]bool{}
+	for _, n := range p.Notes {
+		for _, s := range n.Sections {
+			if !notes.IsPrivateHeading(s.Heading) {
+				continue
+			}
+			for _, t := range n.Tasks {
+				if off := lineOffset(n.Body, t.Line); off >= s.Start && off < s.End {
+					keys[t.Key] = true
+				}
+			}
+		}
+	}
+	return keys
+}
+
+// lineOffset returns the byte offset of the 1-based line in body.
+func lineOffset(body []byte, line int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(body[off:], '\n')
+		if i < 0 {
+			return len(body)
+		}
+		off += i + 1
+	}
+	return off
 }
 
 func execute(name string, data any) ([]byte, error) {

@@ -195,11 +195,15 @@ func hostileReport(t *testing.T, shareable bool) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := notes.ParseNote("eve", "2026-11-18.md", []byte(hostileNote+"\n## PRIVATE\nsecret note text\n\n## Action items\n- [ ] <b>bold</b> task\n"))
+	old, err := notes.ParseNote("eve", "2026-10-01.md", []byte("## Private\n- [ ] Dana: secret stale task\n\n## Action items\n- [ ] Eve: shared stale task\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	team := &notes.Team{People: []*notes.Person{{Slug: "eve", Profile: prof, Notes: []*notes.Note{n}}}}
+	n, err := notes.ParseNote("eve", "2026-11-18.md", []byte(hostileNote+"\n## PRIVATE\nsecret note text\n- [ ] Dana: secret new task\n\n## Action items\n- [ ] <b>bold</b> task\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	team := &notes.Team{People: []*notes.Person{{Slug: "eve", Profile: prof, Notes: []*notes.Note{old, n}}}}
 	rep := &Report{Team: team, Audit: notes.Audit(team, cfg, fixtureToday, notes.AuditOptions{}), Config: cfg,
 		Today: fixtureToday, Weeks: 4, Shareable: shareable}
 	return pagesByPath(t, rep)
@@ -231,21 +235,28 @@ func TestReportEscapesRawHTML(t *testing.T) {
 	if !strings.Contains(page, `class="image-link">image: pixel</a>`) {
 		t.Errorf("a remote image should become a link")
 	}
-	if !strings.Contains(page, "secret note text") || !strings.Contains(page, "secret profile text") {
-		t.Errorf("the private report should hold the Private sections")
+	for _, secret := range []string{"secret note text", "secret profile text", "secret new task", "secret stale task"} {
+		if !strings.Contains(page, secret) {
+			t.Errorf("the private report should hold %q from a Private section", secret)
+		}
+	}
+	if !strings.Contains(pages["index.html"], `&#34;Dana: secret stale task&#34;`) {
+		t.Errorf("the private index should list the stale private action item")
 	}
 }
 
 func TestReportShareableLeavesPrivateOut(t *testing.T) {
 	pages := hostileReport(t, true)
 	page := pages["people/eve.html"]
-	for _, secret := range []string{"secret note text", "secret profile text", "PRIVATE"} {
-		if strings.Contains(page, secret) {
-			t.Errorf("the shareable page holds %q", secret)
+	for path, p := range pages {
+		for _, secret := range []string{"secret", "PRIVATE", "Private</h"} {
+			if strings.Contains(p, secret) {
+				t.Errorf("the shareable %s holds %q", path, secret)
+			}
 		}
 	}
-	if !strings.Contains(page, "bold") || !strings.Contains(page, "Action items") {
-		t.Errorf("the shareable page lost what follows the Private section")
+	if !strings.Contains(page, "bold") || !strings.Contains(page, "Action items") || !strings.Contains(pages["index.html"], "Eve: shared stale task") {
+		t.Errorf("the shareable report lost what is not private")
 	}
 	fixture := pagesByPath(t, fixtureReport(t, 8, false, true))
 	for path, p := range fixture {
