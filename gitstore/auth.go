@@ -16,7 +16,16 @@ import (
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+	"golang.org/x/crypto/ssh/knownhosts"
 )
+
+// knownHostsName is how known_hosts names a host: host, or [host]:port for other ports.
+func knownHostsName(host string, port int) string {
+	if port == 22 {
+		return host
+	}
+	return fmt.Sprintf("[%s]:%d", host, port)
+}
 
 var userinfoRE = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^/@\s]*)@`)
 
@@ -264,24 +273,39 @@ func sshAuth(ep *transport.Endpoint, o *SyncOptions) (transport.AuthMethod, erro
 			existing = append(existing, f)
 		}
 	}
+	port := ep.Port
+	if port == 0 {
+		port = 22
+	}
+	scan := "ssh-keyscan " + ep.Host
+	if port != 22 {
+		scan = fmt.Sprintf("ssh-keyscan -p %d %s", port, ep.Host)
+	}
 	if len(existing) == 0 {
-		return nil, fmt.Errorf("no known_hosts file to check the host key of %s: run `ssh-keyscan %s >> ~/.ssh/known_hosts` after checking the key (or set SSH_KNOWN_HOSTS)", ep.Host, ep.Host)
+		return nil, fmt.Errorf("no known_hosts file to check the host key of %s: run `%s >> ~/.ssh/known_hosts` and check the key's fingerprint with your host (or set SSH_KNOWN_HOSTS)", ep.Host, scan)
 	}
 	db, err := gitssh.NewKnownHostsDb(existing...)
 	if err != nil {
 		return nil, fmt.Errorf("read known_hosts: %w", err)
 	}
-	port := ep.Port
-	if port == 0 {
-		port = 22
-	}
 	hostPort := net.JoinHostPort(ep.Host, fmt.Sprint(port))
 	cb := db.HostKeyCallback()
 	checked := func(hostname string, remote net.Addr, key ssh.PublicKey) error {
-		if err := cb(hostname, remote, key); err != nil {
-			return fmt.Errorf("host key of %s not trusted (%v): check it and add it to %s", ep.Host, err, existing[0])
+		err := cb(hostname, remote, key)
+		if err == nil {
+			return nil
 		}
-		return nil
+		fp := ssh.FingerprintSHA256(key)
+		var ke *knownhosts.KeyError
+		if errors.As(err, &ke) && len(ke.Want) > 0 {
+			return fmt.Errorf("host key of %s does not match the one in %s:%d (offered %s %s): the server's key changed or someone is intercepting the connection; only if your host confirms a new key, remove the old one with `ssh-keygen -R %s` and add the new one",
+				hostPort, ke.Want[0].Filename, ke.Want[0].Line, key.Type(), fp, knownHostsName(ep.Host, port))
+		}
+		if errors.As(err, &ke) {
+			return fmt.Errorf("host key of %s is unknown (offered %s %s, not in %s): check the fingerprint with your host, then add it with `%s >> %s`",
+				hostPort, key.Type(), fp, strings.Join(existing, ", "), scan, existing[0])
+		}
+		return fmt.Errorf("host key of %s not trusted (%v): check it and add it to %s", hostPort, err, existing[0])
 	}
 	return &gitssh.PublicKeysCallback{
 		User:     user,
