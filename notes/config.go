@@ -62,7 +62,7 @@ func ParseConfig(data []byte) (Config, error) {
 	if err := checkText(data, 1<<20); err != nil {
 		return c, err
 	}
-	m, err := decodeFront(normalizeText(data))
+	m, err := decodeFront(normalizeText(data), 0)
 	if err != nil {
 		return c, err
 	}

@@ -17,11 +17,11 @@ func ParseDuration(s string) (int, error) {
 	if err != nil || (unit != 'd' && unit != 'w') || strings.ContainsAny(t[:len(t)-1], "+-") {
 		return 0, fmt.Errorf("bad duration %q: write it as Nd (days) or Nw (weeks), e.g. 2d or 8w", s)
 	}
+	if unit == 'w' && n <= 3650 {
+		n *= 7
+	}
 	if n > 3650 {
 		return 0, fmt.Errorf("bad duration %q: longer than ten years", s)
-	}
-	if unit == 'w' {
-		n *= 7
 	}
 	return n, nil
 }

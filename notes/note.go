@@ -92,7 +92,7 @@ func ParseNote(slug, name string, data []byte) (*Note, error) {
 }
 
 func (n *Note) readFront(front []byte) error {
-	m, err := decodeFront(front)
+	m, err := decodeFront(front, 1)
 	if err != nil || m == nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func ParseProfile(slug string, data []byte, cfg Config) (*Profile, error) {
 		return nil, errors.New("no frontmatter: start the file with ---, a line `name: Full Name`, and ---")
 	}
 	p.Body = string(parts.Body)
-	m, err := decodeFront(parts.Front)
+	m, err := decodeFront(parts.Front, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package notes
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -9,10 +11,15 @@ import (
 )
 
 // decodeFront parses frontmatter YAML into a mapping node; empty frontmatter gives nil.
-func decodeFront(front []byte) (*yaml.Node, error) {
+// skip is the number of file lines before the YAML, so that errors name the file's line.
+func decodeFront(front []byte, skip int) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(front, &doc); err != nil {
-		return nil, fmt.Errorf("bad frontmatter YAML: %s", oneLine(err.Error()))
+		msg := yamlLine.ReplaceAllStringFunc(oneLine(err.Error()), func(m string) string {
+			n, _ := strconv.Atoi(m[len("line "):])
+			return "line " + strconv.Itoa(n+skip)
+		})
+		return nil, fmt.Errorf("bad frontmatter YAML: %s", msg)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil
@@ -26,6 +33,8 @@ func decodeFront(front []byte) (*yaml.Node, error) {
 	}
 	return m, nil
 }
+
+var yamlLine = regexp.MustCompile(`line \d+`)
 
 // mapGet returns the value node of key in a mapping node, or nil.
 func mapGet(m *yaml.Node, key string) *yaml.Node {
