@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -178,38 +177,9 @@ func (s *searcher) folder(slug string) ([]fileHits, []Problem) {
 	return files, problems
 }
 
-// read returns the content of a regular file into the worker's buffer, or nil
-// for a file that is not regular or is larger than MaxNoteSize.
-func (s *searcher) read(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil // removed meanwhile
-		}
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() || fi.Size() > MaxNoteSize {
-		return nil, nil
-	}
-	n := int(fi.Size())
-	if cap(s.buf) < n+1 {
-		s.buf = make([]byte, n+1, max(n+1, 64<<10))
-	}
-	buf := s.buf[:cap(s.buf)]
-	got, err := io.ReadFull(f, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	if got > MaxNoteSize {
-		return nil, nil // grew since Stat
-	}
-	return buf[:got], nil
-}
+// read returns the content of a note into the worker's buffer, or nil for
+// a link, a file that is not regular or one larger than MaxNoteSize.
+func (s *searcher) read(path string) ([]byte, error) { return readNoteFile(path, &s.buf) }
 
 // matcher finds a query in text, ignoring letter case. ASCII queries, the
 // common case, compare bytes after ASCII lowering; others compare runes with
