@@ -37,6 +37,10 @@ type Table struct {
 	Header []string
 	Rows   [][]string
 	Indent string
+	// MaxWidth, when positive, is the terminal width the table must fit:
+	// the Flex column is shortened (cells cut with …) until it does.
+	MaxWidth int
+	Flex     int
 }
 
 // Add appends a row.
@@ -57,6 +61,20 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 			widths[i] = max(widths[i], Width(c))
 		}
 	}
+	if t.MaxWidth > 0 && t.Flex >= 0 && t.Flex < len(widths) {
+		total := Width(t.Indent) + 2*(len(widths)-1)
+		for _, w := range widths {
+			total += w
+		}
+		if over := total - t.MaxWidth; over > 0 {
+			widths[t.Flex] = max(widths[t.Flex]-over, 16)
+			for _, r := range all {
+				if t.Flex < len(r) {
+					r[t.Flex] = Truncate(r[t.Flex], widths[t.Flex])
+				}
+			}
+		}
+	}
 	for ri, r := range all {
 		var b strings.Builder
 		b.WriteString(t.Indent)
@@ -74,4 +92,17 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 		}
 	}
 	return nil
+}
+
+// Truncate shortens s to at most n terminal cells, ending it with … when cut;
+// colour codes are dropped from a cut cell.
+func Truncate(s string, n int) string {
+	if Width(s) <= n {
+		return s
+	}
+	r := []rune(ansi.ReplaceAllString(s, ""))
+	if n < 1 {
+		return ""
+	}
+	return string(r[:n-1]) + "…"
 }

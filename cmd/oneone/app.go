@@ -226,6 +226,11 @@ func (a *App) Color() bool {
 	if a.NoColor || a.Getenv("NO_COLOR") != "" || a.JSON {
 		return false
 	}
+	return a.isTerminal()
+}
+
+// isTerminal reports whether stdout is a terminal.
+func (a *App) isTerminal() bool {
 	if f, ok := a.Stdout.(*os.File); ok {
 		return isatty.IsTerminal(f.Fd())
 	}

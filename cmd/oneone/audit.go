@@ -102,7 +102,7 @@ func runAudit(a *App, slugs []string, o auditOptions) error {
 			a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
 			return nil
 		}
-		if err := writeAudit(a.Stdout, rep, render.Palette{Enabled: a.Color()}); err != nil {
+		if err := writeAudit(a.Stdout, rep, render.Palette{Enabled: a.Color()}, a.termWidth()); err != nil {
 			return err
 		}
 	}
@@ -113,7 +113,7 @@ func runAudit(a *App, slugs []string, o auditOptions) error {
 }
 
 // writeAudit prints the summary line and the findings grouped by person, worst first.
-func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette) error {
+func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width int) error {
 	noun := "reports"
 	if rep.Current == 1 {
 		noun = "report"
@@ -154,7 +154,7 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette) error {
 	if _, err := fmt.Fprintln(w); err != nil {
 		return err
 	}
-	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}}
+	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}, MaxWidth: width, Flex: 2}
 	for _, slug := range order {
 		for i, f := range groups[slug] {
 			who := ""

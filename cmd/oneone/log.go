@@ -70,7 +70,7 @@ func newLogCmd(a *App) *cobra.Command {
 				a.infof("no 1:1 notes with %s yet: run `oneone new %s`", p.Profile.Name, p.Slug)
 				return nil
 			}
-			t := render.Table{Header: []string{"DATE", "KIND", "STATUS", "THEMES REVISITED"}}
+			t := render.Table{Header: []string{"DATE", "KIND", "STATUS", "THEMES REVISITED"}, MaxWidth: a.termWidth(), Flex: 3}
 			for _, e := range entries {
 				var themes []string
 				for _, r := range e.Themes {

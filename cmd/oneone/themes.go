@@ -54,7 +54,7 @@ func runThemes(a *App, slugs []string, o themesOptions) error {
 		return nil
 	}
 	pal := render.Palette{Enabled: a.Color()}
-	t := render.Table{Header: []string{"SLUG", "THEME", "STATUS", "STARTED", "DUE", "LEFT", "REVISITED", "LAST RATING"}}
+	t := render.Table{Header: []string{"SLUG", "THEME", "STATUS", "STARTED", "DUE", "LEFT", "REVISITED", "LAST RATING"}, MaxWidth: a.termWidth(), Flex: 1}
 	for _, r := range rows {
 		status := r.Status
 		switch status {
