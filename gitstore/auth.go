@@ -29,8 +29,22 @@ func knownHostsName(host string, port int) string {
 
 var userinfoRE = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^/@\s]*)@`)
 
+// looksLikeToken reports whether the lone user part of an https URL is a token
+// (https://ghp_...@github.com/...) rather than a user name.
+func looksLikeToken(user string) bool {
+	if len(user) >= 16 {
+		return true
+	}
+	for _, p := range []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-"} {
+		if strings.HasPrefix(user, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Redact removes passwords and tokens from a URL: https://user:tok@host/x becomes
-// https://user@host/x, and a lone user part of an http(s) URL (often a token) is dropped.
+// https://user@host/x, and a lone user part of an http(s) URL that looks like a token is dropped.
 func Redact(raw string) string {
 	if !strings.Contains(raw, "://") {
 		return raw // scp-like git@host:path carries no secret
@@ -44,6 +58,9 @@ func Redact(raw string) string {
 	}
 	_, hasPass := u.User.Password()
 	if (u.Scheme == "http" || u.Scheme == "https") && !hasPass {
+		if !looksLikeToken(u.User.Username()) {
+			return raw
+		}
 		u.User = nil
 	} else {
 		u.User = url.User(u.User.Username())

@@ -234,6 +234,8 @@ func TestRedact(t *testing.T) {
 		"https://user:tok@host/x":           "https://user@host/x",
 		"https://ghp_abcdefghij1234@host/x": "https://host/x",
 		"https://host/x":                    "https://host/x",
+		"https://dana@host/x":               "https://dana@host/x",
+		"https://glpat-abc@host/x":          "https://host/x",
 		"git@github.com:o/notes.git":        "git@github.com:o/notes.git",
 		"ssh://git:pw@host/x":               "ssh://git@host/x",
 	} {
