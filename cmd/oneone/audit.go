@@ -121,6 +121,13 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 	if _, err := fmt.Fprintf(w, "%d of %d %s on cadence as of %s\n", rep.OnCadence, rep.Current, noun, rep.AsOf); err != nil {
 		return err
 	}
+	for _, p := range rep.People {
+		if p.AwayUntil != nil {
+			if _, err := fmt.Fprintf(w, "%s is away until %s: not due before then\n", p.Slug, *p.AwayUntil); err != nil {
+				return err
+			}
+		}
+	}
 	if len(rep.Findings) == 0 {
 		_, err := fmt.Fprintln(w, "No findings: every 1:1 is on cadence, prepared and followed up.")
 		return err

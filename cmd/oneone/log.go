@@ -29,7 +29,7 @@ func newLogCmd(a *App) *cobra.Command {
 		Example: `  oneone log alice
   oneone log alice --json | jq '.[] | select(.kind == "goals")'`,
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: a.completeSlugs,
+		ValidArgsFunction: a.completeFirstSlug,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := notes.ValidateSlug(args[0]); err != nil {
 				return err
