@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/oneone/oneone/notes"
 )
 
 // Commit commits exactly the given repository-relative paths (new, changed or deleted files,
@@ -187,10 +188,12 @@ func (s *Store) commitChanges(msg string, author Author, idx *index.Index, chang
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
+	notes.CrashPoint("commit-objects")
 	// Order matters for crash safety: objects, then the branch, then the index.
 	if err := s.setRef(branch, h); err != nil {
 		return plumbing.ZeroHash, err
 	}
+	notes.CrashPoint("commit-ref")
 	upd.apply(idx)
 	if err := s.writeIndex(idx); err != nil {
 		return plumbing.ZeroHash, err

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/oneone/oneone/notes"
 )
 
 // TempMarker is part of every temporary file name oneone writes (".<name>.oneone-tmp-<random>").
@@ -53,6 +55,7 @@ func writeFileAtomicMode(path string, data []byte, mode os.FileMode) (err error)
 	if err = f.Close(); err != nil {
 		return err
 	}
+	notes.CrashPoint("git-write-temp")
 	if err = os.Rename(tmp, path); err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
+	"github.com/oneone/oneone/notes"
 )
 
 // SyncOptions configures Sync.
@@ -130,9 +131,11 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 
 	// Push.
 	if local != remote && !local.IsZero() {
+		notes.CrashPoint("sync-before-push")
 		if err := s.push(ctx, rawURL, ai, branch, tracking, local, remote); err != nil {
 			return res, err
 		}
+		notes.CrashPoint("sync-pushed")
 		res.Pushed = true
 		if err := s.setUpstream(branch); err != nil {
 			return res, err
@@ -543,9 +546,11 @@ func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, c
 		fillStat(ie, fi)
 		upd[c.path] = ie
 	}
+	notes.CrashPoint("checkout-files")
 	if err := s.setRef(branch, commit); err != nil {
 		return err
 	}
+	notes.CrashPoint("checkout-ref")
 	upd.apply(idx)
 	return s.writeIndex(idx)
 }

@@ -24,7 +24,7 @@ const (
 var Ratings = []string{"on-track", "at-risk", "off-track"}
 
 // MaxNoteSize is the largest note oneone reads.
-const MaxNoteSize = 8 << 20
+const MaxNoteSize = 2 << 20
 
 // Note is one 1:1: a dated Markdown file in a report's folder.
 type Note struct {

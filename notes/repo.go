@@ -203,6 +203,9 @@ func (r *Repo) LoadProfile(slug string) (*Profile, error) {
 	if err := ValidateSlug(slug); err != nil {
 		return nil, err
 	}
+	if err := CheckNoLinks(r.Root, slug+"/"+ProfileFile); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(r.Root, slug, ProfileFile)
 	data, err := readLimited(path, 1<<20)
 	if err != nil {

@@ -96,6 +96,9 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 // template returns the override in templates/KIND.md, else the built-in one.
 func (r *Repo) template(kind string) ([]byte, string, error) {
 	rel := TemplateDir + "/" + kind + ".md"
+	if err := CheckNoLinks(r.Root, rel); err != nil {
+		return nil, rel, err
+	}
 	data, err := readLimited(filepath.Join(r.Root, TemplateDir, kind+".md"), 1<<20)
 	if err == nil {
 		return normalizeText(data), rel, nil

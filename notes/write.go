@@ -72,6 +72,7 @@ func WriteFileAtomic(path string, data []byte) error {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	CrashPoint("write-temp")
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
@@ -80,6 +81,7 @@ func WriteFileAtomic(path string, data []byte) error {
 		_ = d.Sync()
 		d.Close()
 	}
+	CrashPoint("write-renamed")
 	return nil
 }
 
@@ -106,6 +108,7 @@ func CreateFileAtomic(path string, data []byte) error {
 		}
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	CrashPoint("create-linked")
 	return os.Remove(tmp)
 }
 

@@ -80,6 +80,9 @@ func newestNote(r *notes.Repo, slug string) (time.Time, error) {
 // editAndCommit opens slug's note of day in the editor and commits it when it changed.
 func (a *App) editAndCommit(r *notes.Repo, st *gitstore.Store, slug string, day time.Time) error {
 	rel := notes.NotePath(slug, day)
+	if err := notes.CheckNoLinks(r.Root, rel); err != nil {
+		return err
+	}
 	path := filepath.Join(r.Root, filepath.FromSlash(rel))
 	fi, err := os.Lstat(path)
 	if err != nil {
