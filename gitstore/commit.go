@@ -387,6 +387,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 				continue
 			}
 			if IsTempFile(name) {
+				_ = os.Remove(filepath.Join(full, name)) // left by an interrupted oneone; we hold the lock
 				continue
 			}
 			if te, ok := tracked[p]; ok {

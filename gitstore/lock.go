@@ -67,6 +67,8 @@ func (s *Store) Lock(timeout time.Duration) (unlock func(), err error) {
 	locks[path] = &heldLock{fl: fl, count: 1}
 	// We own the repository now: temp files of dead processes in .git are garbage.
 	cleanTemp(s.gitDir)
+	cleanTemp(filepath.Join(s.gitDir, "refs", "heads"))
+	cleanTemp(filepath.Join(s.gitDir, "refs", "remotes", RemoteName))
 	return s.unlocker(path), nil
 }
 

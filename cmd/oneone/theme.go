@@ -141,6 +141,7 @@ func editProfile(a *App, slug, msg string, edit func(*notes.Profile, []byte) ([]
 	}
 	rel := slug + "/" + notes.ProfileFile
 	path := filepath.Join(r.Root, slug, notes.ProfileFile)
+	notes.CleanTemp(filepath.Join(r.Root, slug)) // left by an interrupted oneone; we hold the lock
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", rel, err)
