@@ -59,7 +59,18 @@ func (s *Store) writeObject(t plumbing.ObjectType, data []byte) (plumbing.Hash, 
 	if err := w.Close(); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return s.repo.Storer.SetEncodedObject(obj)
+	return s.private(s.repo.Storer.SetEncodedObject(obj))
+}
+
+// private makes a new loose object and its folder private: go-git creates them
+// 0444 in 0755 folders whatever the umask.
+func (s *Store) private(h plumbing.Hash, err error) (plumbing.Hash, error) {
+	if err == nil {
+		dir := filepath.Join(s.gitDir, "objects", h.String()[:2])
+		_ = os.Chmod(dir, 0o700)
+		_ = os.Chmod(filepath.Join(dir, h.String()[2:]), 0o400)
+	}
+	return h, err
 }
 
 // readBlob returns the content of a blob.
@@ -273,7 +284,7 @@ func (s *Store) writeCommit(tree plumbing.Hash, parents []plumbing.Hash, msg str
 	if err := c.Encode(obj); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	return s.repo.Storer.SetEncodedObject(obj)
+	return s.private(s.repo.Storer.SetEncodedObject(obj))
 }
 
 // readIndex reads .git/index (an empty index when there is none) and its modification time.
