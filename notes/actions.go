@@ -22,33 +22,10 @@ func (a Action) Age(today time.Time) int { return DaysBetween(a.First, today) }
 
 // Actions follows every action item through the person's notes, oldest first.
 func (p *Person) Actions() []Action {
-	byKey := map[string]*Action{}
-	var order []string
-	for _, n := range p.Notes { // oldest first
-		for _, t := range n.Tasks {
-			a, ok := byKey[t.Key]
-			if !ok {
-				a = &Action{Slug: p.Slug, Key: t.Key, First: n.Date, FirstPath: n.Path}
-				byKey[t.Key] = a
-				order = append(order, t.Key)
-			}
-			if !t.From.IsZero() && t.From.Before(a.First) {
-				a.First = t.From
-				a.FirstPath = NotePath(p.Slug, t.From)
-			}
-			a.Text = TaskBase(t.Text)
-			// several occurrences in one note: any unchecked one keeps it open
-			if n.Date.After(a.Last) || a.Last.IsZero() {
-				a.Open = !t.Checked
-			} else if n.Date.Equal(a.Last) && !t.Checked {
-				a.Open = true
-			}
-			a.Last, a.LastPath = n.Date, n.Path
-		}
-	}
-	out := make([]Action, 0, len(order))
-	for _, k := range order {
-		out = append(out, *byKey[k])
+	states := p.followActions()
+	out := make([]Action, len(states))
+	for i := range states {
+		out[i] = p.action(&states[i])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].First.Before(out[j].First) })
 	return out
@@ -57,12 +34,69 @@ func (p *Person) Actions() []Action {
 // OpenActions returns the open action items, oldest first.
 func (p *Person) OpenActions() []Action {
 	var out []Action
-	for _, a := range p.Actions() {
-		if a.Open {
-			out = append(out, a)
+	states := p.followActions()
+	for i := range states {
+		if states[i].open {
+			out = append(out, p.action(&states[i]))
+		}
+	}
+	// the same order as Actions filtered: a stable sort keeps first appearance among equals
+	sort.SliceStable(out, func(i, j int) bool { return out[i].First.Before(out[j].First) })
+	return out
+}
+
+// actionState is an action item followed through the notes, small enough to
+// keep for every item of a long history; action turns it into an Action.
+type actionState struct {
+	key       string
+	first     time.Time
+	firstPath string // "" for NotePath(slug, first)
+	last      int    // index in p.Notes of the newest note naming it
+	text      string // its newest occurrence, as written
+	open      bool
+}
+
+// followActions follows every action item through the notes, in order of first appearance.
+func (p *Person) followActions() []actionState {
+	if p.actionsKnown {
+		return p.actions
+	}
+	var out []actionState
+	byKey := map[string]int{}
+	for ni, n := range p.Notes { // oldest first
+		for _, t := range n.Tasks {
+			i, ok := byKey[t.Key]
+			if !ok {
+				i = len(out)
+				out = append(out, actionState{key: t.Key, first: n.Date, firstPath: n.Path, last: -1})
+				byKey[t.Key] = i
+			}
+			a := &out[i]
+			if !t.From.IsZero() && t.From.Before(a.first) {
+				a.first = t.From
+				a.firstPath = NotePath(p.Slug, t.From)
+			}
+			a.text = t.Text
+			// several occurrences in one note: any unchecked one keeps it open
+			if a.last < 0 || n.Date.After(p.Notes[a.last].Date) {
+				a.open = !t.Checked
+			} else if n.Date.Equal(p.Notes[a.last].Date) && !t.Checked {
+				a.open = true
+			}
+			a.last = ni
 		}
 	}
 	return out
+}
+
+func (p *Person) action(s *actionState) Action {
+	last := p.Notes[s.last]
+	firstPath := s.firstPath
+	if firstPath == "" {
+		firstPath = NotePath(p.Slug, s.first)
+	}
+	return Action{Slug: p.Slug, Text: TaskBase(s.text), Key: s.key, First: s.first, FirstPath: firstPath,
+		Last: last.Date, LastPath: last.Path, Open: s.open}
 }
 
 // GoalsDue reports whether a goals 1:1 is due on day: none held within

@@ -72,6 +72,11 @@ type Person struct {
 	Notes     []*Note
 	Problems  []Problem
 	Conflicts []string // conflict copies left by sync, repository-relative
+
+	// actions, when known, are the action items followed through Notes, read
+	// from the summary cache instead of the notes' tasks (see LoadSummaries).
+	actions      []actionState
+	actionsKnown bool
 }
 
 // Team is everything read from a repository.
@@ -100,7 +105,10 @@ func (r *Repo) Slugs() ([]string, error) {
 }
 
 // Load reads every report, or only the named ones; an unknown slug is an error.
-func (r *Repo) Load(only ...string) (*Team, error) {
+func (r *Repo) Load(only ...string) (*Team, error) { return r.load(only, nil) }
+
+// load reads the reports, through the summary cache c when it is not nil.
+func (r *Repo) load(only []string, c *noteCache) (*Team, error) {
 	entries, err := os.ReadDir(r.Root)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", r.Root, err)
@@ -151,7 +159,7 @@ func (r *Repo) Load(only ...string) (*Team, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			people[i], errs[i] = r.loadPerson(slug)
+			people[i], errs[i] = r.loadPerson(slug, c)
 		}()
 	}
 	wg.Wait()
@@ -226,47 +234,72 @@ func (r *Repo) LoadPerson(slug string) (*Person, error) {
 	if _, err := r.LoadProfile(slug); err != nil {
 		return nil, err
 	}
-	p, prob := r.loadPerson(slug)
+	p, prob := r.loadPerson(slug, nil)
 	if prob != nil {
 		return nil, fmt.Errorf("%s: %s", prob.Path, prob.Message)
 	}
 	return p, nil
 }
 
-func (r *Repo) loadPerson(slug string) (*Person, *Problem) {
-	prof, err := r.LoadProfile(slug)
+func (r *Repo) loadPerson(slug string, c *noteCache) (*Person, *Problem) {
+	var old, fresh *cachedFolder
+	var prof *Profile
+	var err error
+	if c != nil {
+		old, fresh = c.folder(slug), &cachedFolder{}
+		prof, err = r.cachedProfile(c, slug, old, fresh)
+	} else {
+		prof, err = r.LoadProfile(slug)
+	}
 	if err != nil {
+		c.keep(slug)
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, slug+"/"+ProfileFile+": ")
 		return nil, &Problem{Slug: slug, Path: slug + "/" + ProfileFile, Message: msg}
 	}
 	p := &Person{Slug: slug, Profile: prof}
 	dir := filepath.Join(r.Root, slug)
-	entries, err := os.ReadDir(dir)
+	var entries []os.DirEntry
+	if c != nil {
+		entries, err = readDirNames(dir) // the cache's stat tells folders apart
+	} else {
+		entries, err = os.ReadDir(dir)
+	}
 	if err != nil {
+		c.keep(slug)
 		return nil, &Problem{Slug: slug, Path: slug, Message: err.Error()}
 	}
+	var names []string // candidate notes, sorted
 	for _, e := range entries {
 		name := e.Name()
-		rel := slug + "/" + name
 		if name == ProfileFile || strings.HasPrefix(name, ".") || !strings.HasSuffix(strings.ToLower(name), ".md") {
 			continue
 		}
 		if IsConflictCopy(name) {
-			p.Conflicts = append(p.Conflicts, rel)
+			p.Conflicts = append(p.Conflicts, slug+"/"+name)
 			continue
 		}
 		if e.IsDir() {
 			continue
 		}
-		n, err := r.readNote(slug, name)
-		if err != nil {
-			p.Problems = append(p.Problems, Problem{Slug: slug, Path: rel, Message: err.Error()})
-			continue
+		names = append(names, name)
+	}
+	if c != nil {
+		c.notes(r, p, dir, names, old, fresh)
+	} else {
+		for _, name := range names {
+			n, err := r.readNote(slug, name)
+			if err != nil {
+				p.Problems = append(p.Problems, Problem{Slug: slug, Path: slug + "/" + name, Message: err.Error()})
+				continue
+			}
+			p.Notes = append(p.Notes, n)
 		}
-		p.Notes = append(p.Notes, n)
 	}
 	sort.Slice(p.Notes, func(i, j int) bool { return p.Notes[i].Date.Before(p.Notes[j].Date) })
+	if c != nil {
+		c.done(p, old, fresh)
+	}
 	return p, nil
 }
 

@@ -60,7 +60,7 @@ func loadReports(a *App, slugs []string) (*notes.Repo, *notes.Team, time.Time, e
 	if err != nil {
 		return nil, nil, today, err
 	}
-	team, err := r.Load(slugs...)
+	team, err := r.LoadSummaries(slugs...) // metadata only: cached summaries of unchanged notes
 	if err != nil {
 		return nil, nil, today, err
 	}

@@ -1,0 +1,814 @@
+package notes
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// The summary cache makes reading a big, old repository cheap: parsing every
+// note (YAML and Markdown) costs seconds on 50,000 notes, while a stat of each
+// file costs milliseconds. The cache lives in .git/oneone-cache and holds, for
+// each note, its stat key (size, mtime, ctime, inode) and its parsed summary:
+// date, kind, status, ratings, section headings with their emptiness and the
+// task items. A note whose stat key changed in any way is parsed again, so a
+// hand edit is always seen; a note modified in the last few seconds is never
+// cached (its mtime could still change within the same clock tick). Without
+// a .git folder, or on a platform without fstatat, nothing is cached.
+//
+// The file has two parts. The index, read on every load, holds per report
+// folder the profile, each note's stat key and summary without its tasks, and
+// the action items already followed through all the notes. The task blocks,
+// one per folder, are read only for a folder where something changed: its
+// action items are then followed again from every note's tasks. So a load
+// of an unchanged repository costs a stat per file and the index, however
+// long the history.
+//
+// Summaries carry no Body, their Sections carry Heading and Empty only (no
+// offsets), and their Tasks may be missing (Person.Actions and OpenActions
+// are right regardless): only LoadSummaries returns them, for commands that
+// never read bodies (audit, actions, themes).
+
+// CacheFile is the summary cache's name inside the .git folder.
+const CacheFile = "oneone-cache"
+
+// cacheMagic opens the cache file; bump the version whenever a summary's
+// meaning changes. The running binary's identity is part of the header too,
+// so that a new oneone never trusts summaries parsed by an older one.
+const cacheMagic = "oneone-cache 2\n"
+
+// racyWindow: a note modified this recently is parsed but not cached (a
+// variable for tests only).
+var racyWindow = 3 * time.Second
+
+// statKey identifies a file's content without reading it.
+type statKey struct {
+	Size, Mtime, Ctime int64
+	Ino                uint64
+}
+
+// cachedFolder is what the cache holds of one report's folder.
+type cachedFolder struct {
+	profile *cachedProfile // nil when not cached
+	notes   []cachedNote   // sorted by name, which is by date
+
+	// actions are the action items followed through every note, when every
+	// note of the folder is cached (actionsKnown).
+	actions      []actionState
+	actionsKnown bool
+
+	reuse     *indexEntry // unchanged since read: written back as it was
+	tasksFrom *indexEntry // the same notes as read: their task block is written back as it was
+}
+
+// cachedProfile is a parsed profile with its stat key and the settings it was parsed with.
+type cachedProfile struct {
+	key                      statKey
+	cadenceDays, themeLength int
+	profile                  *Profile
+}
+
+type cachedNote struct {
+	name string
+	key  statKey
+	note *Note
+}
+
+// indexEntry is one folder in the index as read: its encoded block and where its tasks are.
+type indexEntry struct {
+	meta       string
+	tasksOff   int64 // from the start of the task blocks
+	tasksLen   int64
+	tasksCRC   uint32
+	tasksBytes []byte // filled when read again to write the cache
+}
+
+// noteCache is the cache of a repository as read, plus what this load saw.
+type noteCache struct {
+	path      string
+	header    string
+	start     time.Time
+	file      *os.File // the cache as opened, for the task blocks
+	tasksBase int64
+	index     map[string]*indexEntry
+
+	mu    sync.Mutex
+	fresh map[string]*cachedFolder
+	dirty bool
+}
+
+// LoadSummaries reads the named reports (all when none are named) like Load,
+// through the summary cache. Notes and profiles not changed since they were
+// last read come from the cache: such notes have no Body, their sections no
+// offsets, and they may have no Tasks. Use it for commands that need the
+// notes' metadata, section emptiness and p.Actions or p.OpenActions only.
+func (r *Repo) LoadSummaries(only ...string) (*Team, error) {
+	c := openCache(r.Root)
+	if c == nil {
+		return r.load(only, nil)
+	}
+	defer c.close()
+	team, err := r.load(only, c)
+	if err != nil {
+		return team, err
+	}
+	c.save(len(only) > 0)
+	return team, nil
+}
+
+func openCache(root string) *noteCache {
+	gitDir := filepath.Join(root, ".git")
+	if fi, err := os.Lstat(gitDir); err != nil || !fi.IsDir() || !canStat {
+		return nil
+	}
+	c := &noteCache{path: filepath.Join(gitDir, CacheFile), header: cacheHeader(), start: time.Now(),
+		fresh: map[string]*cachedFolder{}}
+	f, err := os.Open(c.path)
+	if err != nil {
+		return c
+	}
+	if c.index, c.tasksBase, err = readIndex(f, c.header); err != nil {
+		f.Close() // a damaged cache is rebuilt
+		c.index = nil
+		return c
+	}
+	c.file = f
+	return c
+}
+
+func (c *noteCache) close() {
+	if c.file != nil {
+		c.file.Close()
+	}
+}
+
+// cacheHeader names the cache format and the binary that wrote it.
+func cacheHeader() string {
+	h := cacheMagic
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			h += fmt.Sprintf("%s %d %d\n", exe, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return h
+}
+
+// cacheable reports whether a file with stat key k may be cached: not changed within racyWindow.
+func (c *noteCache) cacheable(k *statKey) bool {
+	return k != nil && c.start.Sub(time.Unix(0, k.Mtime)) > racyWindow && c.start.Sub(time.Unix(0, k.Ctime)) > racyWindow
+}
+
+// folder decodes the cached index entry of slug (nil when there is none or it is damaged).
+func (c *noteCache) folder(slug string) *cachedFolder {
+	e, ok := c.index[slug]
+	if !ok {
+		return nil
+	}
+	f, err := decodeMeta(slug, e.meta)
+	if err != nil {
+		return nil
+	}
+	f.reuse = e
+	return f
+}
+
+// keep writes slug's folder back as it was (its profile or listing failed this time).
+func (c *noteCache) keep(slug string) {
+	if c == nil {
+		return
+	}
+	if e, ok := c.index[slug]; ok {
+		c.mu.Lock()
+		c.fresh[slug] = &cachedFolder{reuse: e, tasksFrom: e}
+		c.mu.Unlock()
+	}
+}
+
+// nameEntry is a directory entry known by its name only: IsDir is false, the
+// type unknown. The cache's stat of every note tells folders apart later.
+type nameEntry string
+
+func (e nameEntry) Name() string               { return string(e) }
+func (e nameEntry) IsDir() bool                { return false }
+func (e nameEntry) Type() os.FileMode          { return 0 }
+func (e nameEntry) Info() (os.FileInfo, error) { return nil, os.ErrInvalid }
+
+// readDirNames lists a folder by name, sorted: cheaper than os.ReadDir, which
+// also sorts DirEntry values through an interface.
+func readDirNames(dir string) ([]os.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make([]os.DirEntry, len(names))
+	for i, n := range names {
+		out[i] = nameEntry(n)
+	}
+	return out, nil
+}
+
+// cachedProfile returns slug's profile, from the cache when its stat key and the settings match.
+func (r *Repo) cachedProfile(c *noteCache, slug string, old, fresh *cachedFolder) (*Profile, error) {
+	keys, _ := statAll(filepath.Join(r.Root, slug), []string{ProfileFile})
+	k := keys[0]
+	if old != nil && old.profile != nil && k != nil && *k == old.profile.key &&
+		old.profile.cadenceDays == r.Config.CadenceDays && old.profile.themeLength == r.Config.ThemeLengthDays {
+		fresh.profile = old.profile
+		return old.profile.profile, nil
+	}
+	p, err := r.LoadProfile(slug)
+	if err == nil && c.cacheable(k) {
+		fresh.profile = &cachedProfile{key: *k, cadenceDays: r.Config.CadenceDays, themeLength: r.Config.ThemeLengthDays, profile: p}
+	}
+	return p, err
+}
+
+// notes adds the notes and problems of p's folder: when every note is cached
+// as it is, from the index alone; otherwise each note with its tasks, from
+// the folder's task block where the stat key matches, else parsed.
+func (c *noteCache) notes(r *Repo, p *Person, dir string, names []string, old, fresh *cachedFolder) {
+	var prev []cachedNote
+	if old != nil {
+		prev = old.notes
+	}
+	keys, dirs := statAll(dir, names)
+	if slices.Contains(dirs, true) { // a folder named like a note is no note
+		var kept []string
+		var keptKeys []*statKey
+		for i := range names {
+			if !dirs[i] {
+				kept, keptKeys = append(kept, names[i]), append(keptKeys, keys[i])
+			}
+		}
+		names, keys = kept, keptKeys
+	}
+	match := make([]int, len(names)) // index in prev, or -1
+	hits, j := 0, 0
+	for i, name := range names {
+		match[i] = -1
+		for j < len(prev) && prev[j].name < name {
+			j++ // a note that is gone
+		}
+		if j < len(prev) && prev[j].name == name {
+			if k := keys[i]; k != nil && *k == prev[j].key {
+				match[i] = j
+				hits++
+			}
+			j++
+		}
+	}
+	p.Notes = make([]*Note, 0, len(names))
+	if old != nil && hits == len(names) && hits == len(prev) && old.actionsKnown {
+		for _, cn := range prev {
+			p.Notes = append(p.Notes, cn.note)
+		}
+		p.actions, p.actionsKnown = old.actions, true
+		fresh.notes, fresh.actions, fresh.actionsKnown = prev, old.actions, true
+		fresh.tasksFrom = old.reuse // the notes have no tasks: keep the block
+		return
+	}
+	var tasks [][]Task
+	if hits > 0 {
+		tasks = c.readTasks(old.reuse, len(prev))
+	}
+	fresh.notes = make([]cachedNote, 0, len(names))
+	for i, name := range names {
+		if m := match[i]; m >= 0 && tasks != nil {
+			cn := prev[m]
+			cn.note.Tasks = tasks[m]
+			p.Notes = append(p.Notes, cn.note)
+			fresh.notes = append(fresh.notes, cn)
+			continue
+		}
+		n, err := r.readNote(p.Slug, name)
+		if err != nil {
+			p.Problems = append(p.Problems, Problem{Slug: p.Slug, Path: p.Slug + "/" + name, Message: err.Error()})
+			continue
+		}
+		n = summary(n) // the same as cached next time; the body is garbage now
+		p.Notes = append(p.Notes, n)
+		if c.cacheable(keys[i]) {
+			fresh.notes = append(fresh.notes, cachedNote{name: name, key: *keys[i], note: n})
+		}
+	}
+}
+
+// done records what this load saw of p's folder, once p.Notes is sorted.
+func (c *noteCache) done(p *Person, old, fresh *cachedFolder) {
+	if !fresh.actionsKnown && len(fresh.notes) == len(p.Notes) && len(p.Problems) == 0 {
+		fresh.actions, fresh.actionsKnown = p.followActions(), true
+	}
+	changed := old == nil || old.profile != fresh.profile || old.actionsKnown != fresh.actionsKnown ||
+		len(old.notes) != len(fresh.notes)
+	for i := 0; !changed && i < len(old.notes); i++ {
+		changed = old.notes[i].note != fresh.notes[i].note
+	}
+	if !changed && fresh.tasksFrom != nil {
+		fresh.reuse = old.reuse // as read: write the same bytes back
+	}
+	c.mu.Lock()
+	c.fresh[p.Slug] = fresh
+	c.dirty = c.dirty || changed
+	c.mu.Unlock()
+}
+
+// summary returns what the cache keeps of a parsed note.
+func summary(n *Note) *Note {
+	s := &Note{Slug: n.Slug, Path: n.Path, Date: n.Date, Kind: n.Kind, Status: n.Status, Ratings: n.Ratings, Tasks: n.Tasks}
+	if len(n.Sections) > 0 {
+		s.Sections = make([]Section, len(n.Sections))
+		for i, sec := range n.Sections {
+			s.Sections[i] = Section{Heading: sec.Heading, Empty: sec.Empty}
+		}
+	}
+	return s
+}
+
+// readTasks reads and decodes a folder's task block: one list per cached note.
+func (c *noteCache) readTasks(e *indexEntry, notes int) [][]Task {
+	raw, err := c.rawTasks(e)
+	if err != nil {
+		return nil
+	}
+	tasks, err := decodeTasks(raw, notes)
+	if err != nil {
+		return nil
+	}
+	return tasks
+}
+
+func (c *noteCache) rawTasks(e *indexEntry) ([]byte, error) {
+	if e == nil || c.file == nil {
+		return nil, errBadCache
+	}
+	if e.tasksBytes != nil {
+		return e.tasksBytes, nil
+	}
+	buf := make([]byte, e.tasksLen)
+	if _, err := c.file.ReadAt(buf, c.tasksBase+e.tasksOff); err != nil || crc32.ChecksumIEEE(buf) != e.tasksCRC {
+		return nil, errBadCache
+	}
+	return buf, nil
+}
+
+// save writes the cache when anything changed; partial keeps the folders this load did not read.
+func (c *noteCache) save(partial bool) {
+	if !c.dirty && (partial || len(c.fresh) == len(c.index)) {
+		return
+	}
+	all := c.fresh
+	if partial {
+		for slug, e := range c.index {
+			if _, ok := all[slug]; !ok {
+				all[slug] = &cachedFolder{reuse: e, tasksFrom: e}
+			}
+		}
+	}
+	blocks := map[string]*indexEntry{}
+	for slug, f := range all {
+		b := &indexEntry{}
+		if f.reuse != nil {
+			b.meta = f.reuse.meta
+		} else {
+			b.meta = string(encodeMeta(slug, f))
+		}
+		if f.tasksFrom != nil {
+			raw, err := c.rawTasks(f.tasksFrom)
+			if err != nil {
+				continue // lost: the folder is read again next time
+			}
+			b.tasksBytes = raw
+		} else {
+			b.tasksBytes = encodeTasks(f.notes)
+		}
+		blocks[slug] = b
+	}
+	// A cache that cannot be written only costs speed next time.
+	_ = WriteFileAtomic(c.path, encodeCache(c.header, blocks))
+}
+
+// The file: the header; the index (its length, the index, its CRC-32); the
+// task blocks. The index holds the number of folders and for each its slug,
+// its meta block, and the offset, length and CRC-32 of its task block. Each
+// block starts with a string table; any other string is an index into it.
+// Dates are days since 1970-01-01.
+
+type cacheWriter struct {
+	buf   []byte
+	ids   map[string]uint64
+	table []string
+}
+
+func newCacheWriter() *cacheWriter { return &cacheWriter{ids: map[string]uint64{}} }
+
+func (w *cacheWriter) u(v uint64) { w.buf = binary.AppendUvarint(w.buf, v) }
+func (w *cacheWriter) i(v int64)  { w.buf = binary.AppendVarint(w.buf, v) }
+func (w *cacheWriter) b(v bool) {
+	if v {
+		w.u(1)
+	} else {
+		w.u(0)
+	}
+}
+func (w *cacheWriter) s(v string) {
+	id, ok := w.ids[v]
+	if !ok {
+		id = uint64(len(w.table))
+		w.ids[v] = id
+		w.table = append(w.table, v)
+	}
+	w.u(id)
+}
+func (w *cacheWriter) date(t time.Time) {
+	w.b(!t.IsZero())
+	if !t.IsZero() {
+		w.i(t.Unix() / 86400)
+	}
+}
+func (w *cacheWriter) key(k statKey) { w.i(k.Size); w.i(k.Mtime); w.i(k.Ctime); w.u(k.Ino) }
+
+// bytes returns the string table followed by the encoded values.
+func (w *cacheWriter) bytes() []byte {
+	var out []byte
+	out = binary.AppendUvarint(out, uint64(len(w.table)))
+	for _, t := range w.table {
+		out = binary.AppendUvarint(out, uint64(len(t)))
+		out = append(out, t...)
+	}
+	return append(out, w.buf...)
+}
+
+func encodeCache(header string, blocks map[string]*indexEntry) []byte {
+	slugs := make([]string, 0, len(blocks))
+	for slug := range blocks {
+		slugs = append(slugs, slug)
+	}
+	sort.Strings(slugs)
+	var index, tasks []byte
+	index = binary.AppendUvarint(index, uint64(len(slugs)))
+	for _, slug := range slugs {
+		b := blocks[slug]
+		index = binary.AppendUvarint(index, uint64(len(slug)))
+		index = append(index, slug...)
+		index = binary.AppendUvarint(index, uint64(len(b.meta)))
+		index = append(index, b.meta...)
+		index = binary.AppendUvarint(index, uint64(len(tasks)))
+		index = binary.AppendUvarint(index, uint64(len(b.tasksBytes)))
+		index = binary.AppendUvarint(index, uint64(crc32.ChecksumIEEE(b.tasksBytes)))
+		tasks = append(tasks, b.tasksBytes...)
+	}
+	out := []byte(header)
+	out = binary.AppendUvarint(out, uint64(len(index)))
+	out = append(out, index...)
+	out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(index))
+	return append(out, tasks...)
+}
+
+func encodeMeta(slug string, f *cachedFolder) []byte {
+	w := newCacheWriter()
+	w.b(f.profile != nil)
+	if cp := f.profile; cp != nil {
+		p := cp.profile
+		w.key(cp.key)
+		w.i(int64(cp.cadenceDays))
+		w.i(int64(cp.themeLength))
+		w.s(p.Name)
+		w.s(p.Role)
+		w.s(p.Cadence)
+		w.i(int64(p.CadenceDays))
+		w.u(uint64(len(p.Themes)))
+		for _, t := range p.Themes {
+			w.s(t.Title)
+			w.date(t.Started)
+			w.date(t.Due)
+			w.s(t.Status)
+		}
+		w.date(p.Archived)
+		w.u(uint64(len(p.Away)))
+		for _, a := range p.Away {
+			w.date(a.From)
+			w.date(a.To)
+		}
+		w.s(p.Body)
+	}
+	w.u(uint64(len(f.notes)))
+	for _, cn := range f.notes {
+		n := cn.note
+		w.s(cn.name)
+		w.key(cn.key)
+		w.date(n.Date)
+		w.s(n.Kind)
+		w.s(n.Status)
+		w.u(uint64(len(n.Ratings)))
+		for _, r := range n.Ratings {
+			w.s(r.Theme)
+			w.s(r.Rating)
+		}
+		w.u(uint64(len(n.Sections)))
+		for _, sec := range n.Sections {
+			w.s(sec.Heading)
+			w.b(sec.Empty)
+		}
+	}
+	w.b(f.actionsKnown)
+	if f.actionsKnown {
+		w.u(uint64(len(f.actions)))
+		for _, a := range f.actions {
+			w.s(a.key)
+			w.s(a.text)
+			w.date(a.first)
+			// the first note's path, when it is not the one its date names
+			other := a.firstPath != "" && a.firstPath != NotePath(slug, a.first)
+			w.b(other)
+			if other {
+				w.s(a.firstPath)
+			}
+			w.u(uint64(a.last))
+			w.b(a.open)
+		}
+	}
+	return w.bytes()
+}
+
+func encodeTasks(notes []cachedNote) []byte {
+	w := newCacheWriter()
+	for _, cn := range notes {
+		w.u(uint64(len(cn.note.Tasks)))
+		for _, t := range cn.note.Tasks {
+			w.s(t.Text)
+			w.s(t.Key)
+			w.b(t.Checked)
+			w.date(t.From)
+			w.i(int64(t.Line))
+		}
+	}
+	return w.bytes()
+}
+
+var errBadCache = errors.New("damaged cache")
+
+// cacheReader decodes the cache; the first error sticks and every later read returns zero.
+type cacheReader struct {
+	data  string // every decoded string is a substring of it: no copies
+	pos   int
+	table []string
+	err   error
+}
+
+func (d *cacheReader) u() uint64 {
+	var v uint64
+	for shift := 0; d.err == nil; shift += 7 {
+		if d.pos >= len(d.data) || shift > 63 {
+			d.err = errBadCache
+			break
+		}
+		c := d.data[d.pos]
+		d.pos++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
+	}
+	return 0
+}
+
+// i reads a zig-zag varint, as binary.AppendVarint writes it.
+func (d *cacheReader) i() int64 {
+	u := d.u()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v
+}
+
+func (d *cacheReader) b() bool { return d.u() == 1 }
+
+func (d *cacheReader) s() string {
+	i := d.u()
+	if i >= uint64(len(d.table)) {
+		d.err = errBadCache
+		return ""
+	}
+	return d.table[i]
+}
+
+// count reads a length and checks it against what is left, so that a damaged file cannot ask for huge slices.
+func (d *cacheReader) count() int {
+	n := d.u()
+	if n > uint64(len(d.data)-d.pos) {
+		d.err = errBadCache
+		return 0
+	}
+	return int(n)
+}
+
+// bytes reads a length-prefixed string.
+func (d *cacheReader) bytes() string {
+	l := d.count()
+	if d.err != nil {
+		return ""
+	}
+	s := d.data[d.pos : d.pos+l]
+	d.pos += l
+	return s
+}
+
+func (d *cacheReader) date() time.Time {
+	if !d.b() {
+		return time.Time{}
+	}
+	return time.Unix(d.i()*86400, 0).UTC()
+}
+
+func (d *cacheReader) key() statKey {
+	return statKey{Size: d.i(), Mtime: d.i(), Ctime: d.i(), Ino: d.u()}
+}
+
+func (d *cacheReader) readTable() {
+	n := d.count()
+	d.table = make([]string, n)
+	for k := range d.table {
+		d.table[k] = d.bytes()
+	}
+}
+
+// newReader reads b as a string without copying it; b must not change afterwards.
+func newReader(b []byte) *cacheReader {
+	if len(b) == 0 {
+		return &cacheReader{}
+	}
+	return &cacheReader{data: unsafe.String(&b[0], len(b))}
+}
+
+// readIndex reads the header and the index of the cache file.
+func readIndex(f *os.File, header string) (map[string]*indexEntry, int64, error) {
+	head := make([]byte, len(header)+binary.MaxVarintLen64)
+	n, _ := f.ReadAt(head, 0)
+	head = head[:n]
+	if len(head) < len(header) || string(head[:len(header)]) != header {
+		return nil, 0, errBadCache
+	}
+	size, k := binary.Uvarint(head[len(header):])
+	if k <= 0 || size > 1<<31 {
+		return nil, 0, errBadCache
+	}
+	start := int64(len(header) + k)
+	buf := make([]byte, size+4)
+	if _, err := f.ReadAt(buf, start); err != nil {
+		return nil, 0, errBadCache
+	}
+	if crc32.ChecksumIEEE(buf[:size]) != binary.BigEndian.Uint32(buf[size:]) {
+		return nil, 0, errBadCache
+	}
+	d := newReader(buf[:size])
+	out := map[string]*indexEntry{}
+	nf := d.count()
+	for x := 0; x < nf && d.err == nil; x++ {
+		slug := d.bytes()
+		e := &indexEntry{meta: d.bytes(), tasksOff: int64(d.u()), tasksLen: int64(d.u()), tasksCRC: uint32(d.u())}
+		out[slug] = e
+	}
+	if d.err != nil || d.pos != len(d.data) {
+		return nil, 0, errBadCache
+	}
+	return out, start + int64(size) + 4, nil
+}
+
+// decodeMeta decodes one folder's meta block; notes come sorted by name.
+func decodeMeta(slug string, block string) (*cachedFolder, error) {
+	d := &cacheReader{data: block}
+	d.readTable()
+	f := &cachedFolder{}
+	if d.b() {
+		cp := &cachedProfile{key: d.key(), cadenceDays: int(d.i()), themeLength: int(d.i())}
+		p := &Profile{Slug: slug, Path: slug + "/" + ProfileFile}
+		p.Name, p.Role, p.Cadence, p.CadenceDays = d.s(), d.s(), d.s(), int(d.i())
+		if nt := d.count(); nt > 0 {
+			p.Themes = make([]Theme, nt)
+			for x := range p.Themes {
+				p.Themes[x] = Theme{Title: d.s(), Started: d.date(), Due: d.date(), Status: d.s()}
+			}
+		}
+		p.Archived = d.date()
+		if na := d.count(); na > 0 {
+			p.Away = make([]Absence, na)
+			for x := range p.Away {
+				p.Away[x] = Absence{From: d.date(), To: d.date()}
+			}
+		}
+		p.Body = d.s()
+		cp.profile = p
+		f.profile = cp
+	}
+	// Consecutive notes mostly share their headings and ratings: decode each
+	// distinct list once (read-only, like every summary).
+	ratingLists, sectionLists := map[string][]Rating{}, map[string][]Section{}
+	nn := d.count()
+	f.notes = make([]cachedNote, nn)
+	slab := make([]Note, nn)
+	for k := 0; k < nn && d.err == nil; k++ {
+		cn := &f.notes[k]
+		cn.name = d.s()
+		cn.key = d.key()
+		n := &slab[k]
+		cn.note = n
+		n.Slug, n.Path = slug, slug+"/"+cn.name
+		n.Date = d.date()
+		n.Kind, n.Status = d.s(), d.s()
+		n.Ratings = shared(d, ratingLists, 2, func(nr int) []Rating {
+			out := make([]Rating, nr)
+			for x := range out {
+				out[x] = Rating{Theme: d.s(), Rating: d.s()}
+			}
+			return out
+		})
+		n.Sections = shared(d, sectionLists, 2, func(ns int) []Section {
+			out := make([]Section, ns)
+			for x := range out {
+				out[x] = Section{Heading: d.s(), Empty: d.b()}
+			}
+			return out
+		})
+	}
+	if f.actionsKnown = d.b(); f.actionsKnown {
+		na := d.count()
+		f.actions = make([]actionState, na)
+		for x := range f.actions {
+			a := &f.actions[x]
+			a.key, a.text, a.first = d.s(), d.s(), d.date()
+			if d.b() {
+				a.firstPath = d.s()
+			}
+			a.last = int(d.u())
+			a.open = d.b()
+			if a.last >= nn {
+				d.err = errBadCache
+			}
+		}
+	}
+	if d.err != nil || d.pos != len(block) {
+		return nil, errBadCache
+	}
+	return f, nil
+}
+
+// decodeTasks decodes a folder's task block: the tasks of each of its notes.
+func decodeTasks(raw []byte, notes int) ([][]Task, error) {
+	d := newReader(raw)
+	d.readTable()
+	out := make([][]Task, notes)
+	for k := 0; k < notes && d.err == nil; k++ {
+		if nt := d.count(); nt > 0 {
+			ts := make([]Task, nt)
+			for x := range ts {
+				ts[x] = Task{Text: d.s(), Key: d.s(), Checked: d.b(), From: d.date(), Line: int(d.i())}
+			}
+			out[k] = ts
+		}
+	}
+	if d.err != nil || d.pos != len(d.data) {
+		return nil, errBadCache
+	}
+	return out, nil
+}
+
+// shared reads a counted list of items of k varints each, decoding it with
+// read only the first time its encoding is seen in the block; later copies
+// share that slice.
+func shared[T any](d *cacheReader, seen map[string][]T, k int, read func(n int) []T) []T {
+	start := d.pos
+	n := d.count()
+	if n == 0 || d.err != nil {
+		return nil
+	}
+	body := d.pos
+	for x := 0; x < n*k; x++ {
+		d.u()
+	}
+	if d.err != nil {
+		return nil
+	}
+	enc := d.data[start:d.pos]
+	if list, ok := seen[enc]; ok {
+		return list
+	}
+	d.pos = body
+	list := read(n)
+	seen[enc] = list
+	return list
+}
