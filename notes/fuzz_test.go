@@ -235,3 +235,28 @@ func FuzzValidateSlug(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckStructure(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"## Feedback\n- [ ] a [link](x) > not a quote\n", true},
+		{strings.Repeat("[", maxBracketsPerLine) + "\n", true},
+		{strings.Repeat("[", maxBracketsPerLine+1) + "\n", false},
+		{strings.Repeat("[a]\n", 5000), true},
+		{strings.Repeat("> ", maxNesting) + "x\n", true},
+		{strings.Repeat("> ", maxNesting+1) + "x\n", false},
+		{strings.Repeat("- ", maxNesting+1) + "x\n", false},
+		{strings.Repeat("1. ", maxNesting+1) + "x\n", false},
+		{strings.Repeat("---\n", 500), true},
+		{strings.Repeat("-", 5000) + "\n", true},
+	}
+	for _, tt := range tests {
+		err := checkStructure([]byte(tt.in))
+		if (err == nil) != tt.ok {
+			t.Errorf("checkStructure(%.40q...) = %v, want ok=%v", tt.in, err, tt.ok)
+		}
+		oneLineErr(t, err)
+	}
+}

@@ -73,6 +73,9 @@ func ParseNote(slug, name string, data []byte) (*Note, error) {
 	if err := checkText(data, MaxNoteSize); err != nil {
 		return nil, err
 	}
+	if err := checkStructure(data); err != nil {
+		return nil, err
+	}
 	if len(strings.TrimSpace(string(data))) == 0 {
 		return nil, errors.New("file is empty: delete it or run `oneone new` to scaffold a note")
 	}
