@@ -41,11 +41,16 @@ and the note changed, oneone commits it.`,
 				}
 				day = d
 			}
-			r, st, unlock, err := a.Writer()
+			// No lock while the editor is open: a long editing session must not
+			// block `oneone sync`; the commit takes the lock itself.
+			r, err := a.Repo()
 			if err != nil {
 				return err
 			}
-			defer unlock()
+			st, err := a.Store()
+			if err != nil {
+				return err
+			}
 			if day.IsZero() {
 				if day, err = newestNote(r, args[0]); err != nil {
 					return err

@@ -104,6 +104,7 @@ func runNew(a *App, slug string, o newOptions) error {
 		}
 	}
 	if o.Edit {
+		unlock() // the editor may stay open for long: let other commands in meanwhile
 		return a.editAndCommit(r, st, slug, day)
 	}
 	return nil
