@@ -6,6 +6,13 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 
 .PHONY: build test bench lint fuzz demo clean
 
+# Benchmarks (issue 6): generates the repositories once under .bench/ (git
+# fast-import), then prints medians with min, max and peak memory next to
+# find, cat, git add+commit and git push measured in the same run.
+bench: build
+	$(GO) run ./bench/run -bin $(BIN)
+	$(GO) test -run '^$$' -bench 'ParseNote|Audit$$' -benchmem -benchtime 20x ./notes/
+
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/oneone
 
