@@ -226,13 +226,21 @@ func (s *Store) commitAllLocked(author Author) ([]string, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// What the index stages (against HEAD) is computed while the work tree is scanned.
+	var staged []treeChange
+	var stagedErr error
+	stagedDone := make(chan struct{})
+	go func() {
+		defer close(stagedDone)
+		staged, stagedErr = s.stagedChanges(idx)
+	}()
 	pending, refresh, err := s.scan(idx, idxTime)
+	<-stagedDone
 	if err != nil {
 		return nil, "", err
 	}
-	staged, err := s.stagedChanges(idx)
-	if err != nil {
-		return nil, "", err
+	if stagedErr != nil {
+		return nil, "", stagedErr
 	}
 	if len(pending) == 0 && len(staged) == 0 {
 		if len(refresh) > 0 {
@@ -330,15 +338,60 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 	}
 	base = append(base, readIgnoreFile(filepath.Join(s.gitDir, "info", "exclude"), nil)...)
 
+	// The tracked files of each folder are checked by workers, folder by
+	// folder, while the walk goes on: stat relative to the folder, in parallel.
 	type fileJob struct {
-		rel string
-		e   *index.Entry
+		name, rel string
+		e         *index.Entry
+	}
+	type result struct {
+		edit    bool
+		refresh *index.Entry
+		err     error
+	}
+	type batch struct {
+		full    string
+		jobs    []fileJob
+		results []result
 	}
 	var (
-		jobs    []fileJob
+		batches []*batch
 		pending []pendingChange
 		seen    = make(map[string]bool, len(idx.Entries))
+		work    = make(chan *batch, 64)
+		wg      sync.WaitGroup
 	)
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				b.results = make([]result, len(b.jobs))
+				root, rootErr := os.OpenRoot(b.full)
+				for i, j := range b.jobs {
+					lstat := func() (os.FileInfo, error) { return os.Lstat(filepath.Join(s.dir, filepath.FromSlash(j.rel))) }
+					if rootErr == nil {
+						lstat = func() (os.FileInfo, error) { return root.Lstat(j.name) }
+					}
+					edit, ref, err := s.checkTracked(j.rel, j.e, idxTime, lstat)
+					b.results[i] = result{edit, ref, err}
+				}
+				if rootErr == nil {
+					root.Close()
+				}
+			}
+		}()
+	}
+	// On an early return the workers still end: the channel is always closed.
+	closed := false
+	closeWork := func() {
+		if !closed {
+			closed = true
+			close(work)
+			wg.Wait()
+		}
+	}
+	defer closeWork()
 	var walk func(rel string, parts []string, ps []gitignore.Pattern) error
 	walk = func(rel string, parts []string, ps []gitignore.Pattern) error {
 		full := s.dir
@@ -358,6 +411,13 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 				break
 			}
 		}
+		b := &batch{full: full}
+		batches = append(batches, b)
+		defer func() {
+			if len(b.jobs) > 0 {
+				work <- b
+			}
+		}()
 		var m gitignore.Matcher
 		ignored := func(name string, isDir bool) bool {
 			if m == nil {
@@ -392,7 +452,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 			}
 			if te, ok := tracked[p]; ok {
 				seen[p] = true
-				jobs = append(jobs, fileJob{p, te})
+				b.jobs = append(b.jobs, fileJob{name, p, te})
 				continue
 			}
 			if !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
@@ -416,36 +476,18 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 		}
 	}
 
-	// Stat (and, when needed, hash) tracked files in parallel.
-	type result struct {
-		edit    bool
-		refresh *index.Entry
-		err     error
-	}
-	results := make([]result, len(jobs))
-	workers := 4
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(jobs); i += workers {
-				j := jobs[i]
-				edit, ref, err := s.checkTracked(j.rel, j.e, idxTime)
-				results[i] = result{edit, ref, err}
-			}
-		}(w)
-	}
-	wg.Wait()
+	closeWork()
 	refresh := indexUpdate{}
-	for i, r := range results {
-		if r.err != nil {
-			return nil, nil, r.err
-		}
-		if r.edit {
-			pending = append(pending, pendingChange{jobs[i].rel, "edit"})
-		} else if r.refresh != nil {
-			refresh[jobs[i].rel] = r.refresh
+	for _, b := range batches {
+		for i, r := range b.results {
+			if r.err != nil {
+				return nil, nil, r.err
+			}
+			if r.edit {
+				pending = append(pending, pendingChange{b.jobs[i].rel, "edit"})
+			} else if r.refresh != nil {
+				refresh[b.jobs[i].rel] = r.refresh
+			}
 		}
 	}
 	sort.Slice(pending, func(i, j int) bool { return pending[i].path < pending[j].path })
@@ -454,12 +496,12 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 
 // checkTracked reports whether a tracked file changed; when only its stat data changed it
 // returns a refreshed index entry.
-func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time) (bool, *index.Entry, error) {
+func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lstat func() (os.FileInfo, error)) (bool, *index.Entry, error) {
 	if e.Stage != 0 {
 		return true, nil, nil
 	}
 	full := filepath.Join(s.dir, filepath.FromSlash(rel))
-	fi, err := os.Lstat(full)
+	fi, err := lstat()
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return true, nil, nil
