@@ -324,11 +324,16 @@ func (s *Store) writeIndex(idx *index.Index) error {
 	if idx.Version < 2 {
 		idx.Version = 2
 	}
-	var b bytes.Buffer
-	if err := index.NewEncoder(&b).Encode(idx); err != nil {
+	data, err := encodeIndexFast(idx)
+	if errors.Is(err, errIndexFormat) {
+		var b bytes.Buffer
+		err = index.NewEncoder(&b).Encode(idx)
+		data = b.Bytes()
+	}
+	if err != nil {
 		return fmt.Errorf("encode index: %w", err)
 	}
-	return WriteFileAtomic(filepath.Join(s.gitDir, "index"), b.Bytes())
+	return WriteFileAtomic(filepath.Join(s.gitDir, "index"), data)
 }
 
 // indexUpdate collects index changes: a nil entry removes the path.
