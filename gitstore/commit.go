@@ -316,10 +316,10 @@ func commitAllMessage(p []pendingChange) string {
 // untracked files: stat first, hashing only files whose stat changed (or racily clean ones).
 // It returns pending changes and index entries whose stat data only needs refreshing.
 func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, indexUpdate, error) {
-	tracked := make(map[string]*index.Entry, len(idx.Entries))
+	tracked := make(map[string]int, len(idx.Entries)) // index in idx.Entries
 	dirs := map[string]bool{}
-	for _, e := range idx.Entries {
-		tracked[e.Name] = e
+	for i, e := range idx.Entries {
+		tracked[e.Name] = i
 		for d := e.Name; ; {
 			i := strings.LastIndexByte(d, '/')
 			if i < 0 {
@@ -354,12 +354,18 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 		jobs    []fileJob
 		results []result
 	}
-	var (
-		batches []*batch
+	// Each folder at the top is walked by a goroutine of its own, into its own walkAcc.
+	type walkAcc struct {
 		pending []pendingChange
-		seen    = make(map[string]bool, len(idx.Entries))
-		work    = make(chan *batch, 64)
-		wg      sync.WaitGroup
+		batches []*batch
+		err     error
+	}
+	var (
+		seen  = make([]bool, len(idx.Entries)) // by index in idx.Entries: each written by one walker
+		work  = make(chan *batch, 64)
+		wg    sync.WaitGroup
+		accs  []*walkAcc
+		walks sync.WaitGroup
 	)
 	for w := 0; w < 4; w++ {
 		wg.Add(1)
@@ -392,8 +398,8 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 		}
 	}
 	defer closeWork()
-	var walk func(rel string, parts []string, ps []gitignore.Pattern) error
-	walk = func(rel string, parts []string, ps []gitignore.Pattern) error {
+	var walk func(rel string, parts []string, ps []gitignore.Pattern, a *walkAcc) error
+	walk = func(rel string, parts []string, ps []gitignore.Pattern, a *walkAcc) error {
 		full := s.dir
 		if rel != "" {
 			full = filepath.Join(s.dir, filepath.FromSlash(rel))
@@ -412,7 +418,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 			}
 		}
 		b := &batch{full: full}
-		batches = append(batches, b)
+		a.batches = append(a.batches, b)
 		defer func() {
 			if len(b.jobs) > 0 {
 				work <- b
@@ -441,7 +447,18 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 				if _, err := os.Lstat(filepath.Join(full, name, ".git")); err == nil && !dirs[p] {
 					continue // a nested repository
 				}
-				if err := walk(p, append(parts[:len(parts):len(parts)], name), ps); err != nil {
+				subParts := append(parts[:len(parts):len(parts)], name)
+				if rel == "" { // a folder at the top: walked in parallel
+					sub := &walkAcc{}
+					accs = append(accs, sub)
+					walks.Add(1)
+					go func() {
+						defer walks.Done()
+						sub.err = walk(p, subParts, ps, sub)
+					}()
+					continue
+				}
+				if err := walk(p, subParts, ps, a); err != nil {
 					return err
 				}
 				continue
@@ -450,9 +467,9 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 				_ = os.Remove(filepath.Join(full, name)) // left by an interrupted oneone; we hold the lock
 				continue
 			}
-			if te, ok := tracked[p]; ok {
-				seen[p] = true
-				b.jobs = append(b.jobs, fileJob{name, p, te})
+			if ti, ok := tracked[p]; ok {
+				seen[ti] = true
+				b.jobs = append(b.jobs, fileJob{name, p, idx.Entries[ti]})
 				continue
 			}
 			if !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
@@ -461,15 +478,27 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 			if ignored(name, false) {
 				continue
 			}
-			pending = append(pending, pendingChange{p, "add"})
+			a.pending = append(a.pending, pendingChange{p, "add"})
 		}
 		return nil
 	}
-	if err := walk("", nil, base); err != nil {
+	top := &walkAcc{}
+	err := walk("", nil, base, top)
+	walks.Wait()
+	for _, a := range accs {
+		if err == nil {
+			err = a.err
+		}
+	}
+	if err != nil {
 		return nil, nil, err
 	}
-	for _, e := range idx.Entries {
-		if !seen[e.Name] && !e.SkipWorktree && !e.IntentToAdd {
+	pending, batches := top.pending, top.batches
+	for _, a := range accs {
+		pending, batches = append(pending, a.pending...), append(batches, a.batches...)
+	}
+	for i, e := range idx.Entries {
+		if !seen[i] && !e.SkipWorktree && !e.IntentToAdd {
 			if _, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(e.Name))); errors.Is(err, fs.ErrNotExist) {
 				pending = append(pending, pendingChange{e.Name, "delete"})
 			}
