@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/internal/benchgen"
 	"github.com/oneone/oneone/notes"
 )
@@ -22,6 +23,9 @@ func main() {
 	cpu := flag.String("cpu", "", "write a CPU profile")
 	mem := flag.String("mem", "", "write a heap profile")
 	n := flag.Int("n", 3, "audits to run")
+	syncs := flag.Bool("sync", false, "profile sync (writing a new note before each when -note is set) instead of audit")
+	note := flag.String("note", "", "with -sync: a slug to write a new note for before each sync")
+	status := flag.Bool("status", false, "profile a no-op commit of pending edits (the status scan of sync) instead of audit")
 	full := flag.Bool("full", false, "parse every note (Load) instead of the summary cache (LoadSummaries)")
 	flag.Parse()
 	if *cpu != "" {
@@ -30,7 +34,31 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	today, _ := notes.ParseDate(benchgen.Today)
-	for i := 0; i < *n; i++ {
+	for i := 0; *syncs && i < *n; i++ {
+		if *note != "" {
+			p := fmt.Sprintf("%s/%s/2027-02-%02d.md", *dir, *note, i+1)
+			os.WriteFile(p, []byte(fmt.Sprintf("---\ndate: 2027-02-%02d\n---\n# 1:1\n", i+1)), 0o600)
+		}
+		start := time.Now()
+		st, err := gitstore.Open(*dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		_, err = st.Sync(gitstore.SyncOptions{Author: gitstore.Author{Name: "Bench", Email: "bench@example.com"}})
+		fmt.Printf("sync: %v (%v)\n", time.Since(start), err)
+	}
+	for i := 0; *status && i < *n; i++ {
+		start := time.Now()
+		st, err := gitstore.Open(*dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		_, _, err = st.CommitAll(gitstore.Author{Name: "Bench", Email: "bench@example.com"})
+		fmt.Printf("commit all: %v (%v)\n", time.Since(start), err)
+	}
+	for i := 0; !*status && !*syncs && i < *n; i++ {
 		start := time.Now()
 		r, err := notes.Open(*dir)
 		if err != nil {

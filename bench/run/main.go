@@ -29,6 +29,7 @@ var (
 	sizes   = flag.String("sizes", "small,medium,large", "repositories to audit")
 	years   = flag.Bool("years", true, "also audit large with half the years (the history-growth check)")
 	genOnly = flag.Bool("gen", false, "only generate the repositories")
+	audits  = flag.Bool("audit", true, "measure audit (false: only new and sync on large)")
 )
 
 func main() {
@@ -88,6 +89,9 @@ func run() error {
 	fmt.Printf("oneone benchmarks: %d runs per case after a warm-up, ONEONE_TODAY=%s, %s\n\n", *runs, benchgen.Today, machine())
 
 	for _, name := range order {
+		if !*audits {
+			break
+		}
 		dir := repos[name]
 		notes, err := listNotes(dir)
 		if err != nil {
