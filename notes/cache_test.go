@@ -3,6 +3,7 @@ package notes
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,6 +94,14 @@ func TestSummaryCacheMatchesFullScan(t *testing.T) {
 				if !p.actionsKnown {
 					t.Fatalf("warm cache: %s was not read from the index alone", p.Slug)
 				}
+			}
+			// what the other users of LoadSummaries (actions, themes) read is the same too
+			full, err := r.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := digest(team), digest(full); got != want {
+				t.Fatalf("warm cache: people differ from a full scan:\n%s", firstDiff([]byte(got), []byte(want)))
 			}
 			// a partial load keeps the other folders' entries
 			slug := team.People[len(team.People)/2].Slug
@@ -234,3 +243,20 @@ func firstDiff(got, want []byte) string {
 func regexpReplace(re, s string) string { return regexp.MustCompile(re).ReplaceAllString(s, "") }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// digest writes down what summaries promise to keep of a team: profiles,
+// notes' metadata and section emptiness, action items.
+func digest(team *Team) string {
+	var b strings.Builder
+	for _, p := range team.People {
+		fmt.Fprintf(&b, "%s %+v\n", p.Slug, *p.Profile)
+		for _, n := range p.Notes {
+			fmt.Fprintf(&b, "%s %s %s %s %v feedback-empty=%v topics-empty=%v\n", n.Path, FormatDate(n.Date), n.Kind, n.Status, n.Ratings, n.FeedbackEmpty(), n.TopicsEmpty())
+		}
+		for _, a := range p.Actions() {
+			fmt.Fprintf(&b, "%+v\n", a)
+		}
+		fmt.Fprintf(&b, "%v %v\n", p.Problems, p.Conflicts)
+	}
+	return b.String()
+}
