@@ -404,7 +404,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 		if rel != "" {
 			full = filepath.Join(s.dir, filepath.FromSlash(rel))
 		}
-		ents, err := os.ReadDir(full)
+		ents, err := readDirUnsorted(full) // the changes are sorted at the end
 		if err != nil {
 			if rel != "" && errors.Is(err, fs.ErrNotExist) {
 				return nil
@@ -593,4 +593,14 @@ func readIgnoreFile(p string, domain []string) []gitignore.Pattern {
 		ps = append(ps, gitignore.ParsePattern(line, domain))
 	}
 	return ps
+}
+
+// readDirUnsorted is os.ReadDir without the sort by name.
+func readDirUnsorted(dir string) ([]os.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
 }
