@@ -88,6 +88,10 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 	}
 	path := NotePath(p.Slug, day)
 	if _, err := ParseNote(p.Slug, FormatDate(day)+".md", buf.Bytes()); err != nil {
+		if strings.HasPrefix(name, "built-in") {
+			// the built-in templates are valid: what breaks the note is what it carries over
+			return nil, fmt.Errorf("%s: the new note would not be readable (%s): check the action items of %s", path, err, NotePath(p.Slug, ParseDateOr(data.Previous)))
+		}
 		return nil, fmt.Errorf("%s does not produce a valid note (%s): fix the template", name, err)
 	}
 	return &Scaffold{Path: path, Content: buf.Bytes(), Kind: kind, GoalsDue: goalsDue, Carried: len(data.Actions), Template: name}, nil
