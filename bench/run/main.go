@@ -175,10 +175,16 @@ func writeBench(src string) error {
 	}
 	daemon := exec.Command("git", "daemon", "--reuseaddr", "--listen=127.0.0.1", fmt.Sprintf("--port=%d", port),
 		"--base-path="+remotes, "--export-all", "--enable=receive-pack", remotes)
+	// Its own process group: `git daemon` runs git-daemon as a child, which
+	// must end with it.
+	daemon.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := daemon.Start(); err != nil {
 		return err
 	}
-	defer func() { daemon.Process.Kill(); daemon.Wait() }()
+	defer func() {
+		syscall.Kill(-daemon.Process.Pid, syscall.SIGTERM)
+		daemon.Wait()
+	}()
 	if err := waitPort(port); err != nil {
 		return err
 	}
