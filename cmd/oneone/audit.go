@@ -76,6 +76,13 @@ func loadReports(a *App, slugs []string) (*notes.Repo, *notes.Team, time.Time, e
 	return r, team, today, nil
 }
 
+// warnProblems tells on stderr about report folders that could not be read.
+func (a *App) warnProblems(team *notes.Team) {
+	for _, p := range team.Problems {
+		a.infof("warning: %s: %s", p.Path, p.Message)
+	}
+}
+
 // current drops the reports archived by today unless all is set.
 func current(people []*notes.Person, today time.Time, all bool) []*notes.Person {
 	var out []*notes.Person

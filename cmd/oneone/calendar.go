@@ -43,21 +43,11 @@ func runCalendar(a *App, o calendarOptions) error {
 	if o.Weeks < 1 || o.Weeks > 104 {
 		return fmt.Errorf("--weeks %d: give a number of weeks from 1 to 104", o.Weeks)
 	}
-	today, err := a.Today()
+	r, team, today, err := loadReports(a, nil)
 	if err != nil {
 		return err
 	}
-	r, err := a.Repo()
-	if err != nil {
-		return err
-	}
-	team, err := r.Load()
-	if err != nil {
-		return err
-	}
-	for _, p := range team.Problems {
-		a.infof("warning: %s: %s", p.Path, p.Message)
-	}
+	a.warnProblems(team)
 	meetings := notes.TeamSchedule(team.People, r.Config, today, 7*o.Weeks)
 	if a.JSON {
 		type event struct {

@@ -44,21 +44,11 @@ func runNext(a *App, o nextOptions) error {
 	if o.Days < 0 || o.Days > 3660 {
 		return fmt.Errorf("--days %d: give a number of days from 0 to 3660", o.Days)
 	}
-	today, err := a.Today()
+	r, team, today, err := loadReports(a, nil)
 	if err != nil {
 		return err
 	}
-	r, err := a.Repo()
-	if err != nil {
-		return err
-	}
-	team, err := r.Load()
-	if err != nil {
-		return err
-	}
-	for _, p := range team.Problems {
-		a.infof("warning: %s: %s", p.Path, p.Message)
-	}
+	a.warnProblems(team)
 	list := notes.NextUp(team.People, r.Config, today, o.Days, o.All)
 	if a.JSON {
 		return a.printJSON(list)

@@ -20,21 +20,11 @@ func newPeopleCmd(a *App) *cobra.Command {
   oneone people --all --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			today, err := a.Today()
+			r, team, today, err := loadReports(a, nil)
 			if err != nil {
 				return err
 			}
-			r, err := a.Repo()
-			if err != nil {
-				return err
-			}
-			team, err := r.Load()
-			if err != nil {
-				return err
-			}
-			for _, p := range team.Problems {
-				a.infof("warning: %s: %s", p.Path, p.Message)
-			}
+			a.warnProblems(team)
 			rows := []notes.Stats{}
 			for _, p := range team.People {
 				if p.Profile.ArchivedBy(today) && !all {
