@@ -76,6 +76,15 @@ func loadReports(a *App, slugs []string) (*notes.Repo, *notes.Team, time.Time, e
 	return r, team, today, nil
 }
 
+// noReports explains an empty listing: no report at all, or only archived ones.
+func (a *App) noReports(team *notes.Team) {
+	if len(team.People) > 0 {
+		a.infof("no current reports: %d archived (--all shows them)", len(team.People))
+		return
+	}
+	a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
+}
+
 // warnProblems tells on stderr about report folders that could not be read.
 func (a *App) warnProblems(team *notes.Team) {
 	for _, p := range team.Problems {
@@ -106,7 +115,7 @@ func runAudit(a *App, slugs []string, o auditOptions) error {
 		}
 	} else {
 		if len(team.People) == 0 && len(rep.Findings) == 0 {
-			a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
+			a.noReports(team)
 			return nil
 		}
 		if err := writeAudit(a.Stdout, rep, render.Palette{Enabled: a.Color()}, a.termWidth()); err != nil {

@@ -54,7 +54,7 @@ func runNext(a *App, o nextOptions) error {
 		return a.printJSON(list)
 	}
 	if len(team.People) == 0 {
-		a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
+		a.noReports(team)
 		return nil
 	}
 	if len(list) == 0 {

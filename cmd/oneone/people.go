@@ -36,7 +36,7 @@ func newPeopleCmd(a *App) *cobra.Command {
 				return a.printJSON(rows)
 			}
 			if len(rows) == 0 {
-				a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
+				a.noReports(team)
 				return nil
 			}
 			pal := render.Palette{Enabled: a.Color()}
