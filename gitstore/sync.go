@@ -86,14 +86,36 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
-	branch, local, err := s.head()
+	// One retry when the remote moved between our fetch and our push.
+	for attempt := 0; ; attempt++ {
+		err = s.integrateAndPush(ctx, rawURL, ai, opts.Author, res)
+		if !errors.Is(err, errRemoteMoved) || attempt == 1 {
+			break
+		}
+	}
 	if err != nil {
 		return res, err
+	}
+	res.UpToDate = len(res.Committed) == 0 && !res.Pulled && !res.Pushed
+	return res, nil
+}
+
+// testHookBeforePush lets a test change the remote between fetch and push.
+var testHookBeforePush func()
+
+// errRemoteMoved marks a push refused because the remote changed after the fetch.
+var errRemoteMoved = errors.New("the remote changed while syncing")
+
+// integrateAndPush fetches origin, fast-forwards or merges, and pushes, recording what happened in res.
+func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInfo, author Author, res *SyncResult) error {
+	branch, local, err := s.head()
+	if err != nil {
+		return err
 	}
 	tracking := plumbing.NewRemoteReferenceName(RemoteName, branch.Short())
 	remote, err := s.fetch(ctx, rawURL, ai, branch, tracking)
 	if err != nil {
-		return res, err
+		return err
 	}
 
 	// Integrate.
@@ -101,18 +123,18 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	case remote.IsZero() || remote == local:
 	case local.IsZero():
 		if err := s.checkoutCommit(branch, plumbing.ZeroHash, remote); err != nil {
-			return res, err
+			return err
 		}
 		local, res.Pulled = remote, true
 	default:
 		g, err := s.paint(local, remote)
 		if err != nil {
-			return res, err
+			return err
 		}
 		switch {
 		case g.flags[local]&fromRemote != 0: // local is behind: fast-forward
 			if err := s.checkoutCommit(branch, local, remote); err != nil {
-				return res, err
+				return err
 			}
 			local, res.Pulled = remote, true
 		case g.flags[remote]&fromLocal != 0: // remote is behind: just push
@@ -121,29 +143,32 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 			if len(g.bases) > 0 {
 				base = g.bases[0]
 			}
-			m, conflicts, err := s.merge(branch, local, remote, base, opts.Author)
+			m, conflicts, err := s.merge(branch, local, remote, base, author)
 			if err != nil {
-				return res, err
+				return err
 			}
-			local, res.Pulled, res.Merged, res.Conflicts = m, true, true, conflicts
+			local, res.Pulled, res.Merged = m, true, true
+			res.Conflicts = append(res.Conflicts, conflicts...)
 		}
 	}
 
 	// Push.
 	if local != remote && !local.IsZero() {
 		notes.CrashPoint("sync-before-push")
+		if testHookBeforePush != nil {
+			testHookBeforePush()
+		}
 		if err := s.push(ctx, rawURL, ai, branch, tracking, local, remote); err != nil {
-			return res, err
+			return err
 		}
 		notes.CrashPoint("sync-pushed")
 		res.Pushed = true
 		if err := s.setUpstream(branch); err != nil {
-			return res, err
+			return err
 		}
 	}
 	res.Head = local.String()
-	res.UpToDate = len(res.Committed) == 0 && !res.Pulled && !res.Pushed
-	return res, nil
+	return nil
 }
 
 // fetch brings origin's branch into the tracking ref and returns its hash (zero when the remote is empty).
@@ -250,7 +275,7 @@ func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, t
 		}
 	}
 	if old != remote {
-		return fmt.Errorf("push to %s rejected: the remote changed while syncing; run `oneone sync` again (your notes are committed locally)", Redact(rawURL))
+		return fmt.Errorf("push to %s rejected: %w; run `oneone sync` again (your notes are committed locally)", Redact(rawURL), errRemoteMoved)
 	}
 	hashes, err := s.objectsToPush(local, remote)
 	if err != nil {
@@ -274,7 +299,7 @@ func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, t
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), "non-fast-forward") || strings.Contains(err.Error(), "rejected") || strings.Contains(err.Error(), "fetch first") {
-			return ai.sc.err(fmt.Errorf("push to %s rejected (%v): run `oneone sync` again to merge the remote changes (your notes are committed locally)", Redact(rawURL), err))
+			return ai.sc.err(fmt.Errorf("push to %s rejected (%v, %w): run `oneone sync` again to merge the remote changes (your notes are committed locally)", Redact(rawURL), err, errRemoteMoved))
 		}
 		return s.remoteError("push to", rawURL, ai, err)
 	}

@@ -314,3 +314,29 @@ func TestLockHeldByOtherProcess(t *testing.T) {
 		t.Fatalf("sync without remote: %v", err)
 	}
 }
+
+// TestSyncRetriesWhenRemoteMoves pushes from a second machine between the first
+// machine's fetch and push: the first sync fetches again, merges and pushes.
+func TestSyncRetriesWhenRemoteMoves(t *testing.T) {
+	a, b, bare := pair(t, "daemon")
+	a.write("alice/2026-12-02.md", "from a\n")
+	b.write("bob/profile.md", "---\nname: Bob\n---\n")
+	testHookBeforePush = func() {
+		testHookBeforePush = nil // b's own sync must not recurse
+		b.mustSync()
+	}
+	defer func() { testHookBeforePush = nil }()
+	res, err := a.sync()
+	if err != nil {
+		t.Fatalf("sync with a moving remote: %v", err)
+	}
+	if !res.Pushed || !res.Merged {
+		t.Fatalf("want a merge and a push after the retry: %+v", res)
+	}
+	b.mustSync()
+	want := map[string]string{"oneone.yaml": "manager: Dana\n", "alice/2026-11-25.md": note,
+		"alice/2026-12-02.md": "from a\n", "bob/profile.md": "---\nname: Bob\n---\n"}
+	a.check(want)
+	b.check(want)
+	fsck(t, bare)
+}
