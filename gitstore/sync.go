@@ -113,6 +113,23 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 		return err
 	}
 	tracking := plumbing.NewRemoteReferenceName(RemoteName, branch.Short())
+
+	// Fast path: when only this side moved since the last sync, push straight
+	// away; the push itself checks that the remote is still where we left it,
+	// which saves a fetch round trip. When it moved, fetch and merge below.
+	if known := s.refHash(tracking); !known.IsZero() && !local.IsZero() && known != local {
+		if g, err := s.paint(local, known); err == nil && g.flags[known]&fromLocal != 0 {
+			err := s.pushNow(ctx, rawURL, ai, branch, tracking, local, known)
+			if err == nil {
+				res.Pushed, res.Head = true, local.String()
+				return s.setUpstream(branch)
+			}
+			if !errors.Is(err, errRemoteMoved) {
+				return err
+			}
+		}
+	}
+
 	remote, err := s.fetch(ctx, rawURL, ai, branch, tracking)
 	if err != nil {
 		return err
@@ -154,14 +171,9 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 
 	// Push.
 	if local != remote && !local.IsZero() {
-		notes.CrashPoint("sync-before-push")
-		if testHookBeforePush != nil {
-			testHookBeforePush()
-		}
-		if err := s.push(ctx, rawURL, ai, branch, tracking, local, remote); err != nil {
+		if err := s.pushNow(ctx, rawURL, ai, branch, tracking, local, remote); err != nil {
 			return err
 		}
-		notes.CrashPoint("sync-pushed")
 		res.Pushed = true
 		if err := s.setUpstream(branch); err != nil {
 			return err
@@ -169,6 +181,28 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 	}
 	res.Head = local.String()
 	return nil
+}
+
+// pushNow pushes local over remote, with the crash points and the test hook around it.
+func (s *Store) pushNow(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
+	notes.CrashPoint("sync-before-push")
+	if testHookBeforePush != nil {
+		testHookBeforePush()
+	}
+	if err := s.push(ctx, rawURL, ai, branch, tracking, local, remote); err != nil {
+		return err
+	}
+	notes.CrashPoint("sync-pushed")
+	return nil
+}
+
+// refHash returns the hash a reference points at, or the zero hash.
+func (s *Store) refHash(name plumbing.ReferenceName) plumbing.Hash {
+	ref, err := s.repo.Storer.Reference(name)
+	if err != nil {
+		return plumbing.ZeroHash
+	}
+	return ref.Hash()
 }
 
 // fetch brings origin's branch into the tracking ref and returns its hash (zero when the remote is empty).

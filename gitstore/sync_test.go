@@ -2,6 +2,7 @@ package gitstore
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -315,27 +316,36 @@ func TestLockHeldByOtherProcess(t *testing.T) {
 	}
 }
 
-// TestSyncRetriesWhenRemoteMoves pushes from a second machine between the first
-// machine's fetch and push: the first sync fetches again, merges and pushes.
+// TestSyncRetriesWhenRemoteMoves pushes from a second machine right before each
+// of the first machine's first two pushes: its fast push is refused, the fetch
+// and merge that follow are overtaken again, and the retry still lands.
 func TestSyncRetriesWhenRemoteMoves(t *testing.T) {
 	a, b, bare := pair(t, "daemon")
 	a.write("alice/2026-12-02.md", "from a\n")
-	b.write("bob/profile.md", "---\nname: Bob\n---\n")
+	want := map[string]string{"oneone.yaml": "manager: Dana\n", "alice/2026-11-25.md": note, "alice/2026-12-02.md": "from a\n"}
+	fired := 0
 	testHookBeforePush = func() {
+		if fired == 2 {
+			return
+		}
+		fired++
+		hook := testHookBeforePush
 		testHookBeforePush = nil // b's own sync must not recurse
+		rel := fmt.Sprintf("bob/%d.md", fired)
+		b.write(rel, "from b\n")
+		want[rel] = "from b\n"
 		b.mustSync()
+		testHookBeforePush = hook
 	}
 	defer func() { testHookBeforePush = nil }()
 	res, err := a.sync()
 	if err != nil {
 		t.Fatalf("sync with a moving remote: %v", err)
 	}
-	if !res.Pushed || !res.Merged {
-		t.Fatalf("want a merge and a push after the retry: %+v", res)
+	if fired != 2 || !res.Pushed || !res.Merged {
+		t.Fatalf("want two interruptions, then a merge and a push: fired %d, %+v", fired, res)
 	}
 	b.mustSync()
-	want := map[string]string{"oneone.yaml": "manager: Dana\n", "alice/2026-11-25.md": note,
-		"alice/2026-12-02.md": "from a\n", "bob/profile.md": "---\nname: Bob\n---\n"}
 	a.check(want)
 	b.check(want)
 	fsck(t, bare)
