@@ -63,6 +63,11 @@ func (p *Person) followActions() []actionState {
 	}
 	var out []actionState
 	byKey := map[string]int{}
+	// a carry-over marker counts only when it names one of the report's notes
+	dates := make(map[time.Time]bool, len(p.Notes))
+	for _, n := range p.Notes {
+		dates[n.Date] = true
+	}
 	for ni, n := range p.Notes { // oldest first
 		for _, t := range n.Tasks {
 			i, ok := byKey[t.Key]
@@ -72,7 +77,7 @@ func (p *Person) followActions() []actionState {
 				byKey[t.Key] = i
 			}
 			a := &out[i]
-			if !t.From.IsZero() && t.From.Before(a.first) {
+			if !t.From.IsZero() && t.From.Before(a.first) && dates[t.From] {
 				a.first = t.From
 				a.firstPath = NotePath(p.Slug, t.From)
 			}

@@ -1,6 +1,7 @@
 package notes
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -56,6 +57,32 @@ type AuditReport struct {
 	OnCadence int `json:"-"`
 }
 
+// auditPersonJSON is a person in `audit --json`: exactly the spec's fields.
+type auditPersonJSON struct {
+	Slug           string  `json:"slug"`
+	Name           string  `json:"name"`
+	CadenceDays    int     `json:"cadence_days"`
+	LastHeld       *string `json:"last_held"`
+	NextDue        *string `json:"next_due"`
+	DaysOverdue    int     `json:"days_overdue"`
+	Held90d        int     `json:"held_90d"`
+	OnCadence90d   float64 `json:"on_cadence_90d"`
+	LongestGapDays int     `json:"longest_gap_days"`
+}
+
+// MarshalJSON writes the report in the spec's shape, people without the extra fields of `people --json`.
+func (r *AuditReport) MarshalJSON() ([]byte, error) {
+	people := make([]auditPersonJSON, len(r.People))
+	for i, s := range r.People {
+		people[i] = auditPersonJSON{s.Slug, s.Name, s.CadenceDays, s.LastHeld, s.NextDue, s.DaysOverdue, s.Held90d, s.OnCadence90d, s.LongestGapDays}
+	}
+	return json.Marshal(struct {
+		AsOf     string            `json:"as_of"`
+		People   []auditPersonJSON `json:"people"`
+		Findings []Finding         `json:"findings"`
+	}{r.AsOf, people, r.Findings})
+}
+
 // AuditOptions tune an audit.
 type AuditOptions struct {
 	// All includes reports archived on or before today.
@@ -81,8 +108,9 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 			if s.LastHeld != nil && !(s.Overdue && s.AwayUntil == nil) {
 				rep.OnCadence++
 			}
-			rep.Findings = append(rep.Findings, auditPerson(p, s, cfg, today)...)
 		}
+		// --all shows archived reports again, findings included
+		rep.Findings = append(rep.Findings, auditPerson(p, s, cfg, today)...)
 		rep.Findings = append(rep.Findings, fileFindings(p)...)
 	}
 	sort.Slice(rep.People, func(i, j int) bool { return rep.People[i].Slug < rep.People[j].Slug })

@@ -231,7 +231,7 @@ func TestAuditTeam(t *testing.T) {
 	}
 
 	all := Audit(team, DefaultConfig(), today, AuditOptions{All: true})
-	if len(all.People) != 3 || all.Current != 2 || len(all.Findings) != len(rep.Findings) {
+	if len(all.People) != 3 || all.Current != 2 || len(all.Findings) <= len(rep.Findings) {
 		t.Errorf("--all: %d people, %d current, %d findings", len(all.People), all.Current, len(all.Findings))
 	}
 

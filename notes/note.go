@@ -224,7 +224,14 @@ func (n *Note) Topics() *Section {
 // FeedbackEmpty reports whether the Feedback section is missing or empty.
 func (n *Note) FeedbackEmpty() bool { s := n.Feedback(); return s == nil || s.Empty }
 
-// TopicsEmpty reports whether the topics section is missing or empty.
-func (n *Note) TopicsEmpty() bool { s := n.Topics(); return s == nil || s.Empty }
+// TopicsEmpty reports whether every topics section (a heading ending in "topics") is missing or empty.
+func (n *Note) TopicsEmpty() bool {
+	for i := range n.Sections {
+		if strings.HasSuffix(strings.ToLower(n.Sections[i].Heading), "topics") && !n.Sections[i].Empty {
+			return false
+		}
+	}
+	return true
+}
 
 func validUTF8(b []byte) bool { return utf8.Valid(b) }

@@ -282,3 +282,29 @@ func TestActionsFollowCarryOver(t *testing.T) {
 		t.Errorf("age = %d", open[0].Age(today))
 	}
 }
+
+func TestCarryOverMarkerMustNameANote(t *testing.T) {
+	n, err := ParseNote("alice", "2026-11-20.md", []byte("- [ ] real (from 2026-01-01)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Person{Slug: "alice", Profile: &Profile{Name: "Alice"}, Notes: []*Note{n}}
+	open := p.OpenActions()
+	if len(open) != 1 || FormatDate(open[0].First) != "2026-11-20" || open[0].FirstPath != "alice/2026-11-20.md" {
+		t.Fatalf("a marker naming no note must not date the item: %+v", open)
+	}
+}
+
+func TestAnyTopicsSectionCounts(t *testing.T) {
+	n, err := ParseNote("a", "2026-01-01.md", []byte("## Manager topics\n\n## Alice's topics\n- hers\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.TopicsEmpty() {
+		t.Error("a non-empty topics section after an empty one: topics are not empty")
+	}
+	n, _ = ParseNote("a", "2026-01-01.md", []byte("## Manager topics\n\n## Alice's topics\n<!-- x -->\n"))
+	if !n.TopicsEmpty() {
+		t.Error("all topics sections empty: topics are empty")
+	}
+}
