@@ -14,6 +14,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/render"
 	"github.com/spf13/cobra"
 )
 
@@ -35,6 +36,10 @@ type App struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+
+	// rawStdout is the real standard output (for terminal checks and the editor);
+	// Stdout wraps it so that control characters from notes never reach the terminal.
+	rawStdout io.Writer
 
 	Dir     string // --dir
 	JSON    bool   // --json
@@ -61,7 +66,7 @@ var errFindings = errors.New("findings")
 
 // Main runs oneone with args and returns the exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
-	a := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv, now: time.Now}
+	a := &App{Stdin: stdin, Stdout: stdout, rawStdout: stdout, Stderr: stderr, Getenv: getenv, now: time.Now}
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "oneone: internal error: %v (please report it)\n", r)
@@ -130,6 +135,9 @@ Exit status: 0 ok, 1 findings (audit) or no match (search), 2 usage or data erro
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		CompletionOptions: cobra.CompletionOptions{},
+		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+			a.Stdout = render.NewSafeWriter(a.rawStdout, a.Color())
+		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%s (see `%s --help`)", err, c.CommandPath())
@@ -241,7 +249,7 @@ func (a *App) Color() bool {
 
 // isTerminal reports whether stdout is a terminal.
 func (a *App) isTerminal() bool {
-	if f, ok := a.Stdout.(*os.File); ok {
+	if f, ok := a.rawStdout.(*os.File); ok {
 		return isatty.IsTerminal(f.Fd())
 	}
 	return false

@@ -141,7 +141,7 @@ func (a *App) runEditor(path string) error {
 	}
 	cmd := exec.Command(argv[0], append(argv[1:], path)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.Stdin, a.Stderr, a.Stderr
-	if f, ok := a.Stdout.(*os.File); ok {
+	if f, ok := a.rawStdout.(*os.File); ok {
 		cmd.Stdout = f
 	}
 	if err := cmd.Run(); err != nil {

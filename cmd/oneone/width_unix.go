@@ -10,7 +10,7 @@ import (
 
 // termWidth returns the width of stdout's terminal, or 0 when stdout is not a terminal.
 func (a *App) termWidth() int {
-	f, ok := a.Stdout.(*os.File)
+	f, ok := a.rawStdout.(*os.File)
 	if !ok || !a.isTerminal() {
 		return 0
 	}
