@@ -218,6 +218,9 @@ func (s *Store) fetch(ctx context.Context, rawURL string, ai *authInfo, branch, 
 		Auth:       ai.method,
 		Tags:       git.NoTags,
 	})
+	if err == nil {
+		s.privatePacks()
+	}
 	var noMatch git.NoMatchingRefSpecError
 	switch {
 	case err == nil || errors.Is(err, git.NoErrAlreadyUpToDate):
@@ -234,6 +237,22 @@ func (s *Store) fetch(ctx context.Context, rawURL string, ai *authInfo, branch, 
 		return plumbing.ZeroHash, err
 	}
 	return ref.Hash(), nil
+}
+
+// privatePacks makes the pack files a fetch wrote (0444 from go-git) private like
+// every other object: 0400 files in a 0700 folder, whatever the umask.
+func (s *Store) privatePacks() {
+	dir := filepath.Join(s.gitDir, "objects", "pack")
+	_ = os.Chmod(dir, 0o700)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			_ = os.Chmod(filepath.Join(dir, e.Name()), 0o400)
+		}
+	}
 }
 
 // remoteError turns a transport error into one clear, credential-free line.

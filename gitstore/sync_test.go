@@ -73,6 +73,16 @@ func TestSyncBothWays(t *testing.T) {
 			if res := a.mustSync(); !res.UpToDate {
 				t.Fatalf("no-op sync: %+v", res)
 			}
+			// fetched packs are as private as every other file
+			packs, _ := filepath.Glob(filepath.Join(a.dir, ".git", "objects", "pack", "*"))
+			if len(packs) == 0 {
+				t.Fatal("no pack fetched")
+			}
+			for _, p := range packs {
+				if fi, err := os.Stat(p); err != nil || fi.Mode().Perm()&0o077 != 0 {
+					t.Errorf("%s: mode %v, want no group or other access", p, fi.Mode().Perm())
+				}
+			}
 			fsck(t, bare)
 		})
 	}
