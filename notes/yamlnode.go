@@ -19,6 +19,9 @@ func decodeFront(front []byte, skip int) (*yaml.Node, error) {
 			n, _ := strconv.Atoi(m[len("line "):])
 			return "line " + strconv.Itoa(n+skip)
 		})
+		if skip == 0 {
+			return nil, fmt.Errorf("bad YAML: %s", msg)
+		}
 		return nil, fmt.Errorf("bad frontmatter YAML: %s", msg)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {

@@ -90,11 +90,12 @@ func profileText(o addOptions, cfg notes.Config) []byte {
 	if o.Role != "" {
 		b.WriteString("role: " + yamlQuote(o.Role) + "\n")
 	}
-	cadence := o.Cadence
-	if cadence == "" {
-		cadence = cfg.Cadence
+	if o.Cadence != "" {
+		b.WriteString("cadence: " + yamlQuote(o.Cadence) + "\n")
+	} else {
+		// no cadence key: the report follows oneone.yaml's, also when it changes later
+		b.WriteString("# cadence: " + cfg.Cadence + "    # the repository's default; set one for this report only\n")
 	}
-	b.WriteString("cadence: " + yamlQuote(cadence) + "\n")
 	b.WriteString("themes: []\n")
 	b.WriteString("---\n")
 	first := strings.Fields(o.Name)[0]

@@ -112,7 +112,7 @@ func runAway(a *App, slug, from, to string) error {
 			return nil, "", err
 		}
 		out, err := notes.AppendAbsence(data, span)
-		return out, fmt.Sprintf("%s is away from %s (%d days): recorded in %s", slug, spanText(span), notes.DaysBetween(span.From, span.To)+1, rel), err
+		return out, fmt.Sprintf("%s is away from %s (%s): recorded in %s", slug, spanText(span), dayCount(notes.DaysBetween(span.From, span.To)+1), rel), err
 	})
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func runAwayManager(a *App, from, to string) error {
 	if err := a.commit(r, st, "manager: away "+spanText(span), rel); err != nil {
 		return fmt.Errorf("%s was changed but not committed: %w (run `oneone sync` to commit it)", rel, err)
 	}
-	a.infof("you are away from %s (%d days): recorded in %s; it pauses the cadence of every report", spanText(span), notes.DaysBetween(span.From, span.To)+1, rel)
+	a.infof("you are away from %s (%s): recorded in %s; it pauses the cadence of every report", spanText(span), dayCount(notes.DaysBetween(span.From, span.To)+1), rel)
 	return printAway(a, "", rel, span)
 }
 
@@ -177,4 +177,12 @@ func printAway(a *App, slug, file string, span notes.Absence) error {
 		File    string `json:"file"`
 	}{slug, slug == "", notes.FormatDate(span.From), notes.FormatDate(span.To), file}
 	return a.printJSON(v)
+}
+
+// dayCount writes n days in words: "1 day", "21 days".
+func dayCount(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
 }

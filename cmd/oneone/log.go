@@ -55,8 +55,8 @@ func newLogCmd(a *App) *cobra.Command {
 						open++
 					}
 				}
-				themes := n.Ratings
-				if themes == nil {
+				themes := n.Ratings // a theme is revisited only in a held 1:1
+				if themes == nil || !n.Held(today) {
 					themes = []notes.Rating{}
 				}
 				entries = append(entries, logEntry{Date: notes.FormatDate(n.Date), Kind: n.Kind, Status: n.EffectiveStatus(today),
