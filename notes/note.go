@@ -46,9 +46,10 @@ type Rating struct {
 }
 
 var noteName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\.md$`)
-var conflictName = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\.conflict-[0-9a-zA-Z]+\.md$`)
+var conflictName = regexp.MustCompile(`^[^/]+\.conflict-[0-9a-zA-Z]+\.md$`)
 
-// IsConflictCopy reports whether a file name is a conflict copy left by sync.
+// IsConflictCopy reports whether a file name is a conflict copy left by sync
+// (2026-11-25.conflict-1a2b3c4.md, profile.conflict-1a2b3c4.md).
 func IsConflictCopy(name string) bool { return conflictName.MatchString(name) }
 
 // NoteDate returns the date carried by a note's file name.

@@ -308,3 +308,14 @@ func TestAnyTopicsSectionCounts(t *testing.T) {
 		t.Error("all topics sections empty: topics are empty")
 	}
 }
+
+func TestIsConflictCopy(t *testing.T) {
+	for name, want := range map[string]bool{
+		"2026-11-25.conflict-1a2b3c4.md": true, "profile.conflict-1a2b3c4.md": true,
+		"2026-11-25.md": false, "profile.md": false, "notes.md": false, "2026-11-25.conflict-.md": false,
+	} {
+		if got := IsConflictCopy(name); got != want {
+			t.Errorf("IsConflictCopy(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
