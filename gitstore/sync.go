@@ -65,26 +65,50 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		opts.Author = s.DefaultAuthor("")
 	}
 	res := &SyncResult{}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+
+	// Ask the remote where its branch is while the work tree is scanned for
+	// hand edits: when nothing changed on either side, sync is done without a fetch.
+	rawURL, ok, err := s.RemoteURL()
+	if err != nil {
+		return res, err
+	}
+	var ai *authInfo
+	var authErr error
+	var probe chan remoteProbe
+	if ok {
+		res.Remote = Redact(rawURL)
+		if ai, authErr = resolveAuth(rawURL, &opts); authErr == nil {
+			probe = make(chan remoteProbe, 1)
+			branch := s.branch()
+			go func() {
+				h, err := s.remoteHead(ctx, rawURL, ai, branch)
+				probe <- remoteProbe{h, err}
+			}()
+		}
+	}
+
 	paths, _, err := s.commitAllLocked(opts.Author)
 	if err != nil && !errors.Is(err, ErrNothingChanged) {
 		return res, err
 	}
 	res.Committed = paths
-
-	rawURL, ok, err := s.RemoteURL()
-	if err != nil {
-		return res, err
-	}
 	if !ok {
 		return res, fmt.Errorf("%w: set one with `oneone remote URL` (your notes are committed locally)", ErrNoRemote)
 	}
-	res.Remote = Redact(rawURL)
-	ai, err := resolveAuth(rawURL, &opts)
-	if err != nil {
-		return res, err
+	if authErr != nil {
+		return res, authErr
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
+	if len(paths) == 0 {
+		p := <-probe
+		branch, local, err := s.head()
+		tracking := plumbing.NewRemoteReferenceName(RemoteName, branch.Short())
+		if err == nil && p.err == nil && !local.IsZero() && p.head == local && s.refHash(tracking) == local {
+			res.Head, res.UpToDate = local.String(), true
+			return res, nil
+		}
+	}
 
 	// One retry when the remote moved between our fetch and our push.
 	for attempt := 0; ; attempt++ {
@@ -98,6 +122,42 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	}
 	res.UpToDate = len(res.Committed) == 0 && !res.Pulled && !res.Pushed
 	return res, nil
+}
+
+// remoteProbe is where the remote's branch was, from its advertised references.
+type remoteProbe struct {
+	head plumbing.Hash
+	err  error
+}
+
+// remoteHead reads the hash of branch on the remote from its advertised references, without fetching.
+func (s *Store) remoteHead(ctx context.Context, rawURL string, ai *authInfo, branch plumbing.ReferenceName) (plumbing.Hash, error) {
+	ep, err := transport.NewEndpoint(rawURL)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	cl, err := client.NewClient(ep)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	sess, err := cl.NewUploadPackSession(ep, ai.method)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	defer sess.Close()
+	ar, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	refs, err := ar.AllReferences()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	ref, err := refs.Reference(branch)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return ref.Hash(), nil
 }
 
 // testHookBeforePush lets a test change the remote between fetch and push.
