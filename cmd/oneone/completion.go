@@ -26,6 +26,14 @@ func (a *App) completeSlugs(cmd *cobra.Command, args []string, toComplete string
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
+// completeFirstSlug completes a slug as the first argument only.
+func (a *App) completeFirstSlug(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return a.completeSlugs(cmd, args, toComplete)
+}
+
 // completeSlugDate completes a slug, then the dates of that report's notes, newest first.
 func (a *App) completeSlugDate(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	if len(args) == 0 {

@@ -64,14 +64,6 @@ words; done and drop match it case-insensitively.`,
 	return cmd
 }
 
-// completeFirstSlug completes a slug as the first argument only.
-func (a *App) completeFirstSlug(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	if len(args) > 0 {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	return a.completeSlugs(cmd, args, toComplete)
-}
-
 func runThemeAdd(a *App, slug, title string, o themeAddOptions) error {
 	if err := notes.ValidateSlug(slug); err != nil {
 		return err
