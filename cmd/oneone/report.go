@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,8 +147,8 @@ func writeReport(dir string, pages []render.Page) error {
 		name := e.Name()
 		slug, ok := strings.CutSuffix(name, ".html")
 		path := filepath.Join(people, name)
-		if !ok || notes.ValidateSlug(slug) != nil || !e.Type().IsRegular() || written[path] {
-			continue
+		if !ok || notes.ValidateSlug(slug) != nil || !e.Type().IsRegular() || written[path] || !generatedByOneone(path) {
+			continue // never remove what oneone did not write
 		}
 		if err := os.Remove(path); err != nil {
 			return fmt.Errorf("remove the old page %s: %w", path, err)
@@ -155,6 +157,18 @@ func writeReport(dir string, pages []render.Page) error {
 	notes.CleanTemp(dir)
 	notes.CleanTemp(people)
 	return nil
+}
+
+// generatedByOneone reports whether the HTML file at path is a page oneone wrote.
+func generatedByOneone(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 2048)
+	n, _ := io.ReadFull(f, head)
+	return bytes.Contains(head[:n], []byte(`<meta name="generator" content="oneone">`))
 }
 
 // within reports whether path is root or inside it, after resolving the
