@@ -252,6 +252,8 @@ func (c *noteCache) notes(r *Repo, p *Person, dir string, names []string, old, f
 		for i := range names {
 			if !dirs[i] {
 				kept, keptKeys = append(kept, names[i]), append(keptKeys, keys[i])
+			} else {
+				p.Problems = append(p.Problems, folderNamedLikeNote(p.Slug, names[i]))
 			}
 		}
 		names, keys = kept, keptKeys

@@ -280,6 +280,7 @@ func (r *Repo) loadPerson(slug string, c *noteCache) (*Person, *Problem) {
 			continue
 		}
 		if e.IsDir() {
+			p.Problems = append(p.Problems, folderNamedLikeNote(slug, name))
 			continue
 		}
 		names = append(names, name)
@@ -301,6 +302,11 @@ func (r *Repo) loadPerson(slug string, c *noteCache) (*Person, *Problem) {
 		c.done(p, old, fresh)
 	}
 	return p, nil
+}
+
+// folderNamedLikeNote is the problem of a folder whose name ends in .md in a report's folder.
+func folderNamedLikeNote(slug, name string) Problem {
+	return Problem{Slug: slug, Path: slug + "/" + name, Message: "is a folder, not a note: move its content out and remove it"}
 }
 
 func (r *Repo) readNote(slug, name string) (*Note, error) {
