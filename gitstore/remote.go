@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -25,10 +27,24 @@ func (s *Store) RemoteURL() (string, bool, error) {
 	return r.URLs[0], true, nil
 }
 
+var remoteHelper = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*::`) // git's "ext::cmd" remote helpers
+
+// badEndpoint refuses what is not a network remote oneone syncs with (https, ssh, git) or a local path.
+func badEndpoint(raw string, ep *transport.Endpoint) bool {
+	switch ep.Protocol {
+	case "https", "http", "ssh", "git":
+		return ep.Host == "" || strings.HasPrefix(ep.Host, "-") || strings.ContainsAny(ep.Host, " /")
+	case "file": // a local bare repository by absolute path: go-git runs git-upload-pack for it
+		return !strings.HasPrefix(raw, "file://") && !filepath.IsAbs(raw)
+	}
+	return true
+}
+
 // SetRemote creates or changes origin; credentials embedded in url are never stored
 // (use ONEONE_GIT_TOKEN), so the stored URL is Redact(url).
 func (s *Store) SetRemote(url string) error {
-	if _, err := transport.NewEndpoint(url); err != nil || url == "" {
+	ep, err := transport.NewEndpoint(url)
+	if err != nil || url == "" || strings.HasPrefix(url, "-") || remoteHelper.MatchString(url) || strings.ContainsAny(url, "\t\n") || badEndpoint(url, ep) {
 		return fmt.Errorf("bad remote URL %q: use https://host/owner/notes.git, ssh://git@host/owner/notes.git or git@host:owner/notes.git", Redact(url))
 	}
 	url = Redact(url)

@@ -360,3 +360,17 @@ func TestSyncRetriesWhenRemoteMoves(t *testing.T) {
 	b.check(want)
 	fsck(t, bare)
 }
+
+func TestSetRemoteRefusesOddURLs(t *testing.T) {
+	m := newMachine(t, "")
+	for _, u := range []string{"", "not a url", "-oProxyCommand=touch x", "ext::sh -c touch% x", "ssh://-oProxyCommand=x/y", "https:///nohost"} {
+		if err := m.st.SetRemote(u); err == nil {
+			t.Errorf("SetRemote(%q) accepted", u)
+		}
+	}
+	for _, u := range []string{"https://github.com/dana/notes.git", "git@github.com:dana/notes.git", "ssh://git@[::1]:2222/x.git", "git://127.0.0.1/notes.git", "file:///tmp/backup/notes.git"} {
+		if err := m.st.SetRemote(u); err != nil {
+			t.Errorf("SetRemote(%q): %v", u, err)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -94,11 +93,9 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
-var urlCreds = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@`)
-
-// scrub removes credentials from a message: user:password@ in URLs and the token's value.
+// scrub removes credentials from a message: passwords and tokens in URLs, and the token's value.
 func (a *App) scrub(s string) string {
-	s = urlCreds.ReplaceAllString(s, "$1")
+	s = gitstore.RedactText(s)
 	for _, sec := range a.secrets() {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "***")

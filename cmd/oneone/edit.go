@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/kballard/go-shellquote"
@@ -128,16 +129,16 @@ func (a *App) editAndCommit(r *notes.Repo, st *gitstore.Store, slug string, day 
 // runEditor runs $VISUAL, else $EDITOR, else vi on path with the real terminal;
 // the command is split like a shell would, the file name is passed as one argument.
 func (a *App) runEditor(path string) error {
-	editor := a.Getenv("VISUAL")
+	name, editor := "VISUAL", strings.TrimSpace(a.Getenv("VISUAL")) // blank counts as unset
 	if editor == "" {
-		editor = a.Getenv("EDITOR")
+		name, editor = "EDITOR", strings.TrimSpace(a.Getenv("EDITOR"))
 	}
 	if editor == "" {
-		editor = "vi"
+		name, editor = "", "vi"
 	}
 	argv, err := shellquote.Split(editor)
-	if err != nil || len(argv) == 0 {
-		return fmt.Errorf("cannot read the editor command %q: %v; set $EDITOR to a program, e.g. EDITOR=\"code --wait\"", editor, err)
+	if err != nil {
+		return fmt.Errorf("cannot read the editor command $%s=%q: %v; set it to a program, e.g. EDITOR=\"code --wait\"", name, editor, err)
 	}
 	cmd := exec.Command(argv[0], append(argv[1:], path)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.Stdin, a.Stderr, a.Stderr

@@ -46,6 +46,9 @@ func newLogCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, pr := range p.Problems {
+				a.infof("warning: %s: %s (not listed)", pr.Path, pr.Message)
+			}
 			entries := []logEntry{}
 			for i := len(p.Notes) - 1; i >= 0; i-- {
 				n := p.Notes[i]
