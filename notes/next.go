@@ -17,10 +17,10 @@ type Prep struct {
 	NeverMet    bool         `json:"never_met"`
 	AwayUntil   *string      `json:"away_until,omitempty"`
 	Archived    *string      `json:"archived,omitempty"`
-	PrepNote    *string      `json:"prep_note"`      // the planned note's path, or null
-	PrepKind    string       `json:"prep_kind"`      // the planned note's kind, or ""
-	FeedbackOK  bool         `json:"feedback_ready"` // the prep note's Feedback is written
-	TopicsOK    bool         `json:"topics_ready"`   // the prep note's topics section has the report's topics
+	PrepNote    *string      `json:"prep_note"`           // the planned note's path, or null
+	PrepKind    string       `json:"prep_kind,omitempty"` // the planned note's kind, absent without one
+	FeedbackOK  bool         `json:"feedback_ready"`      // the prep note's Feedback is written
+	TopicsOK    bool         `json:"topics_ready"`        // the prep note's topics section has the report's topics
 	GoalsDue    bool         `json:"goals_due"`
 	LastGoals   *string      `json:"last_goals"`
 	Themes      []PrepTheme  `json:"themes"`

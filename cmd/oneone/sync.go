@@ -130,7 +130,11 @@ func autoSync(a *App, st *gitstore.Store) {
 	}
 	res, err := st.Sync(a.syncOpts(st, manager))
 	if err != nil {
-		a.infof("oneone: warning: sync: %s (your notes are committed locally)", a.scrub(oneLine(err.Error())))
+		msg := a.scrub(oneLine(err.Error()))
+		if !strings.Contains(msg, "committed locally") {
+			msg += " (your notes are committed locally)"
+		}
+		a.infof("oneone: warning: sync: %s", msg)
 		return
 	}
 	if res.Pulled || res.Pushed {
