@@ -13,7 +13,7 @@ import (
 )
 
 // TempMarker is part of every temporary file name oneone writes (".<name>.oneone-tmp-<random>").
-const TempMarker = ".oneone-tmp-"
+const TempMarker = notes.TempMarker
 
 // IsTempFile reports whether a file name is one of oneone's temporary files.
 func IsTempFile(name string) bool {

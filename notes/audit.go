@@ -57,29 +57,16 @@ type AuditReport struct {
 	OnCadence int `json:"-"`
 }
 
-// auditPersonJSON is a person in `audit --json`: exactly the spec's fields.
-type auditPersonJSON struct {
-	Slug           string  `json:"slug"`
-	Name           string  `json:"name"`
-	CadenceDays    int     `json:"cadence_days"`
-	LastHeld       *string `json:"last_held"`
-	NextDue        *string `json:"next_due"`
-	DaysOverdue    int     `json:"days_overdue"`
-	Held90d        int     `json:"held_90d"`
-	OnCadence90d   float64 `json:"on_cadence_90d"`
-	LongestGapDays int     `json:"longest_gap_days"`
-}
-
-// MarshalJSON writes the report in the spec's shape, people without the extra fields of `people --json`.
+// MarshalJSON writes the report in the spec's shape: people with their figures only.
 func (r *AuditReport) MarshalJSON() ([]byte, error) {
-	people := make([]auditPersonJSON, len(r.People))
+	people := make([]Figures, len(r.People))
 	for i, s := range r.People {
-		people[i] = auditPersonJSON{s.Slug, s.Name, s.CadenceDays, s.LastHeld, s.NextDue, s.DaysOverdue, s.Held90d, s.OnCadence90d, s.LongestGapDays}
+		people[i] = s.Figures
 	}
 	return json.Marshal(struct {
-		AsOf     string            `json:"as_of"`
-		People   []auditPersonJSON `json:"people"`
-		Findings []Finding         `json:"findings"`
+		AsOf     string    `json:"as_of"`
+		People   []Figures `json:"people"`
+		Findings []Finding `json:"findings"`
 	}{r.AsOf, people, r.Findings})
 }
 

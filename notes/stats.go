@@ -5,11 +5,11 @@ import (
 	"time"
 )
 
-// Stats are a report's cadence figures as of a day; field names are the JSON contract.
-type Stats struct {
+// Figures are a report's cadence figures as of a day: exactly the fields of a
+// person in `audit --json`, whose names are the JSON contract.
+type Figures struct {
 	Slug           string  `json:"slug"`
 	Name           string  `json:"name"`
-	Role           string  `json:"role,omitempty"`
 	CadenceDays    int     `json:"cadence_days"`
 	LastHeld       *string `json:"last_held"`
 	NextDue        *string `json:"next_due"`
@@ -17,8 +17,14 @@ type Stats struct {
 	Held90d        int     `json:"held_90d"`
 	OnCadence90d   float64 `json:"on_cadence_90d"`
 	LongestGapDays int     `json:"longest_gap_days"`
-	AwayUntil      *string `json:"away_until,omitempty"`
-	Archived       *string `json:"archived,omitempty"`
+}
+
+// Stats are a report's figures plus what `people --json` adds and what the commands compute with.
+type Stats struct {
+	Figures
+	Role      string  `json:"role,omitempty"`
+	AwayUntil *string `json:"away_until,omitempty"`
+	Archived  *string `json:"archived,omitempty"`
 
 	// Overdue is true once the gap exceeds cadence plus grace.
 	Overdue bool `json:"-"`
@@ -106,7 +112,7 @@ func (a Away) After(from time.Time, n int) time.Time {
 // ComputeStats returns a report's cadence figures as of today.
 func ComputeStats(p *Person, cfg Config, today time.Time) Stats {
 	prof := p.Profile
-	s := Stats{Slug: p.Slug, Name: prof.Name, Role: prof.Role, CadenceDays: prof.CadenceDays}
+	s := Stats{Figures: Figures{Slug: p.Slug, Name: prof.Name, CadenceDays: prof.CadenceDays}, Role: prof.Role}
 	if !prof.Archived.IsZero() {
 		v := FormatDate(prof.Archived)
 		s.Archived = &v
