@@ -1,8 +1,6 @@
 package gitstore
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -25,45 +23,8 @@ func WriteFileAtomic(path string, data []byte) error {
 	return writeFileAtomicMode(path, data, 0o600)
 }
 
-func writeFileAtomicMode(path string, data []byte, mode os.FileMode) (err error) {
-	dir, name := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(dir, "."+name+TempMarker+hex.EncodeToString(rnd[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err = f.Chmod(mode); err != nil {
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	notes.CrashPoint("git-write-temp")
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	if d, e := os.Open(dir); e == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
+func writeFileAtomicMode(path string, data []byte, mode os.FileMode) error {
+	return notes.WriteFileMode(path, data, mode, "git-write")
 }
 
 // mkdirAll creates dir and its missing parents with mode 0700 whatever the umask.

@@ -43,6 +43,12 @@ func WriteFileAtomic(path string, data []byte) error {
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
 		return fmt.Errorf("%s is a symbolic link; oneone does not write through links", path)
 	}
+	return WriteFileMode(path, data, FileMode, "write")
+}
+
+// WriteFileMode is the atomic write behind WriteFileAtomic, with the file's mode
+// (set whatever the umask) and the prefix of its test crash points.
+func WriteFileMode(path string, data []byte, mode os.FileMode, crash string) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -50,7 +56,7 @@ func WriteFileAtomic(path string, data []byte) error {
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(dir, "."+base+TempMarker+hex.EncodeToString(rnd[:]))
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -62,7 +68,7 @@ func WriteFileAtomic(path string, data []byte) error {
 	if _, err := f.Write(data); err != nil {
 		return fail(err)
 	}
-	if err := f.Chmod(FileMode); err != nil {
+	if err := f.Chmod(mode); err != nil {
 		return fail(err)
 	}
 	if err := f.Sync(); err != nil {
@@ -72,7 +78,7 @@ func WriteFileAtomic(path string, data []byte) error {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	CrashPoint("write-temp")
+	CrashPoint(crash + "-temp")
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
@@ -81,7 +87,7 @@ func WriteFileAtomic(path string, data []byte) error {
 		_ = d.Sync()
 		d.Close()
 	}
-	CrashPoint("write-renamed")
+	CrashPoint(crash + "-renamed")
 	return nil
 }
 
