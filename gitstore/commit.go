@@ -373,17 +373,17 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 			defer wg.Done()
 			for b := range work {
 				b.results = make([]result, len(b.jobs))
-				root, rootErr := os.OpenRoot(b.full)
+				folder, openErr := openFolderStat(b.full)
 				for i, j := range b.jobs {
-					lstat := func() (os.FileInfo, error) { return os.Lstat(filepath.Join(s.dir, filepath.FromSlash(j.rel))) }
-					if rootErr == nil {
-						lstat = func() (os.FileInfo, error) { return root.Lstat(j.name) }
+					lstat := func() (fileStat, error) { return fileStat{}, openErr } // a folder gone: its files are deleted
+					if openErr == nil {
+						lstat = func() (fileStat, error) { return folder.lstat(j.name) }
 					}
 					edit, ref, err := s.checkTracked(j.rel, j.e, idxTime, lstat)
 					b.results[i] = result{edit, ref, err}
 				}
-				if rootErr == nil {
-					root.Close()
+				if openErr == nil {
+					folder.close()
 				}
 			}
 		}()
@@ -525,12 +525,12 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 
 // checkTracked reports whether a tracked file changed; when only its stat data changed it
 // returns a refreshed index entry.
-func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lstat func() (os.FileInfo, error)) (bool, *index.Entry, error) {
+func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lstat func() (fileStat, error)) (bool, *index.Entry, error) {
 	if e.Stage != 0 {
 		return true, nil, nil
 	}
 	full := filepath.Join(s.dir, filepath.FromSlash(rel))
-	fi, err := lstat()
+	st, err := lstat()
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return true, nil, nil
@@ -539,11 +539,11 @@ func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lsta
 	}
 	var mode filemode.FileMode
 	switch {
-	case fi.Mode()&os.ModeSymlink != 0:
+	case st.mode&os.ModeSymlink != 0:
 		mode = filemode.Symlink
-	case fi.Mode().IsRegular():
+	case st.mode.IsRegular():
 		mode = filemode.Regular
-		if fi.Mode()&0o111 != 0 {
+		if st.mode&0o111 != 0 {
 			mode = filemode.Executable
 		}
 	default:
@@ -552,10 +552,10 @@ func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lsta
 	if mode != e.Mode {
 		return true, nil, nil
 	}
-	if uint32(fi.Size()) == e.Size && fi.ModTime().Equal(e.ModifiedAt) && fi.ModTime().Before(idxTime) {
+	if uint32(st.size) == e.Size && st.mtime.Equal(e.ModifiedAt) && st.mtime.Before(idxTime) {
 		return false, nil, nil
 	}
-	if uint32(fi.Size()) != e.Size {
+	if uint32(st.size) != e.Size {
 		return true, nil, nil
 	}
 	var data []byte
@@ -571,11 +571,11 @@ func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lsta
 	if plumbing.ComputeHash(plumbing.BlobObject, data) != e.Hash {
 		return true, nil, nil
 	}
-	if fi.ModTime().Equal(e.ModifiedAt) {
+	if st.mtime.Equal(e.ModifiedAt) {
 		return false, nil, nil // racily clean but unchanged: nothing to refresh
 	}
 	ne := *e
-	fillStat(&ne, fi)
+	fillStat(&ne, st)
 	return false, &ne, nil
 }
 

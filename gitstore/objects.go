@@ -302,9 +302,9 @@ func (s *Store) readIndex() (*index.Index, time.Time, error) {
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return nil, time.Time{}, err
+	data := make([]byte, fi.Size()) // read whole at once: the index of a big repository is megabytes
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, time.Time{}, fmt.Errorf("read %s: %w", p, err)
 	}
 	if idx, err := decodeIndexFast(data); err == nil {
 		return idx, fi.ModTime(), nil
@@ -388,7 +388,7 @@ func (s *Store) fileEntry(rel string, fi os.FileInfo) (entry, *index.Entry, erro
 		return entry{}, nil, fmt.Errorf("store %s: %w", rel, err)
 	}
 	ie := &index.Entry{Name: rel, Hash: h, Mode: mode}
-	fillStat(ie, fi)
+	fillStat(ie, statOf(fi))
 	return entry{h, mode}, ie, nil
 }
 

@@ -6,18 +6,14 @@ import (
 	"os"
 	"syscall"
 	"time"
-
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
-func fillStat(e *index.Entry, fi os.FileInfo) {
-	e.ModifiedAt = fi.ModTime()
-	e.Size = uint32(fi.Size())
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		e.CreatedAt = time.Unix(int64(st.Ctimespec.Sec), int64(st.Ctimespec.Nsec))
-		e.Dev = uint32(st.Dev)
-		e.Inode = uint32(st.Ino)
-		e.UID = st.Uid
-		e.GID = st.Gid
+// statOf converts what os.Lstat returned.
+func statOf(fi os.FileInfo) fileStat {
+	st := fileStat{mode: fi.Mode(), size: fi.Size(), mtime: fi.ModTime(), ctime: fi.ModTime()}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		st.ctime = time.Unix(int64(sys.Ctimespec.Sec), int64(sys.Ctimespec.Nsec))
+		st.dev, st.ino, st.uid, st.gid = uint64(sys.Dev), uint64(sys.Ino), sys.Uid, sys.Gid
 	}
+	return st
 }

@@ -4,12 +4,26 @@ package gitstore
 
 import (
 	"os"
-
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"path/filepath"
 )
 
-func fillStat(e *index.Entry, fi os.FileInfo) {
-	e.ModifiedAt = fi.ModTime()
-	e.CreatedAt = fi.ModTime()
-	e.Size = uint32(fi.Size())
+// statOf converts what os.Lstat returned.
+func statOf(fi os.FileInfo) fileStat {
+	return fileStat{mode: fi.Mode(), size: fi.Size(), mtime: fi.ModTime(), ctime: fi.ModTime()}
+}
+
+// folderStat stats the files of one folder.
+type folderStat struct{ dir string }
+
+func openFolderStat(dir string) (*folderStat, error) { return &folderStat{dir}, nil }
+
+func (f *folderStat) close() {}
+
+// lstat stats name in the folder without following a link.
+func (f *folderStat) lstat(name string) (fileStat, error) {
+	fi, err := os.Lstat(filepath.Join(f.dir, name))
+	if err != nil {
+		return fileStat{}, err
+	}
+	return statOf(fi), nil
 }

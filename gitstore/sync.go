@@ -681,7 +681,7 @@ func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, c
 			return err
 		}
 		ie := &index.Entry{Name: c.path, Hash: c.to.hash, Mode: c.to.mode}
-		fillStat(ie, fi)
+		fillStat(ie, statOf(fi))
 		upd[c.path] = ie
 	}
 	notes.CrashPoint("checkout-files")
