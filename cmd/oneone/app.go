@@ -146,6 +146,15 @@ Exit status: 0 ok, 1 findings (audit) or no match (search), 2 usage or data erro
 	for _, f := range registry {
 		root.AddCommand(f(a))
 	}
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  source <(oneone completion bash)                                   # bash, this shell
+  oneone completion bash > ~/.local/share/bash-completion/completions/oneone
+  oneone completion zsh > "${fpath[1]}/_oneone"                      # zsh
+  oneone completion fish > ~/.config/fish/completions/oneone.fish    # fish`
+		}
+	}
 	return root
 }
 

@@ -30,7 +30,7 @@ delete the archived: line from the profile.`,
   oneone archive bob --date 2026-10-01
   oneone people --all`,
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: a.completeFirstSlug,
+		ValidArgsFunction: a.completeCurrentSlug,
 		RunE:              func(cmd *cobra.Command, args []string) error { return runArchive(a, args[0], o) },
 	}
 	cmd.Flags().StringVar(&o.Date, "date", "", "the day the report left, YYYY-MM-DD (default today)")

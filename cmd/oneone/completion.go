@@ -34,6 +34,54 @@ func (a *App) completeFirstSlug(cmd *cobra.Command, args []string, toComplete st
 	return a.completeSlugs(cmd, args, toComplete)
 }
 
+// completeCurrentSlug completes, as the first argument only, the slugs of
+// reports who have not left: `new` and `archive` make no sense for the others.
+func (a *App) completeCurrentSlug(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	r, err := a.Repo()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	slugs, _ := r.Slugs()
+	var out []string
+	for _, s := range slugs {
+		if !strings.HasPrefix(s, toComplete) {
+			continue
+		}
+		if p, err := r.LoadProfile(s); err == nil && p.Archived.IsZero() {
+			out = append(out, s)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeActiveTheme completes a slug, then the titles of that report's active themes.
+func (a *App) completeActiveTheme(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if len(args) == 0 {
+		return a.completeSlugs(cmd, args, toComplete)
+	}
+	if len(args) > 1 || notes.ValidateSlug(args[0]) != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	r, err := a.Repo()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	p, err := r.LoadProfile(args[0])
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, t := range p.Themes {
+		if t.Status == notes.ThemeActive && strings.HasPrefix(strings.ToLower(t.Title), strings.ToLower(toComplete)) {
+			out = append(out, t.Title)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
 // completeSlugDate completes a slug, then the dates of that report's notes, newest first.
 func (a *App) completeSlugDate(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	if len(args) == 0 {

@@ -33,7 +33,7 @@ override the built-in ones (Go text/template).`,
   oneone new alice --date 2026-12-02 -e
   oneone new bob --kind goals`,
 		Args:              cobra.ExactArgs(1),
-		ValidArgsFunction: a.completeFirstSlug,
+		ValidArgsFunction: a.completeCurrentSlug,
 		RunE:              func(cmd *cobra.Command, args []string) error { return runNew(a, args[0], o) },
 	}
 	cmd.Flags().StringVar(&o.Date, "date", "", "date of the 1:1, YYYY-MM-DD (default today)")

@@ -89,16 +89,19 @@ func runSearch(a *App, query string, slugs []string, o searchOptions) error {
 	for _, p := range problems {
 		a.infof("warning: %s: %s", p.Path, p.Message)
 	}
-	if len(hits) == 0 {
-		return errFindings
-	}
-	if a.JSON {
+	if a.JSON { // an empty array when nothing matches, still with exit 1
 		out := make([]searchHit, len(hits))
 		for i, h := range hits {
 			out[i] = searchHit{Slug: h.Slug, Name: h.Name, Date: notes.FormatDate(h.Date), File: h.File,
 				Section: h.Section, LineNumber: h.LineNumber, Line: h.Line}
 		}
-		return a.printJSON(out)
+		if err := a.printJSON(out); err != nil || len(hits) > 0 {
+			return err
+		}
+		return errFindings
+	}
+	if len(hits) == 0 {
+		return errFindings
 	}
 	pal := render.Palette{Enabled: a.Color()}
 	t := render.Table{Header: []string{"SLUG", "DATE", "SECTION", "LINE"}}

@@ -55,7 +55,7 @@ words; done and drop match it case-insensitively.`,
 			Short:             s.short,
 			Example:           fmt.Sprintf("  oneone theme %s alice \"Mentor a new employee\"", s.verb),
 			Args:              cobra.MinimumNArgs(2),
-			ValidArgsFunction: a.completeFirstSlug,
+			ValidArgsFunction: a.completeActiveTheme,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				return runThemeStatus(a, args[0], strings.Join(args[1:], " "), s.verb, s.status)
 			},
