@@ -55,6 +55,8 @@ type AuditReport struct {
 	// them with a held 1:1 who are not overdue.
 	Current   int `json:"-"`
 	OnCadence int `json:"-"`
+	// ManagerAwayUntil is the last day of the manager's absence covering the day audited.
+	ManagerAwayUntil *string `json:"-"`
 }
 
 // MarshalJSON writes the report in the spec's shape: people with their figures only.
@@ -79,7 +81,7 @@ type AuditOptions struct {
 // Audit checks every report of the team against the team's 1:1 practice as of today.
 func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport {
 	today = Day(today)
-	rep := &AuditReport{AsOf: FormatDate(today), People: []Stats{}, Findings: []Finding{}}
+	rep := &AuditReport{AsOf: FormatDate(today), People: []Stats{}, Findings: []Finding{}, ManagerAwayUntil: ManagerAwayUntil(cfg, today)}
 	for _, pr := range t.Problems {
 		rep.Findings = append(rep.Findings, Finding{Slug: pr.Slug, Code: FindInvalidNote, Message: pr.Message, File: pr.Path})
 	}
@@ -92,7 +94,7 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 		rep.People = append(rep.People, s)
 		if !archived {
 			rep.Current++
-			if s.LastHeld != nil && !(s.Overdue && s.AwayUntil == nil) {
+			if s.LastHeld != nil && !s.Overdue {
 				rep.OnCadence++
 			}
 		}
@@ -172,7 +174,7 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 			msg += fmt.Sprintf(": plan one with `oneone new %s`", p.Slug)
 		}
 		add(FindNeverMet, prof.Path, "%s", msg)
-	case s.Overdue && s.AwayUntil == nil:
+	case s.Overdue: // away days are left out of the gap, so an absence never hides an older one
 		msg := fmt.Sprintf("last 1:1 was %d days ago (cadence %s)", s.CalendarGapDays, FormatDays(s.CadenceDays))
 		if away := s.CalendarGapDays - s.GapDays; away > 0 {
 			msg = fmt.Sprintf("last 1:1 was %d days ago, %d of them not away (cadence %s)", s.CalendarGapDays, s.GapDays, FormatDays(s.CadenceDays))

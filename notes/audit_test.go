@@ -77,9 +77,16 @@ func TestAudit(t *testing.T) {
 			msg:     "14 days ago",
 		},
 		{
-			name:    "away today: no overdue",
+			name:    "away today, on cadence before the absence: no overdue",
+			profile: strings.Replace(auditProfile, "---\nname", "---\naway:\n  - from: 2026-11-20\n    to: 2026-11-30\nname", 1),
+			files:   map[string]string{"2026-11-13.md": auditNote("goals")},
+		},
+		{
+			name:    "away today, overdue before the absence: overdue",
 			profile: strings.Replace(auditProfile, "---\nname", "---\naway:\n  - from: 2026-11-20\n    to: 2026-11-30\nname", 1),
 			files:   map[string]string{"2026-11-01.md": auditNote("goals")},
+			want:    []string{"overdue alice/2026-11-01.md"},
+			msg:     "last 1:1 was 24 days ago, 18 of them not away (cadence 7d)",
 		},
 		{
 			name:    "never met, a planned note with feedback",

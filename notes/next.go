@@ -56,9 +56,6 @@ func PrepFor(p *Person, cfg Config, today time.Time) Prep {
 	if pr.NeverMet {
 		pr.Due = today
 	}
-	if pr.AwayUntil != nil {
-		pr.Overdue, pr.DaysOverdue = false, 0
-	}
 	if n := PlannedNote(p, today); n != nil {
 		path := n.Path
 		pr.PrepNote, pr.PrepKind = &path, n.Kind
@@ -115,8 +112,8 @@ func PlannedNote(p *Person, today time.Time) *Note {
 }
 
 // NextUp returns the 1:1s due within days after today, overdue ones and
-// reports never met, soonest first; reports away today come last, marked and
-// not due, whatever their due date. Archived reports are left out unless all is set.
+// reports never met, soonest first; reports away today and not overdue come
+// last, marked and not due, whatever their due date. Archived reports are left out unless all is set.
 func NextUp(people []*Person, cfg Config, today time.Time, days int, all bool) []Prep {
 	limit := AddDays(today, days)
 	out := []Prep{}
@@ -131,7 +128,7 @@ func NextUp(people []*Person, cfg Config, today time.Time, days int, all bool) [
 		out = append(out, pr)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		ai, aj := out[i].AwayUntil != nil, out[j].AwayUntil != nil
+		ai, aj := out[i].AwayUntil != nil && !out[i].Overdue, out[j].AwayUntil != nil && !out[j].Overdue
 		switch {
 		case ai != aj:
 			return aj // reports away come last: they are not due

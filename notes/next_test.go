@@ -41,7 +41,7 @@ func TestNextUp(t *testing.T) {
 		testPerson(t, "carol", "name: Carol", nil),                                                                                    // never met
 		testPerson(t, "dan", "name: Dan", map[string]string{"2026-11-24": heldNote}),                                                  // due 12-01: outside 3 days
 		testPerson(t, "erin", "name: Erin\narchived: 2026-11-01", map[string]string{"2026-10-01": heldNote}),                          // archived
-		testPerson(t, "fay", "name: Fay\naway:\n  - from: 2026-11-20\n    to: 2026-12-10", map[string]string{"2026-10-01": heldNote}), // away
+		testPerson(t, "fay", "name: Fay\naway:\n  - from: 2026-11-20\n    to: 2026-12-10", map[string]string{"2026-11-16": heldNote}), // away, not overdue before
 		testPerson(t, "gus", "name: Gus", map[string]string{"2026-11-21": heldNote}),                                                  // due 11-28 (same window)
 	}
 	tests := []struct {
@@ -123,8 +123,14 @@ func TestPrepFor(t *testing.T) {
 				t.Errorf("got goals due %v last %v", pr.GoalsDue, pr.LastGoals)
 			}
 		}},
-		{"away today is not due", testPerson(t, "alice", "name: A\naway:\n  - from: 2026-11-24\n    to: 2026-11-30", map[string]string{"2026-10-01": heldNote}), func(t *testing.T, pr Prep) {
+		{"away today is not due", testPerson(t, "alice", "name: A\naway:\n  - from: 2026-11-24\n    to: 2026-11-30", map[string]string{"2026-11-20": heldNote}), func(t *testing.T, pr Prep) {
 			if pr.AwayUntil == nil || *pr.AwayUntil != "2026-11-30" || pr.Overdue || pr.DaysOverdue != 0 {
+				t.Errorf("got %+v", pr)
+			}
+		}},
+		{"an absence does not hide an older overdue", testPerson(t, "alice", "name: A\naway:\n  - from: 2026-11-24\n    to: 2026-11-30", map[string]string{"2026-10-01": heldNote}), func(t *testing.T, pr Prep) {
+			// 2026-10-02..2026-11-23 is 53 days nobody was away: 46 past the due day
+			if pr.AwayUntil == nil || *pr.AwayUntil != "2026-11-30" || !pr.Overdue || pr.DaysOverdue != 46 {
 				t.Errorf("got %+v", pr)
 			}
 		}},

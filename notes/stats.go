@@ -22,7 +22,9 @@ type Figures struct {
 // Stats are a report's figures plus what `people --json` adds and what the commands compute with.
 type Stats struct {
 	Figures
-	Role      string  `json:"role,omitempty"`
+	Role string `json:"role,omitempty"`
+	// AwayUntil is the last day of the report's own absence covering today
+	// (the manager's is ManagerAwayUntil).
 	AwayUntil *string `json:"away_until,omitempty"`
 	Archived  *string `json:"archived,omitempty"`
 
@@ -46,6 +48,16 @@ func AwayFor(p *Profile, cfg Config) Away {
 		a.spans = append(a.spans, p.Away...)
 	}
 	return a
+}
+
+// ManagerAwayUntil returns the last day of the manager's absence covering today, or nil.
+func ManagerAwayUntil(cfg Config, today time.Time) *string {
+	u := AwayFor(nil, cfg).Until(today)
+	if u.IsZero() {
+		return nil
+	}
+	v := FormatDate(u)
+	return &v
 }
 
 // On reports whether day d is an away day.
@@ -118,7 +130,7 @@ func ComputeStats(p *Person, cfg Config, today time.Time) Stats {
 		s.Archived = &v
 	}
 	away := AwayFor(prof, cfg)
-	if u := away.Until(today); !u.IsZero() {
+	if u := AwayFor(prof, Config{}).Until(today); !u.IsZero() {
 		v := FormatDate(u)
 		s.AwayUntil = &v
 	}

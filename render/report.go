@@ -172,7 +172,7 @@ func (r *Report) personRow(p *notes.Person, link string) personRow {
 	switch {
 	case p.Profile.ArchivedBy(r.Today):
 		row.Status, row.StatusClass = "left "+row.Archived, "muted"
-	case s.AwayUntil != nil:
+	case s.AwayUntil != nil && !s.Overdue:
 		row.Status, row.StatusClass = "away until "+*s.AwayUntil, "muted"
 	case s.LastHeld == nil:
 		row.Status, row.StatusClass = "never met", "warn"

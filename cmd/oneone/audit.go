@@ -137,9 +137,18 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 	if _, err := fmt.Fprintf(w, "%d of %d %s on cadence as of %s\n", rep.OnCadence, rep.Current, noun, rep.AsOf); err != nil {
 		return err
 	}
+	if rep.ManagerAwayUntil != nil {
+		if _, err := fmt.Fprintf(w, "you are away until %s: those days do not count toward anyone's gap\n", *rep.ManagerAwayUntil); err != nil {
+			return err
+		}
+	}
 	for _, p := range rep.People {
 		if p.AwayUntil != nil {
-			if _, err := fmt.Fprintf(w, "%s is away until %s: not due before then\n", p.Slug, *p.AwayUntil); err != nil {
+			line := fmt.Sprintf("%s is away until %s: not due before then", p.Slug, *p.AwayUntil)
+			if p.Overdue {
+				line = fmt.Sprintf("%s is away until %s, and was already overdue before", p.Slug, *p.AwayUntil)
+			}
+			if _, err := fmt.Fprintln(w, line); err != nil {
 				return err
 			}
 		}

@@ -27,7 +27,8 @@ met, soonest first, each with what to prepare: the prep note (a note dated
 today or later) and whether its Feedback is written, the active themes to
 revisit, the open action items, and whether a goals 1:1 is due.
 
-Reports away today are listed last as "away until D" and are not due.
+Reports away today are listed last as "away until D" and are not due, unless
+they were overdue already before the absence.
 Archived reports are left out unless --all is given.`,
 		Example: `  oneone next
   oneone next --days 14
@@ -57,6 +58,9 @@ func runNext(a *App, o nextOptions) error {
 		a.noReports(team)
 		return nil
 	}
+	if u := notes.ManagerAwayUntil(r.Config, today); u != nil {
+		fmt.Fprintf(a.Stdout, "You are away until %s: those days do not count toward anyone's gap.\n\n", *u)
+	}
 	if len(list) == 0 {
 		fmt.Fprintf(a.Stdout, "No 1:1 due in the next %s and none overdue.\n", daysWord(o.Days))
 		return nil
@@ -80,7 +84,7 @@ func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, today string, p
 		}
 		archived := p.Archived != nil && *p.Archived <= today
 		fmt.Fprintf(w, "%s (%s): %s\n", pal.Bold(p.Name), p.Slug, nextHeadline(p, archived, pal))
-		if p.AwayUntil != nil || archived {
+		if (p.AwayUntil != nil && !p.Overdue) || archived {
 			continue
 		}
 		switch {
@@ -140,6 +144,8 @@ func nextHeadline(p notes.Prep, archived bool, pal render.Palette) string {
 	switch {
 	case archived:
 		return "archived " + *p.Archived + ", not due"
+	case p.AwayUntil != nil && p.Overdue:
+		return pal.Red(fmt.Sprintf("overdue %dd (due %s), away until %s", p.DaysOverdue, *p.NextDue, *p.AwayUntil))
 	case p.AwayUntil != nil:
 		return "away until " + *p.AwayUntil + ", not due"
 	case p.NeverMet:

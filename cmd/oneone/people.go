@@ -46,7 +46,7 @@ func newPeopleCmd(a *App) *cobra.Command {
 				switch {
 				case s.Archived != nil && !notes.ParseDateOr(*s.Archived).After(today):
 					over = "archived " + *s.Archived
-				case s.AwayUntil != nil:
+				case s.AwayUntil != nil && !s.Overdue:
 					over = "away until " + *s.AwayUntil
 				case s.LastHeld == nil:
 					over = pal.Yellow("never met")
