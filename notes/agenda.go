@@ -166,3 +166,35 @@ func assemble(body []byte, cuts, code []span) []byte {
 	}
 	return out.Bytes()
 }
+
+// PrivateTaskKeys returns the keys of the action items written in a Private
+// section of any of p's notes (notes read with their bodies: summaries have no offsets).
+func (p *Person) PrivateTaskKeys() map[string]bool {
+	keys := map[string]bool{}
+	for _, n := range p.Notes {
+		for _, s := range n.Sections {
+			if !IsPrivateHeading(s.Heading) {
+				continue
+			}
+			for _, t := range n.Tasks {
+				if off := lineOffset(n.Body, t.Line); off >= s.Start && off < s.End {
+					keys[t.Key] = true
+				}
+			}
+		}
+	}
+	return keys
+}
+
+// lineOffset returns the byte offset of the 1-based line in body.
+func lineOffset(body []byte, line int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(body[off:], '\n')
+		if i < 0 {
+			return len(body)
+		}
+		off += i + 1
+	}
+	return off
+}

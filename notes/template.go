@@ -30,8 +30,11 @@ type TemplateData struct {
 	FirstName string
 	Role      string
 	Themes    []Theme
-	Actions   []CarryItem
-	Previous  string // date of the previous note, if any
+	Actions   []CarryItem // open action items carried over
+	// PrivateActions are the open items written in a Private section: they
+	// are carried into the new note's Private section, never into Action items.
+	PrivateActions []CarryItem
+	Previous       string // date of the previous note, if any
 }
 
 // CarryItem is an open action item copied into a new note.
@@ -72,7 +75,7 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 	}
 	if prev := p.Before(day); prev != nil {
 		data.Previous = FormatDate(prev.Date)
-		data.Actions = carryOver(p, prev)
+		data.Actions, data.PrivateActions = carryOver(p, day)
 	}
 	src, name, err := r.template(kind)
 	if err != nil {
@@ -86,6 +89,13 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 	if err := tmpl.Execute(&buf, data); err != nil {
 		return nil, fmt.Errorf("%s: %s: fix the template or delete it to use the built-in one", name, err)
 	}
+	if len(data.PrivateActions) > 0 && !bytes.Contains(src, []byte(".PrivateActions")) {
+		// a template of the user's without a place for them: a Private section at the end
+		buf.WriteString("\n## Private\n")
+		for _, a := range data.PrivateActions {
+			fmt.Fprintf(&buf, "- [ ] %s (from %s)\n", a.Text, a.From)
+		}
+	}
 	path := NotePath(p.Slug, day)
 	if _, err := ParseNote(p.Slug, FormatDate(day)+".md", buf.Bytes()); err != nil {
 		if strings.HasPrefix(name, "built-in") {
@@ -94,7 +104,7 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 		}
 		return nil, fmt.Errorf("%s does not produce a valid note (%s): fix the template", name, err)
 	}
-	return &Scaffold{Path: path, Content: buf.Bytes(), Kind: kind, GoalsDue: goalsDue, Carried: len(data.Actions), Template: name}, nil
+	return &Scaffold{Path: path, Content: buf.Bytes(), Kind: kind, GoalsDue: goalsDue, Carried: len(data.Actions) + len(data.PrivateActions), Template: name}, nil
 }
 
 // template returns the override in templates/KIND.md, else the built-in one.
@@ -114,28 +124,28 @@ func (r *Repo) template(kind string) ([]byte, string, error) {
 	return b, "built-in " + kind + " template", err
 }
 
-// carryOver returns the open items of the previous note, marked with the note they first appeared in.
-func carryOver(p *Person, prev *Note) []CarryItem {
-	first := map[string]time.Time{}
-	open := map[string]bool{}
-	for _, a := range p.Actions() {
-		first[a.Key] = a.First
-		open[a.Key] = a.Open
-	}
-	seen := map[string]bool{}
-	var out []CarryItem
-	for _, t := range prev.Tasks {
-		if t.Checked || seen[t.Key] || !open[t.Key] {
-			continue
+// carryOver returns every action item still open in the notes before day,
+// oldest first, marked with the note it first appeared in: an item left open
+// in any earlier note is carried, not only those of the previous note (a
+// cancelled 1:1 must not lose them). Items written in a Private section come
+// apart, for the new note's Private section.
+func carryOver(p *Person, day time.Time) (shared, private []CarryItem) {
+	before := &Person{Slug: p.Slug, Profile: p.Profile}
+	for _, n := range p.Notes {
+		if n.Date.Before(day) {
+			before.Notes = append(before.Notes, n)
 		}
-		seen[t.Key] = true
-		from := first[t.Key]
-		if from.IsZero() {
-			from = prev.Date
-		}
-		out = append(out, CarryItem{Text: TaskBase(t.Text), From: FormatDate(from)})
 	}
-	return out
+	priv := before.PrivateTaskKeys()
+	for _, a := range before.OpenActions() {
+		item := CarryItem{Text: TaskBase(a.Text), From: FormatDate(a.First)}
+		if priv[a.Key] {
+			private = append(private, item)
+		} else {
+			shared = append(shared, item)
+		}
+	}
+	return shared, private
 }
 
 // yamlString writes s as a YAML scalar, quoted when it needs to be.

@@ -69,3 +69,68 @@ func TestScaffoldNote(t *testing.T) {
 		t.Errorf("override: %v %q", err, sc.Content)
 	}
 }
+
+// Every item still open is carried, not only the previous note's; items
+// written in a Private section stay private.
+func TestScaffoldCarriesEveryOpenItem(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, s string) {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("oneone.yaml", "manager: Dana\n")
+	write("bob/profile.md", "---\nname: Bob Martin\n---\n")
+	write("bob/2026-11-01.md", "## Action items\n- [ ] Bob: draft the RFC\n- [ ] Dana: intro to Sam\n\n## Private\n- [ ] Dana: talk to HR about Bob's raise\n")
+	write("bob/2026-11-08.md", "---\nstatus: cancelled\n---\nCancelled: offsite.\n")
+	write("bob/2026-11-15.md", "## Action items\n- [x] Dana: intro to Sam\n")
+	write("bob/2026-11-30.md", "## Action items\n- [ ] Bob: later item\n")
+	r, err := Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.LoadPerson("bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := r.ScaffoldNote(p, ParseDateOr("2026-11-22"), KindRegular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(sc.Content)
+	actions := text[strings.Index(text, "## Action items"):strings.Index(text, "## Private")]
+	private := text[strings.Index(text, "## Private"):]
+	if !strings.Contains(actions, "- [ ] Bob: draft the RFC (from 2026-11-01)") {
+		t.Errorf("an item open since before a cancelled 1:1 is not carried:\n%s", text)
+	}
+	if strings.Contains(text, "intro to Sam") || strings.Contains(text, "later item") {
+		t.Errorf("a closed item or one from a later note is carried:\n%s", text)
+	}
+	if strings.Contains(actions, "HR") || !strings.Contains(private, "- [ ] Dana: talk to HR about Bob's raise (from 2026-11-01)") {
+		t.Errorf("a Private item must be carried into Private only:\n%s", text)
+	}
+	if sc.Carried != 2 {
+		t.Errorf("Carried = %d, want 2", sc.Carried)
+	}
+	n, err := ParseNote("bob", "2026-11-22.md", sc.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if agenda := string(n.Shareable()); strings.Contains(agenda, "HR") {
+		t.Errorf("the agenda shows a private item:\n%s", agenda)
+	}
+
+	// a template of the user's without .PrivateActions: a Private section is added at the end
+	write("templates/regular.md", "---\ndate: {{.Date}}\n---\n## Action items\n{{range .Actions}}- [ ] {{.Text}} (from {{.From}})\n{{end}}")
+	sc, err = r.ScaffoldNote(p, ParseDateOr("2026-11-22"), KindRegular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(string(sc.Content), "\n## Private\n- [ ] Dana: talk to HR about Bob's raise (from 2026-11-01)\n") {
+		t.Errorf("custom template: private items lost:\n%s", sc.Content)
+	}
+}

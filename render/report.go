@@ -367,7 +367,7 @@ func (r *Report) openActions(p *notes.Person) []notes.Action {
 	if !r.Shareable {
 		return open
 	}
-	private := privateTasks(p)
+	private := p.PrivateTaskKeys()
 	var out []notes.Action
 	for _, a := range open {
 		if !private[a.Key] {
@@ -388,7 +388,7 @@ func (r *Report) findings() []notes.Finding {
 	}
 	private := map[string]map[string]bool{}
 	for _, p := range r.Team.People {
-		private[p.Slug] = privateTasks(p)
+		private[p.Slug] = p.PrivateTaskKeys()
 	}
 	var out []notes.Finding
 	for _, f := range r.Audit.Findings {
@@ -408,36 +408,6 @@ func (r *Report) findings() []notes.Finding {
 	return out
 }
 
-// privateTasks returns the keys of the action items written in a Private section of any of p's notes.
-func privateTasks(p *notes.Person) map[string]bool {
-	keys := map[string]bool{}
-	for _, n := range p.Notes {
-		for _, s := range n.Sections {
-			if !notes.IsPrivateHeading(s.Heading) {
-				continue
-			}
-			for _, t := range n.Tasks {
-				if off := lineOffset(n.Body, t.Line); off >= s.Start && off < s.End {
-					keys[t.Key] = true
-				}
-			}
-		}
-	}
-	return keys
-}
-
-// lineOffset returns the byte offset of the 1-based line in body.
-func lineOffset(body []byte, line int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(body[off:], '\n')
-		if i < 0 {
-			return len(body)
-		}
-		off += i + 1
-	}
-	return off
-}
 
 func execute(name string, data any) ([]byte, error) {
 	var buf bytes.Buffer
