@@ -408,7 +408,6 @@ func (r *Report) findings() []notes.Finding {
 	return out
 }
 
-
 func execute(name string, data any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := reportTmpl.ExecuteTemplate(&buf, name, data); err != nil {
