@@ -32,7 +32,8 @@ func newActionsCmd(a *App) *cobra.Command {
 		Use:   "actions [SLUG...]",
 		Short: "Open action items across reports, oldest first, with the note they came from",
 		Long: `actions lists the open action items (GFM task items, "- [ ] ...") of every
-current report, or of the named ones, oldest first. An item is open when its
+report, or of the named ones, oldest first. Archived reports are included: an
+item you still owe someone who left is still yours to close. An item is open when its
 newest occurrence is unchecked; an item carried over from note to note counts
 its age from the first note it appeared in, which is the file shown.`,
 		Example: `  oneone actions
@@ -43,7 +44,8 @@ its age from the first note it appeared in, which is the file shown.`,
 			return runActions(a, args, o)
 		},
 	}
-	cmd.Flags().BoolVar(&o.all, "all", false, "include archived reports")
+	cmd.Flags().BoolVar(&o.all, "all", false, "include archived reports (they always are)")
+	_ = cmd.Flags().MarkHidden("all")
 	return cmd
 }
 
@@ -56,7 +58,7 @@ func runActions(a *App, slugs []string, o actionsOptions) error {
 		a.infof("warning: %s: %s", p.Path, p.Message)
 	}
 	rows := []actionRow{}
-	for _, p := range current(team.People, today, o.all || len(slugs) > 0) {
+	for _, p := range team.People { // archived reports too: the spec leaves them out of other lists only
 		for _, act := range p.OpenActions() {
 			rows = append(rows, actionRow{
 				Slug: p.Slug, Text: act.Text, FirstSeen: notes.FormatDate(act.First),

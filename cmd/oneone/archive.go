@@ -50,8 +50,10 @@ func runArchive(a *App, slug string, o archiveOptions) error {
 	}
 	d := notes.FormatDate(day)
 	err = editProfile(a, slug, fmt.Sprintf("%s: archive (left %s)", slug, d), func(p *notes.Profile, data []byte) ([]byte, string, error) {
-		if !p.Archived.IsZero() && p.Archived.Equal(day) {
-			return data, fmt.Sprintf("%s is already archived as of %s", slug, d), nil
+		if !p.Archived.IsZero() && (p.Archived.Equal(day) || o.Date == "") {
+			// without --date an archived report keeps the day it left
+			d = notes.FormatDate(p.Archived)
+			return data, fmt.Sprintf("%s is already archived as of %s (--date D changes the day)", slug, d), nil
 		}
 		info := fmt.Sprintf("archived %s as of %s: the notes stay, `oneone people --all` shows %s", slug, d, slug)
 		if !p.Archived.IsZero() {
