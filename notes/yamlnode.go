@@ -32,7 +32,11 @@ func decodeFront(front []byte, skip int) (*yaml.Node, error) {
 		return nil, nil
 	}
 	if m.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("bad frontmatter: expected key: value lines, found a %s", kindName(m))
+		what := "frontmatter"
+		if skip == 0 {
+			what = "YAML" // a whole file of YAML: oneone.yaml
+		}
+		return nil, fmt.Errorf("bad %s: expected key: value lines, found a %s", what, kindName(m))
 	}
 	return m, nil
 }

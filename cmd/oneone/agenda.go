@@ -100,7 +100,7 @@ func pickNote(p *notes.Person, args []string) (*notes.Note, error) {
 	}
 	day, err := notes.ParseDate(args[0])
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("DATE: %w", err)
 	}
 	if n := p.Note(day); n != nil {
 		return n, nil

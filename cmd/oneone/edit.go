@@ -38,7 +38,7 @@ and the note changed, oneone commits it.`,
 			if len(args) == 2 {
 				d, err := notes.ParseDate(args[1])
 				if err != nil {
-					return err
+					return fmt.Errorf("DATE: %w", err)
 				}
 				day = d
 			}

@@ -46,7 +46,7 @@ Markdown body as written.`,
 			}
 			if len(args) == 2 {
 				if _, err := notes.ParseDate(args[1]); err != nil {
-					return err
+					return fmt.Errorf("DATE: %w", err)
 				}
 			}
 			today, err := a.Today()
