@@ -120,7 +120,7 @@ func (n *Note) readFront(front []byte) error {
 	if err != nil {
 		return err
 	}
-	switch kind {
+	switch strings.ToLower(kind) { // "Goals" is goals, as on-track is any case
 	case "", KindRegular:
 		n.Kind = KindRegular
 	case KindGoals:
@@ -131,6 +131,7 @@ func (n *Note) readFront(front []byte) error {
 	if n.Status, err = scalar(mapGet(m, "status"), "status"); err != nil {
 		return err
 	}
+	n.Status = strings.ToLower(n.Status)
 	switch n.Status {
 	case "", StatusHeld, StatusSkipped, StatusCancelled:
 	default:

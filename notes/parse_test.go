@@ -172,6 +172,17 @@ func TestParseNote(t *testing.T) {
 	}
 }
 
+// Values of kind and status are read in any letter case, as ratings are.
+func TestParseNoteValueCase(t *testing.T) {
+	n, err := ParseNote("alice", "2026-11-25.md", []byte("---\nkind: GOALS\nstatus: Skipped\nthemes:\n  X: On-Track\n---\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Kind != KindGoals || n.Status != StatusSkipped || n.Ratings[0].Rating != "on-track" {
+		t.Errorf("kind/status/rating = %q/%q/%q", n.Kind, n.Status, n.Ratings[0].Rating)
+	}
+}
+
 func TestParseNoteErrors(t *testing.T) {
 	tests := []struct {
 		name, file, text, want string

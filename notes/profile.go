@@ -54,6 +54,16 @@ func (p *Profile) ArchivedBy(day time.Time) bool {
 	return !p.Archived.IsZero() && !p.Archived.After(day)
 }
 
+// HasTheme reports whether the profile has a theme (of any status) titled exactly title.
+func (p *Profile) HasTheme(title string) bool {
+	for _, t := range p.Themes {
+		if t.Title == title {
+			return true
+		}
+	}
+	return false
+}
+
 // ActiveThemes returns the themes whose status is active, in file order.
 func (p *Profile) ActiveThemes() []Theme {
 	var out []Theme

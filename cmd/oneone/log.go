@@ -58,9 +58,12 @@ func newLogCmd(a *App) *cobra.Command {
 						open++
 					}
 				}
-				themes := n.Ratings // a theme is revisited only in a held 1:1
-				if themes == nil || !n.Held(today) {
-					themes = []notes.Rating{}
+				// a theme is revisited only in a held 1:1 that rates it by its exact title
+				themes := []notes.Rating{}
+				for _, r := range n.Ratings {
+					if n.Held(today) && p.Profile.HasTheme(r.Theme) {
+						themes = append(themes, r)
+					}
 				}
 				entries = append(entries, logEntry{Date: notes.FormatDate(n.Date), Kind: n.Kind, Status: n.EffectiveStatus(today),
 					Themes: themes, Actions: open, File: n.Path, Feedback: !n.FeedbackEmpty(), Topics: !n.TopicsEmpty()})
