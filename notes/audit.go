@@ -240,7 +240,7 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 		recent := held[len(held)-OneSidedCount:]
 		oneSided := true
 		for _, n := range recent {
-			if !n.TopicsEmpty() {
+			if !n.TopicsEmpty(p.Profile.FirstName()) {
 				oneSided = false
 				break
 			}

@@ -251,7 +251,7 @@ func digest(team *Team) string {
 	for _, p := range team.People {
 		fmt.Fprintf(&b, "%s %+v\n", p.Slug, *p.Profile)
 		for _, n := range p.Notes {
-			fmt.Fprintf(&b, "%s %s %s %s %v feedback-empty=%v topics-empty=%v\n", n.Path, FormatDate(n.Date), n.Kind, n.Status, n.Ratings, n.FeedbackEmpty(), n.TopicsEmpty())
+			fmt.Fprintf(&b, "%s %s %s %s %v feedback-empty=%v topics-empty=%v\n", n.Path, FormatDate(n.Date), n.Kind, n.Status, n.Ratings, n.FeedbackEmpty(), n.TopicsEmpty(p.Profile.FirstName()))
 		}
 		for _, a := range p.Actions() {
 			fmt.Fprintf(&b, "%+v\n", a)

@@ -122,7 +122,7 @@ func FuzzParseNote(f *testing.F) {
 			}
 		}
 		_ = n.FeedbackEmpty()
-		_ = n.TopicsEmpty()
+		_ = n.TopicsEmpty("")
 	})
 }
 

@@ -60,7 +60,7 @@ func PrepFor(p *Person, cfg Config, today time.Time) Prep {
 		path := n.Path
 		pr.PrepNote, pr.PrepKind = &path, n.Kind
 		pr.FeedbackOK = !n.FeedbackEmpty()
-		pr.TopicsOK = !n.TopicsEmpty()
+		pr.TopicsOK = !n.TopicsEmpty(p.Profile.FirstName())
 	}
 	// Is a goals 1:1 due by the day of the 1:1? Only what was held by today counts.
 	held := p.Held(today)

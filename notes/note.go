@@ -226,10 +226,27 @@ func (n *Note) Topics() *Section {
 // FeedbackEmpty reports whether the Feedback section is missing or empty.
 func (n *Note) FeedbackEmpty() bool { s := n.Feedback(); return s == nil || s.Empty }
 
-// TopicsEmpty reports whether every topics section (a heading ending in "topics") is missing or empty.
-func (n *Note) TopicsEmpty() bool {
+// TopicsEmpty reports whether the report's topics section is missing or
+// empty. It is any level-2 heading ending in "topics"; when several are and
+// some start with the report's first name ("Alice's topics"), only those
+// count, so that a "Dana's topics" of the manager's does not fill it.
+func (n *Note) TopicsEmpty(firstName string) bool {
+	var all, named []*Section
 	for i := range n.Sections {
-		if strings.HasSuffix(strings.ToLower(n.Sections[i].Heading), "topics") && !n.Sections[i].Empty {
+		h := strings.ToLower(n.Sections[i].Heading)
+		if !strings.HasSuffix(h, "topics") {
+			continue
+		}
+		all = append(all, &n.Sections[i])
+		if firstName != "" && strings.HasPrefix(h, strings.ToLower(firstName)) {
+			named = append(named, &n.Sections[i])
+		}
+	}
+	if len(named) > 0 {
+		all = named
+	}
+	for _, s := range all {
+		if !s.Empty {
 			return false
 		}
 	}

@@ -156,7 +156,7 @@ func TestParseNote(t *testing.T) {
 			if got := strings.Join(heads, "|"); got != "Feedback|Alice's topics|Themes|Action items|Private" {
 				t.Errorf("sections = %s", got)
 			}
-			if n.FeedbackEmpty() || n.TopicsEmpty() {
+			if n.FeedbackEmpty() || n.TopicsEmpty("") {
 				t.Error("feedback/topics should not be empty")
 			}
 			if len(n.Tasks) != 2 || !n.Tasks[0].Checked || n.Tasks[1].Checked {
@@ -311,11 +311,11 @@ func TestAnyTopicsSectionCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.TopicsEmpty() {
+	if n.TopicsEmpty("") {
 		t.Error("a non-empty topics section after an empty one: topics are not empty")
 	}
 	n, _ = ParseNote("a", "2026-01-01.md", []byte("## Manager topics\n\n## Alice's topics\n<!-- x -->\n"))
-	if !n.TopicsEmpty() {
+	if !n.TopicsEmpty("") {
 		t.Error("all topics sections empty: topics are empty")
 	}
 }
@@ -328,5 +328,30 @@ func TestIsConflictCopy(t *testing.T) {
 		if got := IsConflictCopy(name); got != want {
 			t.Errorf("IsConflictCopy(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+// With several topics sections, the one named after the report is the report's.
+func TestTopicsSectionOfTheReport(t *testing.T) {
+	tests := []struct {
+		name, body, first string
+		empty             bool
+	}{
+		{"the manager's filled, the report's empty", "## Bob's topics\n\n## Dana's topics\n- mine\n", "Bob", true},
+		{"the report's filled", "## Bob's topics\n- his\n## Dana's topics\n", "Bob", false},
+		{"no heading names the report: any counts", "## Topics\n- x\n## Other topics\n", "Bob", false},
+		{"one generic heading, empty", "## Topics\n<!-- prompt -->\n- \n", "Bob", true},
+		{"name in another case", "## BOB'S TOPICS\n- x\n## Dana's topics\n", "Bob", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := ParseNote("bob", "2026-01-01.md", []byte(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := n.TopicsEmpty(tt.first); got != tt.empty {
+				t.Errorf("TopicsEmpty(%q) = %v, want %v", tt.first, got, tt.empty)
+			}
+		})
 	}
 }

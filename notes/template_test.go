@@ -52,7 +52,7 @@ func TestScaffoldNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !n.FeedbackEmpty() || !n.TopicsEmpty() || len(n.Ratings) != 0 {
+	if !n.FeedbackEmpty() || !n.TopicsEmpty("") || len(n.Ratings) != 0 {
 		t.Errorf("a fresh note must have empty feedback and topics and no ratings: %+v", n)
 	}
 	sc, err = r.ScaffoldNote(p, day, KindRegular)

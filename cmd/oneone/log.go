@@ -66,7 +66,7 @@ func newLogCmd(a *App) *cobra.Command {
 					}
 				}
 				entries = append(entries, logEntry{Date: notes.FormatDate(n.Date), Kind: n.Kind, Status: n.EffectiveStatus(today),
-					Themes: themes, Actions: open, File: n.Path, Feedback: !n.FeedbackEmpty(), Topics: !n.TopicsEmpty()})
+					Themes: themes, Actions: open, File: n.Path, Feedback: !n.FeedbackEmpty(), Topics: !n.TopicsEmpty(p.Profile.FirstName())})
 			}
 			if a.JSON {
 				return a.printJSON(entries)
