@@ -45,17 +45,10 @@ existing repository changes nothing; an existing oneone.yaml is never overwritte
 
 func runInit(a *App, dir string, o initOptions) error {
 	if dir == "" {
-		dir = a.Dir
+		dir = a.Root() // --dir, $ONEONE_DIR, the nearest folder holding oneone.yaml, ~/oneone
 	}
-	if dir == "" {
-		dir = a.Getenv("ONEONE_DIR")
-	}
-	if dir == "" {
-		home := a.Getenv("HOME")
-		if home == "" {
-			home, _ = os.UserHomeDir()
-		}
-		dir = filepath.Join(home, "oneone")
+	if isBareRepo(dir) {
+		return fmt.Errorf("%s is a bare git repository (no work tree for notes): init a notes folder elsewhere and use %s as its remote with `oneone remote`", dir, dir)
 	}
 	if _, err := notes.ParseCadence(o.Cadence); err != nil {
 		return fmt.Errorf("--cadence: %w", err)
@@ -75,13 +68,11 @@ func runInit(a *App, dir string, o initOptions) error {
 		return err
 	}
 	defer unlock()
-	var wrote []string
 	cfgPath := filepath.Join(dir, notes.ConfigFile)
 	if _, err := os.Lstat(cfgPath); errors.Is(err, os.ErrNotExist) {
 		if err := notes.WriteFileAtomic(cfgPath, []byte(configText(o))); err != nil {
 			return err
 		}
-		wrote = append(wrote, notes.ConfigFile)
 	} else if _, err := notes.LoadConfig(dir); err != nil {
 		return err
 	}
@@ -90,17 +81,25 @@ func runInit(a *App, dir string, o initOptions) error {
 		if err := notes.WriteFileAtomic(ignore, []byte("# temporary files of an interrupted oneone\n.*"+notes.TempMarker+"*\n")); err != nil {
 			return err
 		}
-		wrote = append(wrote, ".gitignore")
 	}
 	cfg, err := notes.LoadConfig(dir)
 	if err != nil {
 		return err
 	}
-	if len(wrote) == 0 {
+	// Both files are committed when the current commit lacks them, whether
+	// oneone just wrote them or found them there (an oneone.yaml copied in by
+	// hand); once committed, editing them is yours and `sync` commits it.
+	var commit []string
+	for _, p := range []string{notes.ConfigFile, ".gitignore"} {
+		if !st.InHead(p) {
+			commit = append(commit, p)
+		}
+	}
+	if len(commit) == 0 {
 		fmt.Fprintf(a.Stdout, "%s is already a oneone repository\n", dir)
 		return nil
 	}
-	if _, err := st.Commit("init: oneone notes repository", st.DefaultAuthor(cfg.Manager), wrote...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
+	if _, err := st.Commit("init: oneone notes repository", st.DefaultAuthor(cfg.Manager), commit...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "initialized notes repository in %s\n", dir)
@@ -123,4 +122,15 @@ goals_every: 8w        # a goals 1:1 every couple of months
 theme_length: 8w       # default length of a growth theme
 # sync: auto           # sync with the remote after every command that commits
 `, manager, o.Cadence)
+}
+
+// isBareRepo reports whether dir looks like a bare git repository: HEAD and
+// objects/ at its top and no .git.
+func isBareRepo(dir string) bool {
+	if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+		return false
+	}
+	head, err1 := os.Stat(filepath.Join(dir, "HEAD"))
+	objects, err2 := os.Stat(filepath.Join(dir, "objects"))
+	return err1 == nil && err2 == nil && head.Mode().IsRegular() && objects.IsDir()
 }
