@@ -36,6 +36,27 @@ func MkdirPrivate(dir string) error {
 	return os.Chmod(dir, DirMode)
 }
 
+// ReplaceFileAtomic rewrites a file of the user's (a profile, oneone.yaml,
+// GUIDE.md) atomically, refusing one the user made read-only (no owner write
+// permission), a link or anything but a regular file.
+func ReplaceFileAtomic(path string, data []byte) error {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return err
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file (a link?): replace it with the file itself", path)
+	case fi.Mode().Perm()&0o200 == 0:
+		return fmt.Errorf("%s is read-only: make it writable (chmod u+w) if oneone may change it", path)
+	}
+	return WriteFileAtomic(path, data)
+}
+
+// ReadFileLimited reads a regular file of at most max bytes, refusing a link,
+// a FIFO or a device (which could hang or leak what lies outside the repository).
+func ReadFileLimited(path string, max int64) ([]byte, error) { return readLimited(path, max) }
+
 // WriteFileAtomic writes data to path through a temporary file in the same
 // folder, fsync and rename, so that path holds either the old or the new
 // content; the file gets mode 0600. It refuses to write through a symlink.

@@ -155,7 +155,7 @@ func runAwayManager(a *App, from, to string) error {
 	if _, err := notes.ParseConfig(out); err != nil {
 		return fmt.Errorf("%s: the edit would leave an unreadable file (%v); nothing was changed", rel, err)
 	}
-	if err := notes.WriteFileAtomic(path, out); err != nil {
+	if err := notes.ReplaceFileAtomic(path, out); err != nil {
 		return err
 	}
 	if err := a.commit(r, st, "manager: away "+spanText(span), rel); err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/oneone/oneone/notes"
@@ -59,7 +58,7 @@ func runGuide(a *App, o guideOptions) error {
 	defer unlock()
 	guide := []byte(notes.GuideDocument(r.Config))
 	path := filepath.Join(r.Root, notes.GuideFile)
-	old, err := os.ReadFile(path)
+	old, err := notes.ReadFileLimited(path, 1<<20)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -69,7 +68,7 @@ func runGuide(a *App, o guideOptions) error {
 	}
 	changed := !bytes.Equal(old, guide)
 	if changed {
-		if err := notes.WriteFileAtomic(path, guide); err != nil {
+		if err := notes.ReplaceFileAtomic(path, guide); err != nil {
 			return fmt.Errorf("%s: %w", notes.GuideFile, err)
 		}
 		if err := a.commit(r, st, "guide: update GUIDE.md", notes.GuideFile); err != nil {

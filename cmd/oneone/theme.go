@@ -153,7 +153,7 @@ func editProfile(a *App, slug, msg string, edit func(*notes.Profile, []byte) ([]
 	if _, err := notes.ParseProfile(slug, out, r.Config); err != nil {
 		return fmt.Errorf("%s: the edit would leave an unreadable profile (%v); nothing was changed", rel, err)
 	}
-	if err := notes.WriteFileAtomic(path, out); err != nil {
+	if err := notes.ReplaceFileAtomic(path, out); err != nil {
 		return err
 	}
 	if msg == "" && len(msgf) > 0 {
