@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,12 +80,12 @@ func WriteFileMode(path string, data []byte, mode os.FileMode, crash string) err
 	tmp := filepath.Join(dir, "."+base+TempMarker+hex.EncodeToString(rnd[:]))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, pathless(err))
 	}
 	fail := func(err error) error {
 		f.Close()
 		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, pathless(err))
 	}
 	if _, err := f.Write(data); err != nil {
 		return fail(err)
@@ -97,12 +98,12 @@ func WriteFileMode(path string, data []byte, mode os.FileMode, crash string) err
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, pathless(err))
 	}
 	CrashPoint(crash + "-temp")
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, pathless(err))
 	}
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
@@ -125,7 +126,7 @@ func CreateFileAtomic(path string, data []byte) error {
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(dir, "."+base+TempMarker+hex.EncodeToString(rnd[:]))
 	if err := WriteFileAtomic(tmp, data); err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", path, pathless(err))
 	}
 	// link fails if path appeared meanwhile: never overwrite
 	if err := os.Link(tmp, path); err != nil {
@@ -133,7 +134,7 @@ func CreateFileAtomic(path string, data []byte) error {
 		if errors.Is(err, os.ErrExist) {
 			return fmt.Errorf("%s: %w", path, ErrNoteExists)
 		}
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, pathless(err))
 	}
 	CrashPoint("create-linked")
 	return os.Remove(tmp)
@@ -150,4 +151,18 @@ func CleanTemp(dir string) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// pathless returns the system error under err's path errors: messages name
+// the file the user asked for, not oneone's temporary file.
+func pathless(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
 }

@@ -64,6 +64,10 @@ func runAdd(a *App, slug string, o addOptions) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%s/%s already exists: report %q is already there", slug, notes.ProfileFile, slug)
 	}
+	madeDir := ""
+	if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
+		madeDir = dir
+	}
 	if err := notes.MkdirPrivate(dir); err != nil {
 		return err
 	}
@@ -75,7 +79,7 @@ func runAdd(a *App, slug string, o addOptions) error {
 		return err
 	}
 	rel := slug + "/" + notes.ProfileFile
-	if err := a.commit(r, st, fmt.Sprintf("%s: add %s", slug, o.Name), rel); err != nil {
+	if err := a.commitCreated(r, st, fmt.Sprintf("%s: add %s", slug, o.Name), []string{rel}, madeDir); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "added %s (%s)\n", o.Name, rel)

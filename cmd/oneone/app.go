@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -252,6 +253,26 @@ func (a *App) commit(r *notes.Repo, st *gitstore.Store, msg string, paths ...str
 		autoSync(a, st)
 	}
 	return nil
+}
+
+// commitCreated commits files this command has just created. When the commit
+// fails they are removed again, with the folder made for them if it is left
+// empty, so that a failed command changes nothing and can simply run again;
+// a file the current commit already holds is never removed.
+func (a *App) commitCreated(r *notes.Repo, st *gitstore.Store, msg string, created []string, madeDir string) error {
+	err := a.commit(r, st, msg, created...)
+	if err == nil {
+		return nil
+	}
+	for _, rel := range created {
+		if !st.InHead(rel) {
+			_ = os.Remove(filepath.Join(r.Root, filepath.FromSlash(rel)))
+		}
+	}
+	if madeDir != "" {
+		_ = os.Remove(madeDir) // only when empty
+	}
+	return err
 }
 
 // Color reports whether output to stdout may use colour.

@@ -85,7 +85,7 @@ func runNew(a *App, slug string, o newOptions) error {
 	if sc.Kind == notes.KindGoals {
 		kindWord = "goals 1:1 note"
 	}
-	if err := a.commit(r, st, fmt.Sprintf("%s: new %s %s", slug, kindWord, notes.FormatDate(day)), rel); err != nil {
+	if err := a.commitCreated(r, st, fmt.Sprintf("%s: new %s %s", slug, kindWord, notes.FormatDate(day)), []string{rel}, ""); err != nil {
 		return err
 	}
 	if a.JSON {
