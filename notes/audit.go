@@ -85,6 +85,9 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 	for _, pr := range t.Problems {
 		rep.Findings = append(rep.Findings, Finding{Slug: pr.Slug, Code: FindInvalidNote, Message: pr.Message, File: pr.Path})
 	}
+	for _, c := range t.Conflicts {
+		rep.Findings = append(rep.Findings, conflictFinding("", c))
+	}
 	for _, p := range t.People {
 		archived := p.Profile.ArchivedBy(today)
 		if archived && !opts.All {
@@ -137,17 +140,22 @@ func fileFindings(p *Person) []Finding {
 		out = append(out, Finding{Slug: p.Slug, Code: FindInvalidNote, Message: pr.Message, File: pr.Path})
 	}
 	for _, c := range p.Conflicts {
-		out = append(out, Finding{Slug: p.Slug, Code: FindSyncConflict,
-			Message: fmt.Sprintf("conflict copy left by sync: merge what you need into %s, then delete it", conflictOriginal(c)),
-			File:    c})
+		out = append(out, conflictFinding(p.Slug, c))
 	}
 	return out
+}
+
+// conflictFinding is the sync-conflict finding of a conflict copy.
+func conflictFinding(slug, path string) Finding {
+	return Finding{Slug: slug, Code: FindSyncConflict,
+		Message: fmt.Sprintf("conflict copy left by sync: merge what you need into %s, then delete it", conflictOriginal(path)),
+		File:    path}
 }
 
 // conflictOriginal returns the note a conflict copy belongs to: alice/2026-11-18.conflict-ab12.md -> alice/2026-11-18.md.
 func conflictOriginal(path string) string {
 	if i := strings.Index(path, ".conflict-"); i >= 0 {
-		return path[:i] + ".md"
+		return path[:i] + path[strings.LastIndex(path, "."):] // the same extension
 	}
 	return path
 }

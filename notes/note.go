@@ -52,6 +52,12 @@ var conflictName = regexp.MustCompile(`^[^/]+\.conflict-[0-9a-zA-Z]+\.md$`)
 // (2026-11-25.conflict-1a2b3c4.md, profile.conflict-1a2b3c4.md).
 func IsConflictCopy(name string) bool { return conflictName.MatchString(name) }
 
+var anyConflictName = regexp.MustCompile(`^[^/]+\.conflict-[0-9a-zA-Z]+\.(md|yaml)$`)
+
+// IsSyncConflictCopy reports whether name is a conflict copy of any file sync
+// merges: a note, GUIDE.md, a template or oneone.yaml.
+func IsSyncConflictCopy(name string) bool { return anyConflictName.MatchString(name) }
+
 // NoteDate returns the date carried by a note's file name.
 func NoteDate(name string) (time.Time, error) {
 	m := noteName.FindStringSubmatch(name)

@@ -83,6 +83,9 @@ type Person struct {
 type Team struct {
 	People   []*Person // sorted by slug; only folders with a readable profile
 	Problems []Problem // unreadable profiles and report folders with bad names
+	// Conflicts are the conflict copies sync left outside report folders
+	// (GUIDE.conflict-HASH.md, oneone.conflict-HASH.yaml, templates/...).
+	Conflicts []string
 }
 
 // Slugs lists the folders that are reports (holding profile.md), valid slugs only.
@@ -119,6 +122,12 @@ func (r *Repo) load(only []string, c *noteCache) (*Team, error) {
 	}
 	team := &Team{}
 	var dirs []string
+	if len(only) == 0 { // the whole team's files: only when the whole team is read
+		team.Conflicts = conflictCopies(entries, "")
+		if tmpl, err := os.ReadDir(filepath.Join(r.Root, TemplateDir)); err == nil {
+			team.Conflicts = append(team.Conflicts, conflictCopies(tmpl, TemplateDir+"/")...)
+		}
+	}
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") || name == "templates" {
@@ -370,4 +379,16 @@ func (p *Person) Before(day time.Time) *Note {
 		}
 	}
 	return nil
+}
+
+// conflictCopies lists the conflict copies among a folder's entries (prefix is
+// the folder, repository-relative, with its slash).
+func conflictCopies(entries []os.DirEntry, prefix string) []string {
+	var out []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && IsSyncConflictCopy(e.Name()) {
+			out = append(out, prefix+e.Name())
+		}
+	}
+	return out
 }

@@ -174,6 +174,9 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 		return false
 	}
 	sort.SliceStable(order, func(i, j int) bool {
+		if (order[i] == "") != (order[j] == "") {
+			return order[j] == "" // the team's files after the people
+		}
 		si, sj := severe(order[i]), severe(order[j])
 		if si != sj {
 			return si
@@ -192,6 +195,9 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 			who := ""
 			if i == 0 {
 				who = pal.Bold(slug)
+				if slug == "" {
+					who = "(team)" // a file of the whole repository: GUIDE.md, oneone.yaml
+				}
 			}
 			t.Add(who, codeColor(pal, f.Code), f.Message, f.File)
 		}
