@@ -44,7 +44,19 @@ type Table struct {
 }
 
 // Add appends a row.
-func (t *Table) Add(cells ...string) { t.Rows = append(t.Rows, cells) }
+// A line break inside a cell (a file name may hold one) is shown as \ufffd,
+// like every other control character, and a tab as a space, so that a row
+// stays one line.
+func (t *Table) Add(cells ...string) {
+	for i, c := range cells {
+		if strings.ContainsAny(c, "\n\r\t") {
+			cells[i] = cellSpace.Replace(c)
+		}
+	}
+	t.Rows = append(t.Rows, cells)
+}
+
+var cellSpace = strings.NewReplacer("\n", "\ufffd", "\r", "\ufffd", "\t", " ")
 
 // Write prints the table to w; the header is printed in bold when p is enabled.
 func (t *Table) Write(w io.Writer, p Palette) error {

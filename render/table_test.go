@@ -43,3 +43,18 @@ func TestTruncateKeepsShortAndStripsColour(t *testing.T) {
 		t.Errorf("Truncate = %q", got)
 	}
 }
+
+// A file name with a line break must not break a row in two.
+func TestTableCellsStayOnOneLine(t *testing.T) {
+	var b strings.Builder
+	tb := Table{Header: []string{"A", "B"}}
+	tb.Add("x", "nl\nname.md")
+	tb.Add("y", "tab\there")
+	if err := tb.Write(&b, Palette{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "A  B\nx  nl\ufffdname.md\ny  tab here\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
