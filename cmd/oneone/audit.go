@@ -82,6 +82,10 @@ func (a *App) noReports(team *notes.Team) {
 		a.infof("no current reports: %d archived (--all shows them)", len(team.People))
 		return
 	}
+	if len(team.Problems) > 0 {
+		a.infof("no readable reports: fix the profiles named above")
+		return
+	}
 	a.infof("no reports yet: add one with `oneone add SLUG --name NAME`")
 }
 
