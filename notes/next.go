@@ -17,10 +17,11 @@ type Prep struct {
 	NeverMet    bool         `json:"never_met"`
 	AwayUntil   *string      `json:"away_until,omitempty"`
 	Archived    *string      `json:"archived,omitempty"`
-	PrepNote    *string      `json:"prep_note"`           // the planned note's path, or null
-	PrepKind    string       `json:"prep_kind,omitempty"` // the planned note's kind, absent without one
-	FeedbackOK  bool         `json:"feedback_ready"`      // the prep note's Feedback is written
-	TopicsOK    bool         `json:"topics_ready"`        // the prep note's topics section has the report's topics
+	TodayNote   *string      `json:"today_note,omitempty"` // a 1:1 today: its note's path
+	PrepNote    *string      `json:"prep_note"`            // the planned note's path (today's when there is one), or null
+	PrepKind    string       `json:"prep_kind,omitempty"`  // the planned note's kind, absent without one
+	FeedbackOK  bool         `json:"feedback_ready"`       // the prep note's Feedback is written
+	TopicsOK    bool         `json:"topics_ready"`         // the prep note's topics section has the report's topics
 	GoalsDue    bool         `json:"goals_due"`
 	LastGoals   *string      `json:"last_goals"`
 	Themes      []PrepTheme  `json:"themes"`
@@ -56,7 +57,13 @@ func PrepFor(p *Person, cfg Config, today time.Time) Prep {
 	if pr.NeverMet {
 		pr.Due = today
 	}
-	if n := PlannedNote(p, today); n != nil {
+	n := PlannedNote(p, today)
+	if t := p.Note(today); t != nil && t.Status != StatusSkipped && t.Status != StatusCancelled {
+		// a 1:1 today counts as held, but the day is not over: it is what to prepare now
+		path := t.Path
+		pr.TodayNote, n = &path, t
+	}
+	if n != nil {
 		path := n.Path
 		pr.PrepNote, pr.PrepKind = &path, n.Kind
 		pr.FeedbackOK = !n.FeedbackEmpty()
@@ -122,7 +129,7 @@ func NextUp(people []*Person, cfg Config, today time.Time, days int, all bool) [
 			continue
 		}
 		pr := PrepFor(p, cfg, today)
-		if pr.AwayUntil == nil && !pr.NeverMet && pr.Due.After(limit) {
+		if pr.AwayUntil == nil && !pr.NeverMet && pr.TodayNote == nil && pr.Due.After(limit) {
 			continue
 		}
 		out = append(out, pr)
@@ -134,6 +141,8 @@ func NextUp(people []*Person, cfg Config, today time.Time, days int, all bool) [
 			return aj // reports away come last: they are not due
 		case ai && *out[i].AwayUntil != *out[j].AwayUntil:
 			return *out[i].AwayUntil < *out[j].AwayUntil
+		case (out[i].TodayNote != nil) != (out[j].TodayNote != nil):
+			return out[i].TodayNote != nil // today's 1:1s first
 		case !out[i].Due.Equal(out[j].Due):
 			return out[i].Due.Before(out[j].Due)
 		}

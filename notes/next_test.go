@@ -43,16 +43,17 @@ func TestNextUp(t *testing.T) {
 		testPerson(t, "erin", "name: Erin\narchived: 2026-11-01", map[string]string{"2026-10-01": heldNote}),                          // archived
 		testPerson(t, "fay", "name: Fay\naway:\n  - from: 2026-11-20\n    to: 2026-12-10", map[string]string{"2026-11-16": heldNote}), // away, not overdue before
 		testPerson(t, "gus", "name: Gus", map[string]string{"2026-11-21": heldNote}),                                                  // due 11-28 (same window)
+		testPerson(t, "hal", "name: Hal", map[string]string{"2026-11-18": heldNote, "2026-11-25": heldNote}),                          // 1:1 today: first
 	}
 	tests := []struct {
 		days int
 		all  bool
 		want []string
 	}{
-		{3, false, []string{"bob", "carol", "alice", "gus", "fay"}},
-		{0, false, []string{"bob", "carol", "fay"}},
-		{7, false, []string{"bob", "carol", "alice", "gus", "dan", "fay"}},
-		{0, true, []string{"erin", "bob", "carol", "fay"}},
+		{3, false, []string{"hal", "bob", "carol", "alice", "gus", "fay"}},
+		{0, false, []string{"hal", "bob", "carol", "fay"}},
+		{7, false, []string{"hal", "bob", "carol", "alice", "gus", "dan", "fay"}},
+		{0, true, []string{"hal", "erin", "bob", "carol", "fay"}},
 	}
 	for _, tt := range tests {
 		got := NextUp(people, cfg, today, tt.days, tt.all)
@@ -102,8 +103,13 @@ func TestPrepFor(t *testing.T) {
 				t.Errorf("got %+v", pr)
 			}
 		}},
-		{"note dated today is held, not a prep note", testPerson(t, "alice", "name: A", map[string]string{"2026-11-25": heldNote}), func(t *testing.T, pr Prep) {
-			if pr.PrepNote != nil || *pr.NextDue != "2026-12-02" {
+		{"note dated today is held, and today's 1:1 to prepare", testPerson(t, "alice", "name: A", map[string]string{"2026-11-25": heldNote}), func(t *testing.T, pr Prep) {
+			if pr.TodayNote == nil || *pr.TodayNote != "alice/2026-11-25.md" || pr.PrepNote == nil || *pr.PrepNote != "alice/2026-11-25.md" || *pr.NextDue != "2026-12-02" {
+				t.Errorf("got %+v", pr)
+			}
+		}},
+		{"a cancelled 1:1 today is none", testPerson(t, "alice", "name: A", map[string]string{"2026-11-20": heldNote, "2026-11-25": "---\nstatus: cancelled\n---\n"}), func(t *testing.T, pr Prep) {
+			if pr.TodayNote != nil || pr.PrepNote != nil {
 				t.Errorf("got %+v", pr)
 			}
 		}},

@@ -22,8 +22,8 @@ func newNextCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "next [--days N] [--all]",
 		Short: "The 1:1s due soon or overdue, soonest first, with what to prepare",
-		Long: `List the 1:1s due within the next N days, any overdue ones and reports never
-met, soonest first, each with what to prepare: the prep note (a note dated
+		Long: `List today's 1:1s (a note dated today), then the 1:1s due within the next N
+days, any overdue ones and reports never met, soonest first, each with what to prepare: the prep note (a note dated
 today or later) and whether its Feedback is written, the active themes to
 revisit, the open action items, and whether a goals 1:1 is due.
 
@@ -144,6 +144,8 @@ func nextHeadline(p notes.Prep, archived bool, pal render.Palette) string {
 	switch {
 	case archived:
 		return "archived " + *p.Archived + ", not due"
+	case p.TodayNote != nil:
+		return pal.Bold("1:1 today")
 	case p.AwayUntil != nil && p.Overdue:
 		return pal.Red(fmt.Sprintf("overdue %dd (due %s), away until %s", p.DaysOverdue, *p.NextDue, *p.AwayUntil))
 	case p.AwayUntil != nil:
