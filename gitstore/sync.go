@@ -47,6 +47,8 @@ type SyncResult struct {
 	Merged    bool       // a merge commit was made
 	UpToDate  bool       // nothing to do
 	Conflicts []Conflict // notes kept twice
+	Skipped   []string   // work tree files not committed: oneone never commits such a name (rename them)
+	Unwritten []string   // files from origin kept in git but not written to disk: their names are unsafe
 	Remote    string     // origin URL, redacted
 	Head      string     // the commit both sides share after the sync
 }
@@ -89,7 +91,8 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		}
 	}
 
-	paths, _, err := s.commitAllLocked(opts.Author)
+	paths, _, skipped, err := s.commitAllLocked(opts.Author)
+	res.Skipped = skipped
 	if err != nil && !errors.Is(err, ErrNothingChanged) {
 		return res, err
 	}
@@ -199,7 +202,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 	switch {
 	case remote.IsZero() || remote == local:
 	case local.IsZero():
-		if err := s.checkoutCommit(branch, plumbing.ZeroHash, remote); err != nil {
+		if err := s.checkoutCommit(branch, plumbing.ZeroHash, remote, res); err != nil {
 			return err
 		}
 		local, res.Pulled = remote, true
@@ -210,7 +213,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 		}
 		switch {
 		case g.flags[local]&fromRemote != 0: // local is behind: fast-forward
-			if err := s.checkoutCommit(branch, local, remote); err != nil {
+			if err := s.checkoutCommit(branch, local, remote, res); err != nil {
 				return err
 			}
 			local, res.Pulled = remote, true
@@ -220,7 +223,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 			if len(g.bases) > 0 {
 				base = g.bases[0]
 			}
-			m, conflicts, err := s.merge(branch, local, remote, base, author)
+			m, conflicts, err := s.merge(branch, local, remote, base, author, res)
 			if err != nil {
 				return err
 			}
@@ -631,7 +634,7 @@ func (s *Store) objectsToPush(local, remote plumbing.Hash) ([]plumbing.Hash, err
 // Work tree updates ------------------------------------------------------------
 
 // checkoutCommit moves branch from commit `from` to `to`, updating only the files that differ.
-func (s *Store) checkoutCommit(branch plumbing.ReferenceName, from, to plumbing.Hash) error {
+func (s *Store) checkoutCommit(branch plumbing.ReferenceName, from, to plumbing.Hash, res *SyncResult) error {
 	ft, err := s.commitTree(from)
 	if err != nil {
 		return err
@@ -640,12 +643,15 @@ func (s *Store) checkoutCommit(branch plumbing.ReferenceName, from, to plumbing.
 	if err != nil {
 		return err
 	}
-	return s.checkoutTrees(branch, ft, tt, to)
+	return s.checkoutTrees(branch, ft, tt, to, res)
 }
 
 // checkoutTrees writes the files that differ between trees into the work tree (files first,
-// then the branch, then the index, so a crash never loses text).
-func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, commit plumbing.Hash) error {
+// then the branch, then the index, so a crash never loses text). A path safePath refuses
+// (.., .git, a backslash) is never written nor removed: it stays in git as it is, with a
+// skip-worktree index entry so that it does not count as deleted, and is listed in
+// res.Unwritten.
+func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, commit plumbing.Hash, res *SyncResult) error {
 	var changes []treeChange
 	if err := s.diffTrees(fromTree, toTree, "", &changes); err != nil {
 		return err
@@ -658,6 +664,15 @@ func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, c
 	// Deletions first, so that a file can replace a folder and the other way round.
 	sort.SliceStable(changes, func(i, j int) bool { return changes[i].to.absent() && !changes[j].to.absent() })
 	for _, c := range changes {
+		if !safePath(c.path) {
+			if c.to.absent() {
+				upd[c.path] = nil
+			} else {
+				upd[c.path] = &index.Entry{Name: c.path, Hash: c.to.hash, Mode: c.to.mode, SkipWorktree: true}
+				res.Unwritten = append(res.Unwritten, c.path)
+			}
+			continue
+		}
 		if err := s.checkNoSymlinkParents(c.path); err != nil {
 			return err
 		}
@@ -729,7 +744,7 @@ func removeEmptyParents(root, dir string) {
 // Merge ------------------------------------------------------------------------
 
 // merge builds a two-parent merge commit of local and remote, file by file, and checks it out.
-func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbing.Hash, author Author) (plumbing.Hash, []Conflict, error) {
+func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbing.Hash, author Author, res *SyncResult) (plumbing.Hash, []Conflict, error) {
 	lt, err := s.commitTree(local)
 	if err != nil {
 		return plumbing.ZeroHash, nil, err
@@ -812,7 +827,7 @@ func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbin
 	if err != nil {
 		return plumbing.ZeroHash, nil, err
 	}
-	if err := s.checkoutTrees(branch, lt, mt, h); err != nil {
+	if err := s.checkoutTrees(branch, lt, mt, h, res); err != nil {
 		return plumbing.ZeroHash, nil, err
 	}
 	return h, conflicts, nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oneone/oneone/gitstore"
+	"github.com/oneone/oneone/render"
 	"github.com/spf13/cobra"
 )
 
@@ -55,6 +56,7 @@ against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
 				return err
 			}
 			res, err := st.Sync(a.syncOpts(st, r.Config.Manager))
+			syncWarnings(a, res)
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
 					a.infof("committed %s", syncPlural(len(res.Committed), "file"))
@@ -114,6 +116,30 @@ func syncReport(res *gitstore.SyncResult) []string {
 	return out
 }
 
+// syncWarnings says, once per file, which files sync left alone because of their names.
+func syncWarnings(a *App, res *gitstore.SyncResult) {
+	if res == nil {
+		return
+	}
+	for _, p := range res.Skipped {
+		a.infof("oneone: warning: %s: not synced: %s: rename it, then run `oneone sync`", shownPath(p), gitstore.UnsafeReason(p))
+	}
+	for _, p := range res.Unwritten {
+		a.infof("oneone: warning: %s: from origin, kept in git but not written to disk: %s: rename it on the computer that added it", shownPath(p), gitstore.UnsafeReason(p))
+	}
+}
+
+// shownPath is a repository path safe to print on one terminal line.
+func shownPath(p string) string {
+	p = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return '\uFFFD'
+		}
+		return r
+	}, p)
+	return string(render.Sanitize([]byte(p), false))
+}
+
 func syncPlural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
@@ -129,6 +155,7 @@ func autoSync(a *App, st *gitstore.Store) {
 		manager = cfg.Manager
 	}
 	res, err := st.Sync(a.syncOpts(st, manager))
+	syncWarnings(a, res)
 	if err != nil {
 		msg := a.scrub(oneLine(err.Error()))
 		if !strings.Contains(msg, "committed locally") {
