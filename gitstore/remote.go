@@ -58,6 +58,15 @@ func (s *Store) SetRemote(url string) error {
 		return err
 	}
 	if r, ok := cfg.Remotes[RemoteName]; ok {
+		if len(r.URLs) > 0 && r.URLs[0] != url {
+			// Another remote may name its branches differently: the next sync picks
+			// the upstream again (same name, else the remote's default branch).
+			for _, b := range cfg.Branches {
+				if b.Remote == RemoteName {
+					b.Remote, b.Merge = "", ""
+				}
+			}
+		}
 		r.URLs = []string{url}
 	} else {
 		cfg.Remotes[RemoteName] = &config.RemoteConfig{

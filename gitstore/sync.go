@@ -33,6 +33,10 @@ type SyncOptions struct {
 	Author Author              // author of the commits sync makes
 	Getenv func(string) string // environment lookup (os.Getenv when nil)
 	Home   string              // home folder for ~/.ssh and ~/.git-credentials ($HOME when empty)
+	// Branch is origin's branch to sync with, remembered as the upstream of the local
+	// branch (git config branch.<name>.merge). Empty: the remembered one, else the one
+	// of the same name, else origin's default branch, else its only branch.
+	Branch string
 }
 
 // Conflict is a note changed on both sides: the local file stays at Path and the remote
@@ -41,16 +45,19 @@ type Conflict struct{ Path, Copy string }
 
 // SyncResult says what Sync did.
 type SyncResult struct {
-	Committed []string   // pending edits committed before syncing
-	Pulled    bool       // remote changes were brought in
-	Pushed    bool       // local commits were sent
-	Merged    bool       // a merge commit was made
-	UpToDate  bool       // nothing to do
-	Conflicts []Conflict // notes kept twice
-	Skipped   []string   // work tree files not committed: oneone never commits such a name (rename them)
-	Unwritten []string   // files from origin kept in git but not written to disk: their names are unsafe
-	Remote    string     // origin URL, redacted
-	Head      string     // the commit both sides share after the sync
+	Committed   []string   // pending edits committed before syncing
+	Pulled      bool       // remote changes were brought in
+	Pushed      bool       // local commits were sent
+	Merged      bool       // a merge commit was made
+	UpToDate    bool       // nothing to do
+	Conflicts   []Conflict // notes kept twice
+	Skipped     []string   // work tree files not committed: oneone never commits such a name (rename them)
+	Unwritten   []string   // files from origin kept in git but not written to disk: their names are unsafe
+	Remote      string     // origin URL, redacted
+	Head        string     // the commit both sides share after the sync
+	Branch      string     // the local branch
+	Upstream    string     // origin's branch it syncs with
+	NewUpstream bool       // Upstream was chosen (and remembered) by this sync
 }
 
 // ErrNoRemote is returned by Sync when origin is not set.
@@ -76,6 +83,14 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	if err != nil {
 		return res, err
 	}
+	branch := s.branch()
+	upstream, known := s.upstream(branch)
+	if opts.Branch != "" {
+		upstream, known = plumbing.NewBranchReferenceName(opts.Branch), true
+		if err := upstream.Validate(); err != nil || strings.HasPrefix(opts.Branch, "-") || strings.HasPrefix(opts.Branch, "refs/") {
+			return res, fmt.Errorf("--branch %q: not a branch name: give the name of origin's branch, such as main or master", opts.Branch)
+		}
+	}
 	var ai *authInfo
 	var authErr error
 	var probe chan remoteProbe
@@ -83,10 +98,9 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		res.Remote = Redact(rawURL)
 		if ai, authErr = resolveAuth(rawURL, &opts); authErr == nil {
 			probe = make(chan remoteProbe, 1)
-			branch := s.branch()
 			go func() {
-				h, err := s.remoteHead(ctx, rawURL, ai, branch)
-				probe <- remoteProbe{h, err}
+				refs, err := s.remoteRefs(ctx, rawURL, ai)
+				probe <- remoteProbe{refs, err}
 			}()
 		}
 	}
@@ -103,19 +117,33 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	if authErr != nil {
 		return res, authErr
 	}
+	var p remoteProbe
+	if !known || len(paths) == 0 {
+		p = <-probe
+	}
+	if !known {
+		// No upstream yet: origin's branch of the same name, else its default branch.
+		// When origin cannot be read, the fetch below says why.
+		upstream = branch
+		if p.err == nil {
+			if upstream, err = chooseUpstream(branch, p.refs, res.Remote); err != nil {
+				return res, err
+			}
+		}
+	}
+	res.Branch, res.Upstream = branch.Short(), upstream.Short()
 	if len(paths) == 0 {
-		p := <-probe
-		branch, local, err := s.head()
-		tracking := plumbing.NewRemoteReferenceName(RemoteName, branch.Short())
-		if err == nil && p.err == nil && !local.IsZero() && p.head == local && s.refHash(tracking) == local {
+		_, local, err := s.head()
+		tracking := plumbing.NewRemoteReferenceName(RemoteName, upstream.Short())
+		if err == nil && p.err == nil && !local.IsZero() && p.refs.branches[upstream] == local && s.refHash(tracking) == local {
 			res.Head, res.UpToDate = local.String(), true
-			return res, nil
+			return res, s.setUpstream(branch, upstream, res)
 		}
 	}
 
 	// One retry when the remote moved between our fetch and our push.
 	for attempt := 0; ; attempt++ {
-		err = s.integrateAndPush(ctx, rawURL, ai, opts.Author, res)
+		err = s.integrateAndPush(ctx, rawURL, ai, opts.Author, res, upstream)
 		if !errors.Is(err, errRemoteMoved) || attempt == 1 {
 			break
 		}
@@ -124,43 +152,117 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		return res, err
 	}
 	res.UpToDate = len(res.Committed) == 0 && !res.Pulled && !res.Pushed
-	return res, nil
+	if s.refHash(plumbing.NewRemoteReferenceName(RemoteName, upstream.Short())).IsZero() {
+		return res, nil // origin is empty and there was nothing to push: nothing to remember yet
+	}
+	return res, s.setUpstream(branch, upstream, res)
 }
 
-// remoteProbe is where the remote's branch was, from its advertised references.
+// remoteProbe is what origin advertised, or why it could not be read.
 type remoteProbe struct {
-	head plumbing.Hash
+	refs *advertised
 	err  error
 }
 
-// remoteHead reads the hash of branch on the remote from its advertised references, without fetching.
-func (s *Store) remoteHead(ctx context.Context, rawURL string, ai *authInfo, branch plumbing.ReferenceName) (plumbing.Hash, error) {
+// advertised is origin's branches and the branch its HEAD points to ("" when unknown).
+type advertised struct {
+	branches map[plumbing.ReferenceName]plumbing.Hash
+	head     plumbing.ReferenceName
+}
+
+// remoteRefs reads origin's branches and default branch from its advertised references, without fetching.
+func (s *Store) remoteRefs(ctx context.Context, rawURL string, ai *authInfo) (*advertised, error) {
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, err
 	}
 	cl, err := client.NewClient(ep)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, err
 	}
 	sess, err := cl.NewUploadPackSession(ep, ai.method)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, err
 	}
 	defer sess.Close()
 	ar, err := sess.AdvertisedReferencesContext(ctx)
-	if err != nil {
-		return plumbing.ZeroHash, err
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return &advertised{branches: map[plumbing.ReferenceName]plumbing.Hash{}}, nil
 	}
-	refs, err := ar.AllReferences()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, err
 	}
-	ref, err := refs.Reference(branch)
+	adv := &advertised{branches: map[plumbing.ReferenceName]plumbing.Hash{}}
+	for name, h := range ar.References {
+		if n := plumbing.ReferenceName(name); n.IsBranch() {
+			adv.branches[n] = h
+		}
+	}
+	for _, v := range ar.Capabilities.Get(capability.SymRef) {
+		if src, dst, ok := strings.Cut(v, ":"); ok && src == "HEAD" {
+			adv.head = plumbing.ReferenceName(dst)
+		}
+	}
+	if adv.head == "" && ar.Head != nil { // an old server without symref: the one branch at HEAD's commit
+		var at []plumbing.ReferenceName
+		for n, h := range adv.branches {
+			if h == *ar.Head {
+				at = append(at, n)
+			}
+		}
+		if len(at) == 1 {
+			adv.head = at[0]
+		}
+	}
+	if _, ok := adv.branches[adv.head]; !ok {
+		adv.head = "" // HEAD names a branch not made yet
+	}
+	return adv, nil
+}
+
+// chooseUpstream picks origin's branch for a local branch that has no upstream yet: the one
+// of the same name, else origin's default branch, else its only branch; the local name for
+// an empty origin. Anything else is ambiguous: the error says which branches exist.
+func chooseUpstream(local plumbing.ReferenceName, adv *advertised, shownURL string) (plumbing.ReferenceName, error) {
+	_, same := adv.branches[local]
+	switch {
+	case len(adv.branches) == 0:
+		return local, nil
+	case adv.head != "" && (adv.head == local || !same):
+		return adv.head, nil
+	case adv.head != "": // both our name and another default branch
+		return "", fmt.Errorf("origin %s has both a %s branch and its default branch %s: run `oneone sync --branch %s` to sync with the default branch, or `oneone sync --branch %s`; oneone remembers the choice",
+			shownURL, local.Short(), adv.head.Short(), adv.head.Short(), local.Short())
+	case same:
+		return local, nil
+	case len(adv.branches) == 1:
+		for n := range adv.branches {
+			return n, nil
+		}
+	}
+	var names []string
+	for n := range adv.branches {
+		names = append(names, n.Short())
+	}
+	sort.Strings(names)
+	if len(names) > 10 {
+		names = append(names[:10], fmt.Sprintf("and %d more", len(names)-10))
+	}
+	return "", fmt.Errorf("origin %s has the branches %s and no default branch: run `oneone sync --branch NAME` with the one that holds your notes; oneone remembers the choice",
+		shownURL, strings.Join(names, ", "))
+}
+
+// upstream returns origin's branch the local branch syncs with, when one is remembered.
+func (s *Store) upstream(branch plumbing.ReferenceName) (plumbing.ReferenceName, bool) {
+	cfg, err := s.repo.Config()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return branch, false
 	}
-	return ref.Hash(), nil
+	b, ok := cfg.Branches[branch.Short()]
+	if !ok || b.Remote != RemoteName || !b.Merge.IsBranch() {
+		return branch, false
+	}
+	return b.Merge, true
 }
 
 // testHookBeforePush lets a test change the remote between fetch and push.
@@ -170,22 +272,22 @@ var testHookBeforePush func()
 var errRemoteMoved = errors.New("the remote changed while syncing")
 
 // integrateAndPush fetches origin, fast-forwards or merges, and pushes, recording what happened in res.
-func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInfo, author Author, res *SyncResult) error {
+func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInfo, author Author, res *SyncResult, upstream plumbing.ReferenceName) error {
 	branch, local, err := s.head()
 	if err != nil {
 		return err
 	}
-	tracking := plumbing.NewRemoteReferenceName(RemoteName, branch.Short())
+	tracking := plumbing.NewRemoteReferenceName(RemoteName, upstream.Short())
 
 	// Fast path: when only this side moved since the last sync, push straight
 	// away; the push itself checks that the remote is still where we left it,
 	// which saves a fetch round trip. When it moved, fetch and merge below.
 	if known := s.refHash(tracking); !known.IsZero() && !local.IsZero() && known != local {
 		if g, err := s.paint(local, known); err == nil && g.flags[known]&fromLocal != 0 {
-			err := s.pushNow(ctx, rawURL, ai, branch, tracking, local, known)
+			err := s.pushNow(ctx, rawURL, ai, upstream, tracking, local, known)
 			if err == nil {
 				res.Pushed, res.Head = true, local.String()
-				return s.setUpstream(branch)
+				return nil
 			}
 			if !errors.Is(err, errRemoteMoved) {
 				return err
@@ -193,7 +295,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 		}
 	}
 
-	remote, err := s.fetch(ctx, rawURL, ai, branch, tracking)
+	remote, err := s.fetch(ctx, rawURL, ai, upstream, tracking)
 	if err != nil {
 		return err
 	}
@@ -223,7 +325,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 			if len(g.bases) > 0 {
 				base = g.bases[0]
 			}
-			m, conflicts, err := s.merge(branch, local, remote, base, author, res)
+			m, conflicts, err := s.merge(branch, upstream, local, remote, base, author, res)
 			if err != nil {
 				return err
 			}
@@ -234,19 +336,16 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 
 	// Push.
 	if local != remote && !local.IsZero() {
-		if err := s.pushNow(ctx, rawURL, ai, branch, tracking, local, remote); err != nil {
+		if err := s.pushNow(ctx, rawURL, ai, upstream, tracking, local, remote); err != nil {
 			return err
 		}
 		res.Pushed = true
-		if err := s.setUpstream(branch); err != nil {
-			return err
-		}
 	}
 	res.Head = local.String()
 	return nil
 }
 
-// pushNow pushes local over remote, with the crash points and the test hook around it.
+// pushNow pushes local to origin's branch over remote, with the crash points and the test hook around it.
 func (s *Store) pushNow(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
 	notes.CrashPoint("sync-before-push")
 	if testHookBeforePush != nil {
@@ -347,21 +446,28 @@ var errOffline = errors.New("offline")
 // IsOffline reports whether a Sync error means the remote could not be reached.
 func IsOffline(err error) bool { return errors.Is(err, errOffline) }
 
-// setUpstream records branch.<name>.remote/merge if missing.
-func (s *Store) setUpstream(branch plumbing.ReferenceName) error {
+// setUpstream records origin's branch upstream as the upstream of the local branch
+// (branch.<name>.remote/merge) unless it already is.
+func (s *Store) setUpstream(branch, upstream plumbing.ReferenceName, res *SyncResult) error {
 	cfg, err := s.repo.Config()
 	if err != nil {
 		return err
 	}
 	name := branch.Short()
-	if b, ok := cfg.Branches[name]; ok && b.Remote != "" && b.Merge != "" {
+	b, ok := cfg.Branches[name]
+	if ok && b.Remote == RemoteName && b.Merge == upstream {
 		return nil
 	}
-	cfg.Branches[name] = &config.Branch{Name: name, Remote: RemoteName, Merge: branch}
+	if !ok {
+		b = &config.Branch{Name: name}
+		cfg.Branches[name] = b
+	}
+	b.Remote, b.Merge = RemoteName, upstream
+	res.NewUpstream = true
 	return s.setConfig(cfg)
 }
 
-// push sends local to origin's branch, which must still be at remote.
+// push sends local to origin's branch (branch is origin's name for it), which must still be at remote.
 func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
@@ -744,7 +850,7 @@ func removeEmptyParents(root, dir string) {
 // Merge ------------------------------------------------------------------------
 
 // merge builds a two-parent merge commit of local and remote, file by file, and checks it out.
-func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbing.Hash, author Author, res *SyncResult) (plumbing.Hash, []Conflict, error) {
+func (s *Store) merge(branch, upstream plumbing.ReferenceName, local, remote, base plumbing.Hash, author Author, res *SyncResult) (plumbing.Hash, []Conflict, error) {
 	lt, err := s.commitTree(local)
 	if err != nil {
 		return plumbing.ZeroHash, nil, err
@@ -812,7 +918,7 @@ func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbin
 			return plumbing.ZeroHash, nil, err
 		}
 	}
-	msg := fmt.Sprintf("sync: merge %s/%s", RemoteName, branch.Short())
+	msg := fmt.Sprintf("sync: merge %s/%s", RemoteName, upstream.Short())
 	var body []string
 	for _, p := range merged {
 		body = append(body, "merged both edits of "+p)
