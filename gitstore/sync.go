@@ -373,6 +373,16 @@ func (s *Store) fetch(ctx context.Context, rawURL string, ai *authInfo, branch, 
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
+	// go-git creates the tracking ref's folders 0777 and the ref 0666 less the umask:
+	// the folders are made private first, the ref after.
+	refPath := filepath.Join(s.gitDir, filepath.FromSlash(tracking.String()))
+	for dir := filepath.Dir(refPath); len(dir) > len(s.gitDir); dir = filepath.Dir(dir) {
+		_ = os.Chmod(dir, 0o700) // made 0755 by an older oneone
+	}
+	if err := mkdirAll(filepath.Dir(refPath)); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	defer func() { _ = os.Chmod(refPath, 0o600) }()
 	err = rem.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: RemoteName,
 		RemoteURL:  rawURL,
