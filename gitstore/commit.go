@@ -602,7 +602,14 @@ func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lsta
 	if mode != e.Mode {
 		return true, nil, nil
 	}
-	if uint32(st.size) == e.Size && st.mtime.Equal(e.ModifiedAt) && st.mtime.Before(idxTime) {
+	// As git does (core.trustctime, core.checkStat default): size, mtime, and the change
+	// time and inode when the entry records them, so that a same-size edit whose mtime was
+	// put back (`sed -i`, `touch -r`) is hashed. A file modified no earlier than the index
+	// was written is racily clean: hashed too.
+	sameStat := uint32(st.size) == e.Size && st.mtime.Equal(e.ModifiedAt) &&
+		(e.CreatedAt.IsZero() || st.ctime.Equal(e.CreatedAt)) &&
+		(e.Inode == 0 || uint32(st.ino) == e.Inode)
+	if sameStat && st.mtime.Before(idxTime) {
 		return false, nil, nil
 	}
 	if uint32(st.size) != e.Size {
@@ -621,7 +628,7 @@ func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lsta
 	if plumbing.ComputeHash(plumbing.BlobObject, data) != e.Hash {
 		return true, nil, nil
 	}
-	if st.mtime.Equal(e.ModifiedAt) {
+	if sameStat {
 		return false, nil, nil // racily clean but unchanged: nothing to refresh
 	}
 	ne := *e
