@@ -128,8 +128,16 @@ type authInfo struct {
 	method    transport.AuthMethod
 	haveCreds bool   // an https credential was found
 	source    string // where the credential came from (never the credential)
+	host      string // the remote's host
 	sc        *scrubber
 }
+
+// Where an https credential came from.
+const (
+	sourceEnv             = "ONEONE_GIT_TOKEN"
+	sourceURL             = "the remote URL"
+	sourceCredentialsFile = "~/.git-credentials"
+)
 
 func (o *SyncOptions) getenv(k string) string {
 	if o.Getenv != nil {
@@ -156,6 +164,7 @@ func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))
 	}
+	ai.host = ep.Host
 	if ep.Password != "" {
 		ai.sc.add(ep.Password)
 	}
@@ -176,20 +185,20 @@ func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
 			if user == "" {
 				user = "oneone"
 			}
-			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: tok}, true, "ONEONE_GIT_TOKEN"
+			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: tok}, true, sourceEnv
 		case ep.Password != "":
 			user := ep.User
 			if user == "" {
 				user = "oneone"
 			}
-			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: ep.Password}, true, "the remote URL"
+			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: ep.Password}, true, sourceURL
 		default:
 			if u, p, ok := gitCredentials(filepath.Join(o.home(), ".git-credentials"), ep); ok {
 				ai.sc.add(p)
 				if u == "" {
 					u = "oneone"
 				}
-				ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: u, Password: p}, true, "~/.git-credentials"
+				ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: u, Password: p}, true, sourceCredentialsFile
 			}
 		}
 		return ai, nil
@@ -203,7 +212,7 @@ func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
 	case "git", "file":
 		return ai, nil
 	}
-	return nil, fmt.Errorf("unsupported remote URL %s: use https://, ssh:// or git@host:path", Redact(rawURL))
+	return nil, fmt.Errorf("unsupported remote URL %s: %s", Redact(rawURL), acceptedRemotes)
 }
 
 // gitCredentials finds a user and password for the endpoint in a git-credentials file.

@@ -40,12 +40,21 @@ func badEndpoint(raw string, ep *transport.Endpoint) bool {
 	return true
 }
 
+// acceptedRemotes lists the remote forms oneone syncs with, as the README does.
+const acceptedRemotes = "use https://host/owner/notes.git, ssh://git@host/owner/notes.git or git@host:owner/notes.git, git://host/notes.git, an absolute path to a bare repository (/media/usb/notes.git) or file:///media/usb/notes.git"
+
 // SetRemote creates or changes origin; credentials embedded in url are never stored
 // (use ONEONE_GIT_TOKEN), so the stored URL is Redact(url).
 func (s *Store) SetRemote(url string) error {
 	ep, err := transport.NewEndpoint(url)
 	if err != nil || url == "" || strings.HasPrefix(url, "-") || remoteHelper.MatchString(url) || strings.ContainsAny(url, "\t\n") || badEndpoint(url, ep) {
-		return fmt.Errorf("bad remote URL %q: use https://host/owner/notes.git, ssh://git@host/owner/notes.git or git@host:owner/notes.git", Redact(url))
+		looksLikePath := (strings.Contains(url, "/") || strings.HasSuffix(url, ".git")) && !strings.ContainsAny(url, " \t\n")
+		if err == nil && ep.Protocol == "file" && looksLikePath && !strings.Contains(url, "://") && !strings.HasPrefix(url, "-") && !remoteHelper.MatchString(url) {
+			if abs, err := filepath.Abs(url); err == nil {
+				return fmt.Errorf("bad remote URL %q: a local path must be absolute, such as %s; %s", url, abs, acceptedRemotes)
+			}
+		}
+		return fmt.Errorf("bad remote URL %q: %s", Redact(url), acceptedRemotes)
 	}
 	url = Redact(url)
 	unlock, err := s.Lock(DefaultLockTimeout)

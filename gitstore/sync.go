@@ -3,6 +3,8 @@ package gitstore
 import (
 	"container/heap"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -427,27 +429,85 @@ func (s *Store) privatePacks() {
 	}
 }
 
-// remoteError turns a transport error into one clear, credential-free line.
+// remoteError turns a transport error into one clear, credential-free sentence that
+// names the fix; errors.Is/As still see the transport error.
 func (s *Store) remoteError(op, rawURL string, ai *authInfo, err error) error {
+	const kept = " (your notes are committed locally)"
 	u := Redact(rawURL)
-	var netErr net.Error
 	var opErr *net.OpError
+	var netErr net.Error
+	wrap := func(msg string, errs ...error) error {
+		return ai.sc.err(&lineError{msg, append([]error{err}, errs...)})
+	}
+	if detail, ok := tlsProblem(err); ok {
+		fix := "if your host uses a certificate authority of its own, point SSL_CERT_FILE (a file) or SSL_CERT_DIR (a folder) at its certificate; otherwise the server's certificate must be fixed"
+		if strings.Contains(detail, "does not look like a TLS handshake") {
+			fix = "this server does not speak https: check the URL with `oneone remote`"
+		}
+		return wrap(fmt.Sprintf("%s %s: the server's certificate cannot be trusted (%s): %s%s", op, u, detail, fix, kept))
+	}
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed):
-		if !ai.haveCreds {
-			return ai.sc.err(fmt.Errorf("%s %s: authentication required: set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name) or add the host to ~/.git-credentials: %w", op, u, err))
+		switch {
+		case !ai.haveCreds:
+			return wrap(fmt.Sprintf("%s %s: authentication required: set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name) or add the host to ~/.git-credentials%s", op, u, kept))
+		case ai.source == sourceCredentialsFile:
+			return wrap(fmt.Sprintf("%s %s: the credentials from ~/.git-credentials were refused: fix the line for %s in ~/.git-credentials, or set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME), which comes first%s", op, u, ai.host, kept))
+		case ai.source == sourceURL:
+			return wrap(fmt.Sprintf("%s %s: the credentials in the remote URL were refused: set the URL without them with `oneone remote URL` and put the token in ONEONE_GIT_TOKEN%s", op, u, kept))
+		default:
+			return wrap(fmt.Sprintf("%s %s: the credentials from ONEONE_GIT_TOKEN were refused: check ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME%s", op, u, kept))
 		}
-		return ai.sc.err(fmt.Errorf("%s %s: the credentials from %s were refused: check ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME (your notes are committed locally): %w", op, u, ai.source, err))
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		hint := "check the URL with `oneone remote`"
 		if !ai.haveCreds && strings.HasPrefix(rawURL, "http") {
 			hint += "; a private repository needs ONEONE_GIT_TOKEN"
 		}
-		return ai.sc.err(fmt.Errorf("%s %s: repository not found: %s: %w", op, u, hint, err))
+		return wrap(fmt.Sprintf("%s %s: repository not found: %s%s", op, u, hint, kept))
 	case errors.As(err, &opErr) || errors.As(err, &netErr) || strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "no such host"):
-		return ai.sc.err(fmt.Errorf("cannot reach origin %s (%v); your notes are committed locally: run `oneone sync` again when online: %w", u, err, errOffline))
+		detail := err.Error()
+		if opErr != nil {
+			detail = opErr.Error()
+		}
+		return wrap(fmt.Sprintf("cannot reach origin %s (%s): your notes are committed locally; run `oneone sync` again when online", u, cleanDetail(detail)), errOffline)
 	}
-	return ai.sc.err(fmt.Errorf("%s %s: %w", op, u, err))
+	return wrap(fmt.Sprintf("%s %s: %s%s", op, u, cleanDetail(err.Error()), kept))
+}
+
+// lineError is a message of its own that still unwraps to its causes.
+type lineError struct {
+	msg  string
+	errs []error
+}
+
+func (e *lineError) Error() string   { return e.msg }
+func (e *lineError) Unwrap() []error { return e.errs }
+
+// cleanDetail makes an error text fit inside a sentence: one line, no trailing colon.
+func cleanDetail(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.TrimRight(s, ": ")
+}
+
+// tlsProblem reports a TLS or certificate failure and its gist ("x509: certificate
+// signed by unknown authority"). go-git does not always wrap the cause, hence the text.
+func tlsProblem(err error) (string, bool) {
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var hostname x509.HostnameError
+	var verify *tls.CertificateVerificationError
+	var header tls.RecordHeaderError
+	typed := errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &hostname) || errors.As(err, &verify) || errors.As(err, &header)
+	msg := err.Error()
+	for _, marker := range []string{"x509: ", "tls: "} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			return cleanDetail(strings.TrimRight(msg[i:], "\")")), true
+		}
+	}
+	if typed {
+		return cleanDetail(msg), true
+	}
+	return "", false
 }
 
 // errOffline marks errors where the remote could not be reached.

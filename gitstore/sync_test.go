@@ -363,10 +363,21 @@ func TestSyncRetriesWhenRemoteMoves(t *testing.T) {
 
 func TestSetRemoteRefusesOddURLs(t *testing.T) {
 	m := newMachine(t, "")
-	for _, u := range []string{"", "not a url", "-oProxyCommand=touch x", "ext::sh -c touch% x", "ssh://-oProxyCommand=x/y", "https:///nohost"} {
-		if err := m.st.SetRemote(u); err == nil {
+	for _, u := range []string{"", "not a url", "-oProxyCommand=touch x", "ext::sh -c touch% x", "ssh://-oProxyCommand=x/y", "https:///nohost", "../x.git", "x.git"} {
+		err := m.st.SetRemote(u)
+		if err == nil {
 			t.Errorf("SetRemote(%q) accepted", u)
+			continue
 		}
+		// Every accepted form is named, as in the README.
+		for _, form := range []string{"https://", "ssh://", "git@host:", "git://", "an absolute path", "file://"} {
+			if !strings.Contains(err.Error(), form) {
+				t.Errorf("SetRemote(%q): %q does not name %s", u, err, form)
+			}
+		}
+	}
+	if err := m.st.SetRemote("../x.git"); err == nil || !strings.Contains(err.Error(), "a local path must be absolute, such as /") {
+		t.Errorf("relative path: %v", err)
 	}
 	for _, u := range []string{"https://github.com/dana/notes.git", "git@github.com:dana/notes.git", "ssh://git@[::1]:2222/x.git", "git://127.0.0.1/notes.git", "file:///tmp/backup/notes.git"} {
 		if err := m.st.SetRemote(u); err != nil {
