@@ -44,7 +44,8 @@ func looksLikeToken(user string) bool {
 }
 
 // Redact removes passwords and tokens from a URL: https://user:tok@host/x becomes
-// https://user@host/x, and a lone user part of an http(s) URL that looks like a token is dropped.
+// https://user@host/x, a lone user part of an http(s) URL that looks like a token is
+// dropped, and the values in its query string are hidden (?access_token=***).
 func Redact(raw string) string {
 	if !strings.Contains(raw, "://") {
 		return raw // scp-like git@host:path carries no secret
@@ -52,6 +53,10 @@ func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return RedactText(raw)
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = redactQuery(u.RawQuery)
+		raw = u.String()
 	}
 	if u.User == nil {
 		return raw
@@ -68,8 +73,38 @@ func Redact(raw string) string {
 	return u.String()
 }
 
-// RedactText removes credentials from every URL inside a free text.
+// harmlessQuery are query parameters that never hold a secret (git's own ?service=).
+var harmlessQuery = map[string]bool{"service": true}
+
+// redactQuery hides every value of a query string but harmless ones: access_token=***.
+func redactQuery(q string) string {
+	parts := strings.Split(q, "&")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		switch {
+		case !ok && p != "":
+			parts[i] = "***" // a bare ?TOKEN
+		case ok && v != "" && !harmlessQuery[strings.ToLower(k)]:
+			parts[i] = k + "=***"
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// queryURLRE finds a URL with a query string inside a free text.
+var queryURLRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^\s"'<>()?]*\?[^\s"'<>()#]*`)
+
+// RedactText removes credentials from every URL inside a free text: user parts and the
+// values of query strings.
 func RedactText(s string) string {
+	s = queryURLRE.ReplaceAllStringFunc(s, func(m string) string {
+		end := len(m)
+		for end > 0 && strings.ContainsRune(".,:;!", rune(m[end-1])) { // the sentence's, not the URL's
+			end--
+		}
+		base, q, _ := strings.Cut(m[:end], "?")
+		return base + "?" + redactQuery(q) + m[end:]
+	})
 	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := userinfoRE.FindStringSubmatch(m)
 		scheme, info := sub[1], sub[2]
@@ -167,6 +202,15 @@ func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
 	ai.host = ep.Host
 	if ep.Password != "" {
 		ai.sc.add(ep.Password)
+	}
+	if u, err := url.Parse(rawURL); err == nil && u.RawQuery != "" { // set by hand in .git/config
+		for k, vs := range u.Query() {
+			for _, v := range vs {
+				if !harmlessQuery[strings.ToLower(k)] {
+					ai.sc.add(v)
+				}
+			}
+		}
 	}
 	if ep.Protocol == "http" || ep.Protocol == "https" {
 		if len(ep.User) >= 16 && ep.Password == "" {

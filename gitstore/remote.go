@@ -2,6 +2,7 @@ package gitstore
 
 import (
 	"fmt"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -55,6 +56,9 @@ func (s *Store) SetRemote(url string) error {
 			}
 		}
 		return fmt.Errorf("bad remote URL %q: %s", Redact(url), acceptedRemotes)
+	}
+	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
+		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
 	}
 	url = Redact(url)
 	unlock, err := s.Lock(DefaultLockTimeout)
