@@ -44,7 +44,8 @@ func looksLikeToken(user string) bool {
 }
 
 // Redact removes passwords and tokens from a URL: https://user:tok@host/x becomes
-// https://user@host/x, and a lone user part of an http(s) URL that looks like a token is dropped.
+// https://user@host/x, a lone user part of an http(s) URL that looks like a token is
+// dropped, and the values in its query string are hidden (?access_token=***).
 func Redact(raw string) string {
 	if !strings.Contains(raw, "://") {
 		return raw // scp-like git@host:path carries no secret
@@ -52,6 +53,10 @@ func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return RedactText(raw)
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = redactQuery(u.RawQuery)
+		raw = u.String()
 	}
 	if u.User == nil {
 		return raw
@@ -68,8 +73,38 @@ func Redact(raw string) string {
 	return u.String()
 }
 
-// RedactText removes credentials from every URL inside a free text.
+// harmlessQuery are query parameters that never hold a secret (git's own ?service=).
+var harmlessQuery = map[string]bool{"service": true}
+
+// redactQuery hides every value of a query string but harmless ones: access_token=***.
+func redactQuery(q string) string {
+	parts := strings.Split(q, "&")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		switch {
+		case !ok && p != "":
+			parts[i] = "***" // a bare ?TOKEN
+		case ok && v != "" && !harmlessQuery[strings.ToLower(k)]:
+			parts[i] = k + "=***"
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// queryURLRE finds a URL with a query string inside a free text.
+var queryURLRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^\s"'<>()?]*\?[^\s"'<>()#]*`)
+
+// RedactText removes credentials from every URL inside a free text: user parts and the
+// values of query strings.
 func RedactText(s string) string {
+	s = queryURLRE.ReplaceAllStringFunc(s, func(m string) string {
+		end := len(m)
+		for end > 0 && strings.ContainsRune(".,:;!", rune(m[end-1])) { // the sentence's, not the URL's
+			end--
+		}
+		base, q, _ := strings.Cut(m[:end], "?")
+		return base + "?" + redactQuery(q) + m[end:]
+	})
 	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := userinfoRE.FindStringSubmatch(m)
 		scheme, info := sub[1], sub[2]
@@ -128,8 +163,16 @@ type authInfo struct {
 	method    transport.AuthMethod
 	haveCreds bool   // an https credential was found
 	source    string // where the credential came from (never the credential)
+	host      string // the remote's host
 	sc        *scrubber
 }
+
+// Where an https credential came from.
+const (
+	sourceEnv             = "ONEONE_GIT_TOKEN"
+	sourceURL             = "the remote URL"
+	sourceCredentialsFile = "~/.git-credentials"
+)
 
 func (o *SyncOptions) getenv(k string) string {
 	if o.Getenv != nil {
@@ -156,8 +199,18 @@ func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))
 	}
+	ai.host = ep.Host
 	if ep.Password != "" {
 		ai.sc.add(ep.Password)
+	}
+	if u, err := url.Parse(rawURL); err == nil && u.RawQuery != "" { // set by hand in .git/config
+		for k, vs := range u.Query() {
+			for _, v := range vs {
+				if !harmlessQuery[strings.ToLower(k)] {
+					ai.sc.add(v)
+				}
+			}
+		}
 	}
 	if ep.Protocol == "http" || ep.Protocol == "https" {
 		if len(ep.User) >= 16 && ep.Password == "" {
@@ -176,20 +229,20 @@ func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
 			if user == "" {
 				user = "oneone"
 			}
-			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: tok}, true, "ONEONE_GIT_TOKEN"
+			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: tok}, true, sourceEnv
 		case ep.Password != "":
 			user := ep.User
 			if user == "" {
 				user = "oneone"
 			}
-			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: ep.Password}, true, "the remote URL"
+			ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: user, Password: ep.Password}, true, sourceURL
 		default:
 			if u, p, ok := gitCredentials(filepath.Join(o.home(), ".git-credentials"), ep); ok {
 				ai.sc.add(p)
 				if u == "" {
 					u = "oneone"
 				}
-				ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: u, Password: p}, true, "~/.git-credentials"
+				ai.method, ai.haveCreds, ai.source = &githttp.BasicAuth{Username: u, Password: p}, true, sourceCredentialsFile
 			}
 		}
 		return ai, nil
@@ -203,7 +256,7 @@ func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
 	case "git", "file":
 		return ai, nil
 	}
-	return nil, fmt.Errorf("unsupported remote URL %s: use https://, ssh:// or git@host:path", Redact(rawURL))
+	return nil, fmt.Errorf("unsupported remote URL %s: %s", Redact(rawURL), acceptedRemotes)
 }
 
 // gitCredentials finds a user and password for the endpoint in a git-credentials file.

@@ -109,7 +109,7 @@ func (s *Store) collect(idx *index.Index, rels []string) ([]change, indexUpdate,
 				return err
 			}
 			for _, e := range ents {
-				if e.Name() == ".git" || IsTempFile(e.Name()) {
+				if !safeName(e.Name()) || IsTempFile(e.Name()) { // a name never committed (the scan warns)
 					continue
 				}
 				if err := addFile(rel + "/" + e.Name()); err != nil {
@@ -211,20 +211,36 @@ type pendingChange struct {
 }
 
 // CommitAll commits every pending edit in the work tree (new, changed and deleted files,
-// respecting .gitignore) and returns the paths it committed.
+// respecting .gitignore) and returns the paths it committed. Files whose names oneone
+// never writes (see safeName) are left out; Sync reports them.
 func (s *Store) CommitAll(author Author) ([]string, string, error) {
 	unlock, err := s.Lock(DefaultLockTimeout)
 	if err != nil {
 		return nil, "", err
 	}
 	defer unlock()
-	return s.commitAllLocked(author)
+	paths, h, _, err := s.commitAllLocked(author)
+	return paths, h, err
 }
 
-func (s *Store) commitAllLocked(author Author) ([]string, string, error) {
+// commitAllLocked is CommitAll under the lock; it also returns the work tree files left
+// out because of their names.
+func (s *Store) commitAllLocked(author Author) ([]string, string, []string, error) {
+	paths, h, skipped, err := s.commitAllScan(author)
+	sort.Strings(skipped)
+	out := skipped[:0]
+	for i, p := range skipped {
+		if i == 0 || p != skipped[i-1] {
+			out = append(out, p)
+		}
+	}
+	return paths, h, out, err
+}
+
+func (s *Store) commitAllScan(author Author) ([]string, string, []string, error) {
 	idx, idxTime, err := s.readIndex()
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	// What the index stages (against HEAD) is computed while the work tree is scanned.
 	var staged []treeChange
@@ -234,20 +250,34 @@ func (s *Store) commitAllLocked(author Author) ([]string, string, error) {
 		defer close(stagedDone)
 		staged, stagedErr = s.stagedChanges(idx)
 	}()
-	pending, refresh, err := s.scan(idx, idxTime)
+	pending, refresh, skipped, err := s.scan(idx, idxTime)
 	<-stagedDone
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if stagedErr != nil {
-		return nil, "", stagedErr
+		return nil, "", nil, stagedErr
 	}
+	// Changes staged by hand (`git add`) to a name oneone never writes are left out too.
+	inScan := make(map[string]bool, len(pending))
+	for _, p := range pending {
+		inScan[p.path] = true
+	}
+	kept := staged[:0]
+	for _, c := range staged {
+		if !c.to.absent() && !safePath(c.path) && !inScan[c.path] {
+			skipped = append(skipped, c.path)
+			continue
+		}
+		kept = append(kept, c)
+	}
+	staged = kept
 	if len(pending) == 0 && len(staged) == 0 {
 		if len(refresh) > 0 {
 			refresh.apply(idx)
 			_ = s.writeIndex(idx)
 		}
-		return nil, "", fmt.Errorf("commit all: %w", ErrNothingChanged)
+		return nil, "", skipped, fmt.Errorf("commit all: %w", ErrNothingChanged)
 	}
 	var paths []string
 	inWorkTree := make(map[string]bool, len(pending))
@@ -257,7 +287,7 @@ func (s *Store) commitAllLocked(author Author) ([]string, string, error) {
 	}
 	changes, upd, err := s.collect(idx, paths)
 	if err != nil {
-		return nil, "", err
+		return nil, "", skipped, err
 	}
 	// Changes staged by hand whose work tree file matches the index: commit the index's version.
 	for _, c := range staged {
@@ -288,9 +318,9 @@ func (s *Store) commitAllLocked(author Author) ([]string, string, error) {
 	}
 	h, err := s.commitChanges(commitAllMessage(pending), author, idx, changes, upd)
 	if err != nil {
-		return nil, "", err
+		return nil, "", skipped, err
 	}
-	return paths, h.String(), nil
+	return paths, h.String(), skipped, nil
 }
 
 func commitAllMessage(p []pendingChange) string {
@@ -314,8 +344,10 @@ func commitAllMessage(p []pendingChange) string {
 
 // scan compares the work tree with the index like `git status` does for unstaged and
 // untracked files: stat first, hashing only files whose stat changed (or racily clean ones).
-// It returns pending changes and index entries whose stat data only needs refreshing.
-func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, indexUpdate, error) {
+// It returns pending changes, index entries whose stat data only needs refreshing, and the
+// files left out because oneone never commits such a name (safeName): a file it could
+// not check out again, on this computer or another one.
+func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, indexUpdate, []string, error) {
 	tracked := make(map[string]int, len(idx.Entries)) // index in idx.Entries
 	dirs := map[string]bool{}
 	for i, e := range idx.Entries {
@@ -357,6 +389,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 	// Each folder at the top is walked by a goroutine of its own, into its own walkAcc.
 	type walkAcc struct {
 		pending []pendingChange
+		skipped []string
 		batches []*batch
 		err     error
 	}
@@ -444,6 +477,10 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 				if !dirs[p] && ignored(name, true) {
 					continue
 				}
+				if !safeName(name) { // .GIT, a\b: never committed; tracked files in it stay as they are
+					a.skipped = append(a.skipped, p)
+					continue
+				}
 				if _, err := os.Lstat(filepath.Join(full, name, ".git")); err == nil && !dirs[p] {
 					continue // a nested repository
 				}
@@ -467,7 +504,19 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 				_ = os.Remove(filepath.Join(full, name)) // left by an interrupted oneone; we hold the lock
 				continue
 			}
-			if ti, ok := tracked[p]; ok {
+			ti, isTracked := tracked[p]
+			if !safeName(name) {
+				// Never committed: a tree holding it could not be checked out safely.
+				// A tracked one (from an older commit) stays in git as it is.
+				if isTracked {
+					seen[ti] = true
+				}
+				if isTracked || (e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0) && !ignored(name, false) {
+					a.skipped = append(a.skipped, p)
+				}
+				continue
+			}
+			if isTracked {
 				seen[ti] = true
 				b.jobs = append(b.jobs, fileJob{name, p, idx.Entries[ti]})
 				continue
@@ -491,11 +540,12 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 		}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	pending, batches := top.pending, top.batches
+	pending, batches, skipped := top.pending, top.batches, top.skipped
 	for _, a := range accs {
 		pending, batches = append(pending, a.pending...), append(batches, a.batches...)
+		skipped = append(skipped, a.skipped...)
 	}
 	for i, e := range idx.Entries {
 		if !seen[i] && !e.SkipWorktree && !e.IntentToAdd {
@@ -510,7 +560,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 	for _, b := range batches {
 		for i, r := range b.results {
 			if r.err != nil {
-				return nil, nil, r.err
+				return nil, nil, nil, r.err
 			}
 			if r.edit {
 				pending = append(pending, pendingChange{b.jobs[i].rel, "edit"})
@@ -520,7 +570,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 		}
 	}
 	sort.Slice(pending, func(i, j int) bool { return pending[i].path < pending[j].path })
-	return pending, refresh, nil
+	return pending, refresh, skipped, nil
 }
 
 // checkTracked reports whether a tracked file changed; when only its stat data changed it
@@ -552,7 +602,14 @@ func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lsta
 	if mode != e.Mode {
 		return true, nil, nil
 	}
-	if uint32(st.size) == e.Size && st.mtime.Equal(e.ModifiedAt) && st.mtime.Before(idxTime) {
+	// As git does (core.trustctime, core.checkStat default): size, mtime, and the change
+	// time and inode when the entry records them, so that a same-size edit whose mtime was
+	// put back (`sed -i`, `touch -r`) is hashed. A file modified no earlier than the index
+	// was written is racily clean: hashed too.
+	sameStat := uint32(st.size) == e.Size && st.mtime.Equal(e.ModifiedAt) &&
+		(e.CreatedAt.IsZero() || st.ctime.Equal(e.CreatedAt)) &&
+		(e.Inode == 0 || uint32(st.ino) == e.Inode)
+	if sameStat && st.mtime.Before(idxTime) {
 		return false, nil, nil
 	}
 	if uint32(st.size) != e.Size {
@@ -571,7 +628,7 @@ func (s *Store) checkTracked(rel string, e *index.Entry, idxTime time.Time, lsta
 	if plumbing.ComputeHash(plumbing.BlobObject, data) != e.Hash {
 		return true, nil, nil
 	}
-	if st.mtime.Equal(e.ModifiedAt) {
+	if sameStat {
 		return false, nil, nil // racily clean but unchanged: nothing to refresh
 	}
 	ne := *e

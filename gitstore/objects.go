@@ -98,20 +98,52 @@ func (s *Store) treeEntries(h plumbing.Hash) (map[string]entry, error) {
 		return nil, fmt.Errorf("read tree %s: %w", h, err)
 	}
 	for _, te := range t.Entries {
-		if !safeName(te.Name) {
-			return nil, fmt.Errorf("refusing tree %s: unsafe file name %q", h, te.Name)
+		// Any other name is carried over as it is: a tree holding a name oneone
+		// would never write to disk (see safeName) must not stop later commits.
+		if te.Name == "" || strings.ContainsAny(te.Name, "/\x00") {
+			return nil, fmt.Errorf("refusing tree %s: corrupt entry name %q: the repository is damaged; `git fsck` says more", h, te.Name)
 		}
 		m[te.Name] = entry{te.Hash, te.Mode}
 	}
 	return m, nil
 }
 
-// safeName rejects names that could escape the work tree or touch .git.
+// safeName reports whether oneone may write a file of that name to disk and commit one from
+// disk: not empty, ".", ".." or .git in any letter case, no slash, NUL or backslash (a
+// folder separator on Windows, where such a name would escape its folder). Trees are read
+// whatever their names; checkout and the scan of hand edits skip what this refuses.
 func safeName(n string) bool {
 	if n == "" || n == "." || n == ".." || strings.ContainsAny(n, "/\x00") || strings.EqualFold(n, ".git") {
 		return false
 	}
 	return !strings.Contains(n, "\\")
+}
+
+// safePath reports whether every part of a slash-separated repository path is a safeName.
+func safePath(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if !safeName(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// UnsafeReason says in a few words why oneone never writes nor commits a file at the
+// repository path p ("" when it would).
+func UnsafeReason(p string) string {
+	for _, n := range strings.Split(p, "/") {
+		switch {
+		case safeName(n):
+		case strings.Contains(n, "\\"):
+			return "its name has a backslash, a folder separator on Windows"
+		case strings.EqualFold(n, ".git"):
+			return "the name .git is reserved for git"
+		default:
+			return "its name could escape the repository"
+		}
+	}
+	return ""
 }
 
 // commitTree returns the root tree of a commit (zero for the zero hash).
@@ -323,6 +355,14 @@ func (s *Store) writeIndex(idx *index.Index) error {
 	idx.EndOfIndexEntry = nil
 	if idx.Version < 2 {
 		idx.Version = 2
+	}
+	if idx.Version == 2 {
+		for _, e := range idx.Entries {
+			if e.SkipWorktree || e.IntentToAdd { // extended flags need version 3
+				idx.Version = 3
+				break
+			}
+		}
 	}
 	data, err := encodeIndexFast(idx)
 	if errors.Is(err, errIndexFormat) {

@@ -2,6 +2,7 @@ package gitstore
 
 import (
 	"fmt"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,12 +41,24 @@ func badEndpoint(raw string, ep *transport.Endpoint) bool {
 	return true
 }
 
+// acceptedRemotes lists the remote forms oneone syncs with, as the README does.
+const acceptedRemotes = "use https://host/owner/notes.git, ssh://git@host/owner/notes.git or git@host:owner/notes.git, git://host/notes.git, an absolute path to a bare repository (/media/usb/notes.git) or file:///media/usb/notes.git"
+
 // SetRemote creates or changes origin; credentials embedded in url are never stored
 // (use ONEONE_GIT_TOKEN), so the stored URL is Redact(url).
 func (s *Store) SetRemote(url string) error {
 	ep, err := transport.NewEndpoint(url)
 	if err != nil || url == "" || strings.HasPrefix(url, "-") || remoteHelper.MatchString(url) || strings.ContainsAny(url, "\t\n") || badEndpoint(url, ep) {
-		return fmt.Errorf("bad remote URL %q: use https://host/owner/notes.git, ssh://git@host/owner/notes.git or git@host:owner/notes.git", Redact(url))
+		looksLikePath := (strings.Contains(url, "/") || strings.HasSuffix(url, ".git")) && !strings.ContainsAny(url, " \t\n")
+		if err == nil && ep.Protocol == "file" && looksLikePath && !strings.Contains(url, "://") && !strings.HasPrefix(url, "-") && !remoteHelper.MatchString(url) {
+			if abs, err := filepath.Abs(url); err == nil {
+				return fmt.Errorf("bad remote URL %q: a local path must be absolute, such as %s; %s", url, abs, acceptedRemotes)
+			}
+		}
+		return fmt.Errorf("bad remote URL %q: %s", Redact(url), acceptedRemotes)
+	}
+	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
+		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
 	}
 	url = Redact(url)
 	unlock, err := s.Lock(DefaultLockTimeout)
@@ -58,6 +71,15 @@ func (s *Store) SetRemote(url string) error {
 		return err
 	}
 	if r, ok := cfg.Remotes[RemoteName]; ok {
+		if len(r.URLs) > 0 && r.URLs[0] != url {
+			// Another remote may name its branches differently: the next sync picks
+			// the upstream again (same name, else the remote's default branch).
+			for _, b := range cfg.Branches {
+				if b.Remote == RemoteName {
+					b.Remote, b.Merge = "", ""
+				}
+			}
+		}
 		r.URLs = []string{url}
 	} else {
 		cfg.Remotes[RemoteName] = &config.RemoteConfig{

@@ -3,6 +3,8 @@ package gitstore
 import (
 	"container/heap"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +35,10 @@ type SyncOptions struct {
 	Author Author              // author of the commits sync makes
 	Getenv func(string) string // environment lookup (os.Getenv when nil)
 	Home   string              // home folder for ~/.ssh and ~/.git-credentials ($HOME when empty)
+	// Branch is origin's branch to sync with, remembered as the upstream of the local
+	// branch (git config branch.<name>.merge). Empty: the remembered one, else the one
+	// of the same name, else origin's default branch, else its only branch.
+	Branch string
 }
 
 // Conflict is a note changed on both sides: the local file stays at Path and the remote
@@ -41,14 +47,19 @@ type Conflict struct{ Path, Copy string }
 
 // SyncResult says what Sync did.
 type SyncResult struct {
-	Committed []string   // pending edits committed before syncing
-	Pulled    bool       // remote changes were brought in
-	Pushed    bool       // local commits were sent
-	Merged    bool       // a merge commit was made
-	UpToDate  bool       // nothing to do
-	Conflicts []Conflict // notes kept twice
-	Remote    string     // origin URL, redacted
-	Head      string     // the commit both sides share after the sync
+	Committed   []string   // pending edits committed before syncing
+	Pulled      bool       // remote changes were brought in
+	Pushed      bool       // local commits were sent
+	Merged      bool       // a merge commit was made
+	UpToDate    bool       // nothing to do
+	Conflicts   []Conflict // notes kept twice
+	Skipped     []string   // work tree files not committed: oneone never commits such a name (rename them)
+	Unwritten   []string   // files from origin kept in git but not written to disk: their names are unsafe
+	Remote      string     // origin URL, redacted
+	Head        string     // the commit both sides share after the sync
+	Branch      string     // the local branch
+	Upstream    string     // origin's branch it syncs with
+	NewUpstream bool       // Upstream was chosen (and remembered) by this sync
 }
 
 // ErrNoRemote is returned by Sync when origin is not set.
@@ -74,6 +85,14 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	if err != nil {
 		return res, err
 	}
+	branch := s.branch()
+	upstream, known := s.upstream(branch)
+	if opts.Branch != "" {
+		upstream, known = plumbing.NewBranchReferenceName(opts.Branch), true
+		if err := upstream.Validate(); err != nil || strings.HasPrefix(opts.Branch, "-") || strings.HasPrefix(opts.Branch, "refs/") {
+			return res, fmt.Errorf("--branch %q: not a branch name: give the name of origin's branch, such as main or master", opts.Branch)
+		}
+	}
 	var ai *authInfo
 	var authErr error
 	var probe chan remoteProbe
@@ -81,15 +100,15 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		res.Remote = Redact(rawURL)
 		if ai, authErr = resolveAuth(rawURL, &opts); authErr == nil {
 			probe = make(chan remoteProbe, 1)
-			branch := s.branch()
 			go func() {
-				h, err := s.remoteHead(ctx, rawURL, ai, branch)
-				probe <- remoteProbe{h, err}
+				refs, err := s.remoteRefs(ctx, rawURL, ai)
+				probe <- remoteProbe{refs, err}
 			}()
 		}
 	}
 
-	paths, _, err := s.commitAllLocked(opts.Author)
+	paths, _, skipped, err := s.commitAllLocked(opts.Author)
+	res.Skipped = skipped
 	if err != nil && !errors.Is(err, ErrNothingChanged) {
 		return res, err
 	}
@@ -100,19 +119,33 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	if authErr != nil {
 		return res, authErr
 	}
+	var p remoteProbe
+	if !known || len(paths) == 0 {
+		p = <-probe
+	}
+	if !known {
+		// No upstream yet: origin's branch of the same name, else its default branch.
+		// When origin cannot be read, the fetch below says why.
+		upstream = branch
+		if p.err == nil {
+			if upstream, err = chooseUpstream(branch, p.refs, res.Remote); err != nil {
+				return res, err
+			}
+		}
+	}
+	res.Branch, res.Upstream = branch.Short(), upstream.Short()
 	if len(paths) == 0 {
-		p := <-probe
-		branch, local, err := s.head()
-		tracking := plumbing.NewRemoteReferenceName(RemoteName, branch.Short())
-		if err == nil && p.err == nil && !local.IsZero() && p.head == local && s.refHash(tracking) == local {
+		_, local, err := s.head()
+		tracking := plumbing.NewRemoteReferenceName(RemoteName, upstream.Short())
+		if err == nil && p.err == nil && !local.IsZero() && p.refs.branches[upstream] == local && s.refHash(tracking) == local {
 			res.Head, res.UpToDate = local.String(), true
-			return res, nil
+			return res, s.setUpstream(branch, upstream, res)
 		}
 	}
 
 	// One retry when the remote moved between our fetch and our push.
 	for attempt := 0; ; attempt++ {
-		err = s.integrateAndPush(ctx, rawURL, ai, opts.Author, res)
+		err = s.integrateAndPush(ctx, rawURL, ai, opts.Author, res, upstream)
 		if !errors.Is(err, errRemoteMoved) || attempt == 1 {
 			break
 		}
@@ -121,43 +154,117 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		return res, err
 	}
 	res.UpToDate = len(res.Committed) == 0 && !res.Pulled && !res.Pushed
-	return res, nil
+	if s.refHash(plumbing.NewRemoteReferenceName(RemoteName, upstream.Short())).IsZero() {
+		return res, nil // origin is empty and there was nothing to push: nothing to remember yet
+	}
+	return res, s.setUpstream(branch, upstream, res)
 }
 
-// remoteProbe is where the remote's branch was, from its advertised references.
+// remoteProbe is what origin advertised, or why it could not be read.
 type remoteProbe struct {
-	head plumbing.Hash
+	refs *advertised
 	err  error
 }
 
-// remoteHead reads the hash of branch on the remote from its advertised references, without fetching.
-func (s *Store) remoteHead(ctx context.Context, rawURL string, ai *authInfo, branch plumbing.ReferenceName) (plumbing.Hash, error) {
+// advertised is origin's branches and the branch its HEAD points to ("" when unknown).
+type advertised struct {
+	branches map[plumbing.ReferenceName]plumbing.Hash
+	head     plumbing.ReferenceName
+}
+
+// remoteRefs reads origin's branches and default branch from its advertised references, without fetching.
+func (s *Store) remoteRefs(ctx context.Context, rawURL string, ai *authInfo) (*advertised, error) {
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, err
 	}
 	cl, err := client.NewClient(ep)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, err
 	}
 	sess, err := cl.NewUploadPackSession(ep, ai.method)
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, err
 	}
 	defer sess.Close()
 	ar, err := sess.AdvertisedReferencesContext(ctx)
-	if err != nil {
-		return plumbing.ZeroHash, err
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return &advertised{branches: map[plumbing.ReferenceName]plumbing.Hash{}}, nil
 	}
-	refs, err := ar.AllReferences()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return nil, err
 	}
-	ref, err := refs.Reference(branch)
+	adv := &advertised{branches: map[plumbing.ReferenceName]plumbing.Hash{}}
+	for name, h := range ar.References {
+		if n := plumbing.ReferenceName(name); n.IsBranch() {
+			adv.branches[n] = h
+		}
+	}
+	for _, v := range ar.Capabilities.Get(capability.SymRef) {
+		if src, dst, ok := strings.Cut(v, ":"); ok && src == "HEAD" {
+			adv.head = plumbing.ReferenceName(dst)
+		}
+	}
+	if adv.head == "" && ar.Head != nil { // an old server without symref: the one branch at HEAD's commit
+		var at []plumbing.ReferenceName
+		for n, h := range adv.branches {
+			if h == *ar.Head {
+				at = append(at, n)
+			}
+		}
+		if len(at) == 1 {
+			adv.head = at[0]
+		}
+	}
+	if _, ok := adv.branches[adv.head]; !ok {
+		adv.head = "" // HEAD names a branch not made yet
+	}
+	return adv, nil
+}
+
+// chooseUpstream picks origin's branch for a local branch that has no upstream yet: the one
+// of the same name, else origin's default branch, else its only branch; the local name for
+// an empty origin. Anything else is ambiguous: the error says which branches exist.
+func chooseUpstream(local plumbing.ReferenceName, adv *advertised, shownURL string) (plumbing.ReferenceName, error) {
+	_, same := adv.branches[local]
+	switch {
+	case len(adv.branches) == 0:
+		return local, nil
+	case adv.head != "" && (adv.head == local || !same):
+		return adv.head, nil
+	case adv.head != "": // both our name and another default branch
+		return "", fmt.Errorf("origin %s has both a %s branch and its default branch %s: run `oneone sync --branch %s` to sync with the default branch, or `oneone sync --branch %s`; oneone remembers the choice",
+			shownURL, local.Short(), adv.head.Short(), adv.head.Short(), local.Short())
+	case same:
+		return local, nil
+	case len(adv.branches) == 1:
+		for n := range adv.branches {
+			return n, nil
+		}
+	}
+	var names []string
+	for n := range adv.branches {
+		names = append(names, n.Short())
+	}
+	sort.Strings(names)
+	if len(names) > 10 {
+		names = append(names[:10], fmt.Sprintf("and %d more", len(names)-10))
+	}
+	return "", fmt.Errorf("origin %s has the branches %s and no default branch: run `oneone sync --branch NAME` with the one that holds your notes; oneone remembers the choice",
+		shownURL, strings.Join(names, ", "))
+}
+
+// upstream returns origin's branch the local branch syncs with, when one is remembered.
+func (s *Store) upstream(branch plumbing.ReferenceName) (plumbing.ReferenceName, bool) {
+	cfg, err := s.repo.Config()
 	if err != nil {
-		return plumbing.ZeroHash, err
+		return branch, false
 	}
-	return ref.Hash(), nil
+	b, ok := cfg.Branches[branch.Short()]
+	if !ok || b.Remote != RemoteName || !b.Merge.IsBranch() {
+		return branch, false
+	}
+	return b.Merge, true
 }
 
 // testHookBeforePush lets a test change the remote between fetch and push.
@@ -167,22 +274,22 @@ var testHookBeforePush func()
 var errRemoteMoved = errors.New("the remote changed while syncing")
 
 // integrateAndPush fetches origin, fast-forwards or merges, and pushes, recording what happened in res.
-func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInfo, author Author, res *SyncResult) error {
+func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInfo, author Author, res *SyncResult, upstream plumbing.ReferenceName) error {
 	branch, local, err := s.head()
 	if err != nil {
 		return err
 	}
-	tracking := plumbing.NewRemoteReferenceName(RemoteName, branch.Short())
+	tracking := plumbing.NewRemoteReferenceName(RemoteName, upstream.Short())
 
 	// Fast path: when only this side moved since the last sync, push straight
 	// away; the push itself checks that the remote is still where we left it,
 	// which saves a fetch round trip. When it moved, fetch and merge below.
 	if known := s.refHash(tracking); !known.IsZero() && !local.IsZero() && known != local {
 		if g, err := s.paint(local, known); err == nil && g.flags[known]&fromLocal != 0 {
-			err := s.pushNow(ctx, rawURL, ai, branch, tracking, local, known)
+			err := s.pushNow(ctx, rawURL, ai, upstream, tracking, local, known)
 			if err == nil {
 				res.Pushed, res.Head = true, local.String()
-				return s.setUpstream(branch)
+				return nil
 			}
 			if !errors.Is(err, errRemoteMoved) {
 				return err
@@ -190,7 +297,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 		}
 	}
 
-	remote, err := s.fetch(ctx, rawURL, ai, branch, tracking)
+	remote, err := s.fetch(ctx, rawURL, ai, upstream, tracking)
 	if err != nil {
 		return err
 	}
@@ -199,7 +306,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 	switch {
 	case remote.IsZero() || remote == local:
 	case local.IsZero():
-		if err := s.checkoutCommit(branch, plumbing.ZeroHash, remote); err != nil {
+		if err := s.checkoutCommit(branch, plumbing.ZeroHash, remote, res); err != nil {
 			return err
 		}
 		local, res.Pulled = remote, true
@@ -210,7 +317,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 		}
 		switch {
 		case g.flags[local]&fromRemote != 0: // local is behind: fast-forward
-			if err := s.checkoutCommit(branch, local, remote); err != nil {
+			if err := s.checkoutCommit(branch, local, remote, res); err != nil {
 				return err
 			}
 			local, res.Pulled = remote, true
@@ -220,7 +327,7 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 			if len(g.bases) > 0 {
 				base = g.bases[0]
 			}
-			m, conflicts, err := s.merge(branch, local, remote, base, author)
+			m, conflicts, err := s.merge(branch, upstream, local, remote, base, author, res)
 			if err != nil {
 				return err
 			}
@@ -231,19 +338,16 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 
 	// Push.
 	if local != remote && !local.IsZero() {
-		if err := s.pushNow(ctx, rawURL, ai, branch, tracking, local, remote); err != nil {
+		if err := s.pushNow(ctx, rawURL, ai, upstream, tracking, local, remote); err != nil {
 			return err
 		}
 		res.Pushed = true
-		if err := s.setUpstream(branch); err != nil {
-			return err
-		}
 	}
 	res.Head = local.String()
 	return nil
 }
 
-// pushNow pushes local over remote, with the crash points and the test hook around it.
+// pushNow pushes local to origin's branch over remote, with the crash points and the test hook around it.
 func (s *Store) pushNow(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
 	notes.CrashPoint("sync-before-push")
 	if testHookBeforePush != nil {
@@ -271,6 +375,16 @@ func (s *Store) fetch(ctx context.Context, rawURL string, ai *authInfo, branch, 
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
+	// go-git creates the tracking ref's folders 0777 and the ref 0666 less the umask:
+	// the folders are made private first, the ref after.
+	refPath := filepath.Join(s.gitDir, filepath.FromSlash(tracking.String()))
+	for dir := filepath.Dir(refPath); len(dir) > len(s.gitDir); dir = filepath.Dir(dir) {
+		_ = os.Chmod(dir, 0o700) // made 0755 by an older oneone
+	}
+	if err := mkdirAll(filepath.Dir(refPath)); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	defer func() { _ = os.Chmod(refPath, 0o600) }()
 	err = rem.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: RemoteName,
 		RemoteURL:  rawURL,
@@ -315,27 +429,85 @@ func (s *Store) privatePacks() {
 	}
 }
 
-// remoteError turns a transport error into one clear, credential-free line.
+// remoteError turns a transport error into one clear, credential-free sentence that
+// names the fix; errors.Is/As still see the transport error.
 func (s *Store) remoteError(op, rawURL string, ai *authInfo, err error) error {
+	const kept = " (your notes are committed locally)"
 	u := Redact(rawURL)
-	var netErr net.Error
 	var opErr *net.OpError
+	var netErr net.Error
+	wrap := func(msg string, errs ...error) error {
+		return ai.sc.err(&lineError{msg, append([]error{err}, errs...)})
+	}
+	if detail, ok := tlsProblem(err); ok {
+		fix := "if your host uses a certificate authority of its own, point SSL_CERT_FILE (a file) or SSL_CERT_DIR (a folder) at its certificate; otherwise the server's certificate must be fixed"
+		if strings.Contains(detail, "does not look like a TLS handshake") {
+			fix = "this server does not speak https: check the URL with `oneone remote`"
+		}
+		return wrap(fmt.Sprintf("%s %s: the server's certificate cannot be trusted (%s): %s%s", op, u, detail, fix, kept))
+	}
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed):
-		if !ai.haveCreds {
-			return ai.sc.err(fmt.Errorf("%s %s: authentication required: set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name) or add the host to ~/.git-credentials: %w", op, u, err))
+		switch {
+		case !ai.haveCreds:
+			return wrap(fmt.Sprintf("%s %s: authentication required: set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name) or add the host to ~/.git-credentials%s", op, u, kept))
+		case ai.source == sourceCredentialsFile:
+			return wrap(fmt.Sprintf("%s %s: the credentials from ~/.git-credentials were refused: fix the line for %s in ~/.git-credentials, or set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME), which comes first%s", op, u, ai.host, kept))
+		case ai.source == sourceURL:
+			return wrap(fmt.Sprintf("%s %s: the credentials in the remote URL were refused: set the URL without them with `oneone remote URL` and put the token in ONEONE_GIT_TOKEN%s", op, u, kept))
+		default:
+			return wrap(fmt.Sprintf("%s %s: the credentials from ONEONE_GIT_TOKEN were refused: check ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME%s", op, u, kept))
 		}
-		return ai.sc.err(fmt.Errorf("%s %s: the credentials from %s were refused: check ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME (your notes are committed locally): %w", op, u, ai.source, err))
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		hint := "check the URL with `oneone remote`"
 		if !ai.haveCreds && strings.HasPrefix(rawURL, "http") {
 			hint += "; a private repository needs ONEONE_GIT_TOKEN"
 		}
-		return ai.sc.err(fmt.Errorf("%s %s: repository not found: %s: %w", op, u, hint, err))
+		return wrap(fmt.Sprintf("%s %s: repository not found: %s%s", op, u, hint, kept))
 	case errors.As(err, &opErr) || errors.As(err, &netErr) || strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "no such host"):
-		return ai.sc.err(fmt.Errorf("cannot reach origin %s (%v); your notes are committed locally: run `oneone sync` again when online: %w", u, err, errOffline))
+		detail := err.Error()
+		if opErr != nil {
+			detail = opErr.Error()
+		}
+		return wrap(fmt.Sprintf("cannot reach origin %s (%s): your notes are committed locally; run `oneone sync` again when online", u, cleanDetail(detail)), errOffline)
 	}
-	return ai.sc.err(fmt.Errorf("%s %s: %w", op, u, err))
+	return wrap(fmt.Sprintf("%s %s: %s%s", op, u, cleanDetail(err.Error()), kept))
+}
+
+// lineError is a message of its own that still unwraps to its causes.
+type lineError struct {
+	msg  string
+	errs []error
+}
+
+func (e *lineError) Error() string   { return e.msg }
+func (e *lineError) Unwrap() []error { return e.errs }
+
+// cleanDetail makes an error text fit inside a sentence: one line, no trailing colon.
+func cleanDetail(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.TrimRight(s, ": ")
+}
+
+// tlsProblem reports a TLS or certificate failure and its gist ("x509: certificate
+// signed by unknown authority"). go-git does not always wrap the cause, hence the text.
+func tlsProblem(err error) (string, bool) {
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var hostname x509.HostnameError
+	var verify *tls.CertificateVerificationError
+	var header tls.RecordHeaderError
+	typed := errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &hostname) || errors.As(err, &verify) || errors.As(err, &header)
+	msg := err.Error()
+	for _, marker := range []string{"x509: ", "tls: "} {
+		if i := strings.Index(msg, marker); i >= 0 {
+			return cleanDetail(strings.TrimRight(msg[i:], "\")")), true
+		}
+	}
+	if typed {
+		return cleanDetail(msg), true
+	}
+	return "", false
 }
 
 // errOffline marks errors where the remote could not be reached.
@@ -344,21 +516,28 @@ var errOffline = errors.New("offline")
 // IsOffline reports whether a Sync error means the remote could not be reached.
 func IsOffline(err error) bool { return errors.Is(err, errOffline) }
 
-// setUpstream records branch.<name>.remote/merge if missing.
-func (s *Store) setUpstream(branch plumbing.ReferenceName) error {
+// setUpstream records origin's branch upstream as the upstream of the local branch
+// (branch.<name>.remote/merge) unless it already is.
+func (s *Store) setUpstream(branch, upstream plumbing.ReferenceName, res *SyncResult) error {
 	cfg, err := s.repo.Config()
 	if err != nil {
 		return err
 	}
 	name := branch.Short()
-	if b, ok := cfg.Branches[name]; ok && b.Remote != "" && b.Merge != "" {
+	b, ok := cfg.Branches[name]
+	if ok && b.Remote == RemoteName && b.Merge == upstream {
 		return nil
 	}
-	cfg.Branches[name] = &config.Branch{Name: name, Remote: RemoteName, Merge: branch}
+	if !ok {
+		b = &config.Branch{Name: name}
+		cfg.Branches[name] = b
+	}
+	b.Remote, b.Merge = RemoteName, upstream
+	res.NewUpstream = true
 	return s.setConfig(cfg)
 }
 
-// push sends local to origin's branch, which must still be at remote.
+// push sends local to origin's branch (branch is origin's name for it), which must still be at remote.
 func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
@@ -631,7 +810,7 @@ func (s *Store) objectsToPush(local, remote plumbing.Hash) ([]plumbing.Hash, err
 // Work tree updates ------------------------------------------------------------
 
 // checkoutCommit moves branch from commit `from` to `to`, updating only the files that differ.
-func (s *Store) checkoutCommit(branch plumbing.ReferenceName, from, to plumbing.Hash) error {
+func (s *Store) checkoutCommit(branch plumbing.ReferenceName, from, to plumbing.Hash, res *SyncResult) error {
 	ft, err := s.commitTree(from)
 	if err != nil {
 		return err
@@ -640,12 +819,15 @@ func (s *Store) checkoutCommit(branch plumbing.ReferenceName, from, to plumbing.
 	if err != nil {
 		return err
 	}
-	return s.checkoutTrees(branch, ft, tt, to)
+	return s.checkoutTrees(branch, ft, tt, to, res)
 }
 
 // checkoutTrees writes the files that differ between trees into the work tree (files first,
-// then the branch, then the index, so a crash never loses text).
-func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, commit plumbing.Hash) error {
+// then the branch, then the index, so a crash never loses text). A path safePath refuses
+// (.., .git, a backslash) is never written nor removed: it stays in git as it is, with a
+// skip-worktree index entry so that it does not count as deleted, and is listed in
+// res.Unwritten.
+func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, commit plumbing.Hash, res *SyncResult) error {
 	var changes []treeChange
 	if err := s.diffTrees(fromTree, toTree, "", &changes); err != nil {
 		return err
@@ -658,6 +840,15 @@ func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, c
 	// Deletions first, so that a file can replace a folder and the other way round.
 	sort.SliceStable(changes, func(i, j int) bool { return changes[i].to.absent() && !changes[j].to.absent() })
 	for _, c := range changes {
+		if !safePath(c.path) {
+			if c.to.absent() {
+				upd[c.path] = nil
+			} else {
+				upd[c.path] = &index.Entry{Name: c.path, Hash: c.to.hash, Mode: c.to.mode, SkipWorktree: true}
+				res.Unwritten = append(res.Unwritten, c.path)
+			}
+			continue
+		}
 		if err := s.checkNoSymlinkParents(c.path); err != nil {
 			return err
 		}
@@ -729,7 +920,7 @@ func removeEmptyParents(root, dir string) {
 // Merge ------------------------------------------------------------------------
 
 // merge builds a two-parent merge commit of local and remote, file by file, and checks it out.
-func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbing.Hash, author Author) (plumbing.Hash, []Conflict, error) {
+func (s *Store) merge(branch, upstream plumbing.ReferenceName, local, remote, base plumbing.Hash, author Author, res *SyncResult) (plumbing.Hash, []Conflict, error) {
 	lt, err := s.commitTree(local)
 	if err != nil {
 		return plumbing.ZeroHash, nil, err
@@ -797,7 +988,7 @@ func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbin
 			return plumbing.ZeroHash, nil, err
 		}
 	}
-	msg := fmt.Sprintf("sync: merge %s/%s", RemoteName, branch.Short())
+	msg := fmt.Sprintf("sync: merge %s/%s", RemoteName, upstream.Short())
 	var body []string
 	for _, p := range merged {
 		body = append(body, "merged both edits of "+p)
@@ -812,7 +1003,7 @@ func (s *Store) merge(branch plumbing.ReferenceName, local, remote, base plumbin
 	if err != nil {
 		return plumbing.ZeroHash, nil, err
 	}
-	if err := s.checkoutTrees(branch, lt, mt, h); err != nil {
+	if err := s.checkoutTrees(branch, lt, mt, h, res); err != nil {
 		return plumbing.ZeroHash, nil, err
 	}
 	return h, conflicts, nil

@@ -249,13 +249,27 @@ func TestRedact(t *testing.T) {
 		"https://glpat-abc@host/x":          "https://host/x",
 		"git@github.com:o/notes.git":        "git@github.com:o/notes.git",
 		"ssh://git:pw@host/x":               "ssh://git@host/x",
+		// a token in the query string
+		"https://host/x.git?access_token=SECRET":                       "https://host/x.git?access_token=***",
+		"https://u:p@host/x?private_token=abc&service=git-upload-pack": "https://u@host/x?private_token=***&service=git-upload-pack",
+		"ssh://git@host/x?token=abc":                                   "ssh://git@host/x?token=***",
+		"https://host/x.git?ghp_abcdef":                                "https://host/x.git?***",
 	} {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := RedactText(`Get "https://u:secret@h/x/info/refs": 401`); strings.Contains(got, "secret") {
-		t.Errorf("RedactText kept the secret: %s", got)
+	for _, text := range []string{
+		`Get "https://u:secret@h/x/info/refs": 401`,
+		`Get "https://h/x.git/info/refs?access_token=secret&service=git-upload-pack": 401`,
+		`fetch from https://h/x.git?private_token=secret: refused`,
+	} {
+		if got := RedactText(text); strings.Contains(got, "secret") || !strings.Contains(got, "h/x") {
+			t.Errorf("RedactText(%q) = %q", text, got)
+		}
+	}
+	if got := RedactText(`"https://h/x.git/info/refs?service=git-upload-pack"`); !strings.Contains(got, "service=git-upload-pack") {
+		t.Errorf("RedactText hid a harmless parameter: %s", got)
 	}
 }
 
@@ -363,9 +377,27 @@ func TestSyncRetriesWhenRemoteMoves(t *testing.T) {
 
 func TestSetRemoteRefusesOddURLs(t *testing.T) {
 	m := newMachine(t, "")
-	for _, u := range []string{"", "not a url", "-oProxyCommand=touch x", "ext::sh -c touch% x", "ssh://-oProxyCommand=x/y", "https:///nohost"} {
-		if err := m.st.SetRemote(u); err == nil {
+	for _, u := range []string{"", "not a url", "-oProxyCommand=touch x", "ext::sh -c touch% x", "ssh://-oProxyCommand=x/y", "https:///nohost", "../x.git", "x.git"} {
+		err := m.st.SetRemote(u)
+		if err == nil {
 			t.Errorf("SetRemote(%q) accepted", u)
+			continue
+		}
+		// Every accepted form is named, as in the README.
+		for _, form := range []string{"https://", "ssh://", "git@host:", "git://", "an absolute path", "file://"} {
+			if !strings.Contains(err.Error(), form) {
+				t.Errorf("SetRemote(%q): %q does not name %s", u, err, form)
+			}
+		}
+	}
+	if err := m.st.SetRemote("../x.git"); err == nil || !strings.Contains(err.Error(), "a local path must be absolute, such as /") {
+		t.Errorf("relative path: %v", err)
+	}
+	// A token in the query string is never stored, nor shown in the error.
+	for _, u := range []string{"https://host/x.git?access_token=SECRET-123", "https://host/x.git?private_token=SECRET-123&a=b"} {
+		err := m.st.SetRemote(u)
+		if err == nil || strings.Contains(err.Error(), "SECRET-123") || !strings.Contains(err.Error(), "ONEONE_GIT_TOKEN or ~/.git-credentials") {
+			t.Errorf("SetRemote(%q): %v", u, err)
 		}
 	}
 	for _, u := range []string{"https://github.com/dana/notes.git", "git@github.com:dana/notes.git", "ssh://git@[::1]:2222/x.git", "git://127.0.0.1/notes.git", "file:///tmp/backup/notes.git"} {

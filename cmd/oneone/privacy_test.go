@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -32,7 +33,36 @@ func TestPrivateModesWhateverTheUmask(t *testing.T) {
 			run(t, dir, env, 30*time.Second, "sync") // no remote: exit 2, but it commits
 			report := filepath.Join(dir, "report")
 			mustRun(t, dir, env, "report", "--html", report)
-			for _, top := range []string{root, report} {
+			// sync: a push to a git daemon, then fetches into new repositories from it
+			// and from the bare repository by path (refs/remotes/origin/main).
+			tops := []string{root, report}
+			if _, err := exec.LookPath("git"); err == nil {
+				srv := filepath.Join(dir, "srv")
+				bare := filepath.Join(srv, "notes.git")
+				if out, err := exec.Command("git", "init", "-q", "--bare", "-b", "main", bare).CombinedOutput(); err != nil {
+					t.Fatalf("git init --bare: %v: %s", err, out)
+				}
+				url, stop, err := serveGitDaemon(srv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer stop()
+				mustRun(t, dir, env, "remote", url)
+				mustRun(t, dir, env, "sync")
+				for i, remote := range []string{url, bare} {
+					clone := filepath.Join(dir, fmt.Sprintf("clone%d", i))
+					mustRun(t, dir, env, "init", clone)
+					mustRun(t, dir, env, "--dir", clone, "remote", remote)
+					if r := mustRun(t, dir, env, "--dir", clone, "sync"); !strings.Contains(r.stdout, "origin") {
+						t.Fatalf("%s", r)
+					}
+					if _, err := os.Stat(filepath.Join(clone, ".git", "refs", "remotes", "origin", "main")); err != nil {
+						t.Fatal(err)
+					}
+					tops = append(tops, clone)
+				}
+			}
+			for _, top := range tops {
 				err := filepath.WalkDir(top, func(p string, d os.DirEntry, err error) error {
 					if err != nil {
 						return err

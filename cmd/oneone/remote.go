@@ -21,6 +21,10 @@ func remoteCmd(a *App) *cobra.Command {
 hidden). With a URL, create or change origin. A remote added with
 ` + "`git remote add origin URL`" + ` works the same.
 
+URL forms: https://host/owner/notes.git, ssh://git@host/owner/notes.git or
+git@host:owner/notes.git, git://host/notes.git, and an absolute path or
+file:// URL of a bare repository (a USB drive).
+
 Credentials are never stored: for https set ONEONE_GIT_TOKEN (and
 ONEONE_GIT_USERNAME if your host wants your user name) or use
 ~/.git-credentials; for ssh use ssh-agent or ~/.ssh/id_ed25519, with the host

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oneone/oneone/gitstore"
+	"github.com/oneone/oneone/render"
 	"github.com/spf13/cobra"
 )
 
@@ -27,7 +28,8 @@ type conflictJSON struct {
 }
 
 func syncCmd(a *App) *cobra.Command {
-	return &cobra.Command{
+	var branch string
+	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Commit pending edits, merge the remote's notes and push",
 		Long: `Commit every note edited by hand (new, changed and deleted files), fetch
@@ -39,11 +41,17 @@ original, delete the copy and run sync again. No text is ever lost.
 
 Credentials: ssh-agent or ~/.ssh keys for ssh URLs (host keys are checked
 against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
-~/.git-credentials, for https.`,
+~/.git-credentials, for https.
+
+Branches: your branch syncs with origin's branch of the same name, else with
+origin's default branch (or its only branch), which oneone then remembers.
+When that is ambiguous, sync names origin's branches: choose one with
+--branch NAME, remembered too.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone sync
   ONEONE_GIT_TOKEN=ghp_... oneone sync
-  oneone sync --json`,
+  oneone sync --json
+  oneone sync --branch master`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := a.Repo()
@@ -54,7 +62,10 @@ against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
 			if err != nil {
 				return err
 			}
-			res, err := st.Sync(a.syncOpts(st, r.Config.Manager))
+			opts := a.syncOpts(st, r.Config.Manager)
+			opts.Branch = branch
+			res, err := st.Sync(opts)
+			syncWarnings(a, res)
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
 					a.infof("committed %s", syncPlural(len(res.Committed), "file"))
@@ -78,6 +89,8 @@ against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&branch, "branch", "", "origin's branch to sync with, remembered for the next syncs")
+	return cmd
 }
 
 func (a *App) syncOpts(st *gitstore.Store, manager string) gitstore.SyncOptions {
@@ -87,6 +100,9 @@ func (a *App) syncOpts(st *gitstore.Store, manager string) gitstore.SyncOptions 
 // syncReport describes a sync in plain lines.
 func syncReport(res *gitstore.SyncResult) []string {
 	var out []string
+	if res.NewUpstream && res.Upstream != res.Branch {
+		out = append(out, fmt.Sprintf("your branch %s now syncs with origin's branch %s", res.Branch, res.Upstream))
+	}
 	if n := len(res.Committed); n > 0 {
 		out = append(out, fmt.Sprintf("committed %s: %s", syncPlural(n, "file"), strings.Join(res.Committed, ", ")))
 	}
@@ -114,6 +130,30 @@ func syncReport(res *gitstore.SyncResult) []string {
 	return out
 }
 
+// syncWarnings says, once per file, which files sync left alone because of their names.
+func syncWarnings(a *App, res *gitstore.SyncResult) {
+	if res == nil {
+		return
+	}
+	for _, p := range res.Skipped {
+		a.infof("oneone: warning: %s: not synced: %s: rename it, then run `oneone sync`", shownPath(p), gitstore.UnsafeReason(p))
+	}
+	for _, p := range res.Unwritten {
+		a.infof("oneone: warning: %s: from origin, kept in git but not written to disk: %s: rename it on the computer that added it", shownPath(p), gitstore.UnsafeReason(p))
+	}
+}
+
+// shownPath is a repository path safe to print on one terminal line.
+func shownPath(p string) string {
+	p = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return '\uFFFD'
+		}
+		return r
+	}, p)
+	return string(render.Sanitize([]byte(p), false))
+}
+
 func syncPlural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
@@ -129,6 +169,7 @@ func autoSync(a *App, st *gitstore.Store) {
 		manager = cfg.Manager
 	}
 	res, err := st.Sync(a.syncOpts(st, manager))
+	syncWarnings(a, res)
 	if err != nil {
 		msg := a.scrub(oneLine(err.Error()))
 		if !strings.Contains(msg, "committed locally") {

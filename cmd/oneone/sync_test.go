@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -67,7 +70,7 @@ func TestSyncScript(t *testing.T) {
 			env.Setenv("TOKEN", syncToken)
 
 			h := &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "HOME=" + root}}
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			authed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if u, p, ok := r.BasicAuth(); !ok || u != "dana" || p != syncToken {
 					w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
 					http.Error(w, "unauthorized", http.StatusUnauthorized)
@@ -75,9 +78,22 @@ func TestSyncScript(t *testing.T) {
 				}
 				r.Header.Set("Remote-User", "dana")
 				h.ServeHTTP(w, r)
-			}))
+			})
+			srv := httptest.NewServer(authed)
 			env.Defer(srv.Close)
 			env.Setenv("HTTP_URL", srv.URL+"/notes.git")
+
+			// The same over https, with a certificate no system trusts: $CERT is its PEM file.
+			tlsSrv := httptest.NewUnstartedServer(authed)
+			tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+			tlsSrv.StartTLS()
+			env.Defer(tlsSrv.Close)
+			env.Setenv("HTTPS_URL", tlsSrv.URL+"/notes.git")
+			cert := filepath.Join(env.WorkDir, "server.pem")
+			if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o600); err != nil {
+				return err
+			}
+			env.Setenv("CERT", cert)
 
 			gitURL, stop, err := serveGitDaemon(root)
 			if err != nil {
