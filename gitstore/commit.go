@@ -27,6 +27,9 @@ func (s *Store) Commit(msg string, author Author, paths ...string) (string, erro
 		return "", err
 	}
 	defer unlock()
+	if err := s.onBranch(); err != nil {
+		return "", err
+	}
 	idx, _, err := s.readIndex()
 	if err != nil {
 		return "", err
@@ -219,6 +222,9 @@ func (s *Store) CommitAll(author Author) ([]string, string, error) {
 		return nil, "", err
 	}
 	defer unlock()
+	if err := s.onBranch(); err != nil {
+		return nil, "", err
+	}
 	paths, h, _, err := s.commitAllLocked(author)
 	return paths, h, err
 }

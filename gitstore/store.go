@@ -80,6 +80,9 @@ func Open(dir string) (*Store, error) {
 	}
 	gitDir := filepath.Join(abs, ".git")
 	fi, err := os.Stat(gitDir)
+	if err == nil && fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: .git is a file, so this is a linked worktree or a submodule: run oneone in the notes repository's main folder (where .git is a folder)", abs)
+	}
 	if err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("%s: %w; run `oneone init %s` to create one", abs, ErrNotRepo, abs)
 	}
@@ -119,6 +122,15 @@ func (s *Store) DefaultAuthor(manager string) Author {
 		a.Email = "oneone@localhost"
 	}
 	return a
+}
+
+// onBranch refuses to commit on a detached HEAD: the commit would belong to no branch.
+func (s *Store) onBranch() error {
+	ref, err := s.repo.Storer.Reference(plumbing.HEAD)
+	if err != nil || ref.Type() == plumbing.SymbolicReference {
+		return nil // unborn or missing HEAD: commits go to the default branch
+	}
+	return fmt.Errorf("%s: HEAD is detached (at %s, on no branch): check out your branch first, e.g. `git switch %s`", s.dir, ref.Hash().String()[:7], DefaultBranch)
 }
 
 // branch returns the reference name HEAD points to (refs/heads/main by default).

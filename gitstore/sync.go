@@ -72,6 +72,9 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		return nil, err
 	}
 	defer unlock()
+	if err := s.onBranch(); err != nil {
+		return nil, err
+	}
 	if opts.Author.Name == "" {
 		opts.Author = s.DefaultAuthor("")
 	}
