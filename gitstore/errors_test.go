@@ -4,7 +4,6 @@ import (
 	"io"
 	"log"
 	"net"
-	"net/http/cgi"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -16,13 +15,7 @@ import (
 // certificate, which no system trusts.
 func tlsRemote(t *testing.T, root string) string {
 	t.Helper()
-	exe := needGit(t)
-	backend := filepath.Join(exe, "git-http-backend")
-	if _, err := os.Stat(backend); err != nil {
-		t.Skip("git-http-backend not installed")
-	}
-	h := &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "HOME=" + root}, Stderr: io.Discard}
-	srv := httptest.NewUnstartedServer(h)
+	srv := httptest.NewUnstartedServer(httpBackend(t, root))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
 	srv.StartTLS()
 	t.Cleanup(srv.Close)

@@ -96,15 +96,21 @@ func newBare(t *testing.T) (root, bare string) {
 	return root, bare
 }
 
-// httpRemote serves root through git http-backend behind basic auth (user/pass).
-func httpRemote(t *testing.T, root, user, pass string) string {
+// httpBackend is git http-backend serving root as CGI (the test is skipped without it).
+func httpBackend(t *testing.T, root string) *cgi.Handler {
 	t.Helper()
 	exe := needGit(t)
 	backend := filepath.Join(exe, "git-http-backend")
 	if _, err := os.Stat(backend); err != nil {
 		t.Skip("git-http-backend not installed")
 	}
-	h := &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "HOME=" + root}, Stderr: io.Discard}
+	return &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "HOME=" + root}, Stderr: io.Discard}
+}
+
+// httpRemote serves root through git http-backend behind basic auth (user/pass).
+func httpRemote(t *testing.T, root, user, pass string) string {
+	t.Helper()
+	h := httpBackend(t, root)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, p, ok := r.BasicAuth()
 		if !ok || u != user || p != pass {

@@ -9,15 +9,7 @@ import (
 
 func TestScaffoldNote(t *testing.T) {
 	root := t.TempDir()
-	write := func(rel, s string) {
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := fileWriter(t, root)
 	write("oneone.yaml", "manager: Dana\n")
 	write("alice/profile.md", "---\nname: Alice Chen\nthemes:\n  - title: \"Lead: the big feature\"\n    started: 2026-10-01\n  - title: Old\n    started: 2026-01-01\n    status: done\n---\n")
 	write("alice/2026-09-01.md", "---\nkind: goals\n---\n## Action items\n- [ ] Alice: write the RFC\n")
@@ -74,15 +66,7 @@ func TestScaffoldNote(t *testing.T) {
 // written in a Private section stay private.
 func TestScaffoldCarriesEveryOpenItem(t *testing.T) {
 	root := t.TempDir()
-	write := func(rel, s string) {
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := fileWriter(t, root)
 	write("oneone.yaml", "manager: Dana\n")
 	write("bob/profile.md", "---\nname: Bob Martin\n---\n")
 	write("bob/2026-11-01.md", "## Action items\n- [ ] Bob: draft the RFC\n- [ ] Dana: intro to Sam\n\n## Private\n- [ ] Dana: talk to HR about Bob's raise\n")
@@ -132,5 +116,19 @@ func TestScaffoldCarriesEveryOpenItem(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(sc.Content), "\n## Private\n- [ ] Dana: talk to HR about Bob's raise (from 2026-11-01)\n") {
 		t.Errorf("custom template: private items lost:\n%s", sc.Content)
+	}
+}
+
+// fileWriter returns a function writing repository-relative files under root.
+func fileWriter(t *testing.T, root string) func(rel, s string) {
+	return func(rel, s string) {
+		t.Helper()
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -59,6 +59,24 @@ func (a *App) completeCurrentSlug(cmd *cobra.Command, args []string, toComplete 
 
 // completeActiveTheme completes a slug, then the titles of that report's active themes.
 func (a *App) completeActiveTheme(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return a.completeAfterSlug(cmd, args, toComplete, func(r *notes.Repo, slug string) ([]string, cobra.ShellCompDirective) {
+		p, err := r.LoadProfile(slug)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []string
+		for _, t := range p.Themes {
+			if t.Status == notes.ThemeActive && strings.HasPrefix(strings.ToLower(t.Title), strings.ToLower(toComplete)) {
+				out = append(out, t.Title)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// completeAfterSlug completes a slug as the first argument, then what more
+// offers for that report as the second, nothing after.
+func (a *App) completeAfterSlug(cmd *cobra.Command, args []string, toComplete string, more func(r *notes.Repo, slug string) ([]string, cobra.ShellCompDirective)) ([]string, cobra.ShellCompDirective) {
 	if len(args) == 0 {
 		return a.completeSlugs(cmd, args, toComplete)
 	}
@@ -69,42 +87,24 @@ func (a *App) completeActiveTheme(cmd *cobra.Command, args []string, toComplete 
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	p, err := r.LoadProfile(args[0])
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	var out []string
-	for _, t := range p.Themes {
-		if t.Status == notes.ThemeActive && strings.HasPrefix(strings.ToLower(t.Title), strings.ToLower(toComplete)) {
-			out = append(out, t.Title)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return more(r, args[0])
 }
 
 // completeSlugDate completes a slug, then the dates of that report's notes, newest first.
 func (a *App) completeSlugDate(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	if len(args) == 0 {
-		return a.completeSlugs(cmd, args, toComplete)
-	}
-	if len(args) > 1 || notes.ValidateSlug(args[0]) != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	r, err := a.Repo()
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	entries, _ := os.ReadDir(filepath.Join(r.Root, args[0]))
-	var out []string
-	for _, e := range entries {
-		if d, err := notes.NoteDate(e.Name()); err == nil {
-			if s := notes.FormatDate(d); strings.HasPrefix(s, toComplete) {
-				out = append(out, s)
+	return a.completeAfterSlug(cmd, args, toComplete, func(r *notes.Repo, slug string) ([]string, cobra.ShellCompDirective) {
+		entries, _ := os.ReadDir(filepath.Join(r.Root, slug))
+		var out []string
+		for _, e := range entries {
+			if d, err := notes.NoteDate(e.Name()); err == nil {
+				if s := notes.FormatDate(d); strings.HasPrefix(s, toComplete) {
+					out = append(out, s)
+				}
 			}
 		}
-	}
-	sort.Sort(sort.Reverse(sort.StringSlice(out)))
-	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+		sort.Sort(sort.Reverse(sort.StringSlice(out)))
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+	})
 }
 
 func contains(list []string, s string) bool {
