@@ -12,18 +12,23 @@ import (
 
 // completeSlugs completes report slugs for every argument.
 func (a *App) completeSlugs(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return a.slugsWhere(args, toComplete, nil), cobra.ShellCompDirectiveNoFileComp
+}
+
+// slugsWhere lists the slugs starting with prefix, not in args, that keep accepts (all when nil).
+func (a *App) slugsWhere(args []string, prefix string, keep func(r *notes.Repo, slug string) bool) []string {
 	r, err := a.Repo()
 	if err != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
+		return nil
 	}
 	slugs, _ := r.Slugs()
 	var out []string
 	for _, s := range slugs {
-		if strings.HasPrefix(s, toComplete) && !contains(args, s) {
+		if strings.HasPrefix(s, prefix) && !contains(args, s) && (keep == nil || keep(r, s)) {
 			out = append(out, s)
 		}
 	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return out
 }
 
 // completeFirstSlug completes a slug as the first argument only.
@@ -40,21 +45,11 @@ func (a *App) completeCurrentSlug(cmd *cobra.Command, args []string, toComplete 
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	r, err := a.Repo()
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
+	current := func(r *notes.Repo, slug string) bool {
+		p, err := r.LoadProfile(slug)
+		return err == nil && p.Archived.IsZero()
 	}
-	slugs, _ := r.Slugs()
-	var out []string
-	for _, s := range slugs {
-		if !strings.HasPrefix(s, toComplete) {
-			continue
-		}
-		if p, err := r.LoadProfile(s); err == nil && p.Archived.IsZero() {
-			out = append(out, s)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return a.slugsWhere(args, toComplete, current), cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeActiveTheme completes a slug, then the titles of that report's active themes.
