@@ -65,6 +65,8 @@ func runGuide(a *App, o guideOptions) error {
 		return fmt.Errorf("%s: %w", notes.GuideFile, err)
 	case !bytes.HasPrefix(bytes.TrimPrefix(old, []byte("\ufeff")), []byte(notes.GuideMarker)):
 		return fmt.Errorf("%s was not written by oneone: rename it (or merge it into oneone's guide by hand) and run `oneone guide --write` again", notes.GuideFile)
+	case !notes.GuideUntouched(old) && !bytes.Equal(old, guide):
+		return fmt.Errorf("%s was edited since oneone wrote it: keep your words by renaming the file (or delete it to let oneone write it again), then run `oneone guide --write`", notes.GuideFile)
 	}
 	changed := !bytes.Equal(old, guide)
 	if changed {
