@@ -149,6 +149,26 @@ Exit status: 0 ok, 1 findings (audit) or no match (search), 2 usage or data erro
 		root.AddCommand(f(a))
 	}
 	root.InitDefaultCompletionCmd()
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				return fmt.Errorf("unknown help topic %q: see `oneone --help` for the commands", strings.Join(args, " "))
+			}
+			return target.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, sub := range root.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, sub.Name())
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+	})
 	explainArgErrors(root)
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
@@ -277,10 +297,13 @@ func (a *App) commitCreated(r *notes.Repo, st *gitstore.Store, msg string, creat
 
 // Color reports whether output to stdout may use colour.
 func (a *App) Color() bool {
-	if a.NoColor || a.Getenv("NO_COLOR") != "" || a.JSON {
-		return false
-	}
-	return a.isTerminal()
+	return colorAllowed(a.NoColor, a.JSON, a.Getenv) && a.isTerminal()
+}
+
+// colorAllowed applies the colour rules other than the terminal check:
+// never with --no-color, NO_COLOR (any value), --json or TERM=dumb.
+func colorAllowed(noColor, json bool, getenv func(string) string) bool {
+	return !noColor && !json && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 }
 
 // isTerminal reports whether stdout is a terminal.
@@ -358,13 +381,16 @@ func explainArgErrors(c *cobra.Command) {
 	}
 }
 
-var strconvError = regexp.MustCompile(`strconv\.Parse\w+: parsing "[^"]*": (invalid syntax|value out of range)`)
+var strconvError = regexp.MustCompile(`strconv\.Parse(\w+): parsing "[^"]*": (invalid syntax|value out of range)`)
 
-// plainFlagError replaces Go's number-parsing wording in a flag error.
+// plainFlagError replaces Go's parsing wording in a flag error.
 func plainFlagError(msg string) string {
 	return strconvError.ReplaceAllStringFunc(msg, func(m string) string {
-		if strings.HasSuffix(m, "out of range") {
+		switch {
+		case strings.HasSuffix(m, "out of range"):
 			return "out of range"
+		case strings.HasPrefix(m, "strconv.ParseBool"):
+			return "give true or false"
 		}
 		return "not a whole number"
 	})

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/oneone/oneone/notes"
 	"github.com/spf13/cobra"
@@ -71,6 +73,9 @@ func runThemeAdd(a *App, slug, title string, o themeAddOptions) error {
 	title = strings.TrimSpace(title)
 	if title == "" {
 		return errors.New("a theme needs a title: oneone theme add SLUG \"TITLE\"")
+	}
+	if !utf8.ValidString(title) || strings.ContainsFunc(title, unicode.IsControl) {
+		return errors.New("the theme title is not plain text (invalid UTF-8 or a control character): type it again")
 	}
 	started, err := a.dateArg(o.started)
 	if err != nil {
