@@ -2,6 +2,7 @@ package notes
 
 import (
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -12,6 +13,7 @@ type Meeting struct {
 	Date    time.Time
 	Kind    string // regular or goals
 	Planned bool   // the date of a note already written for it
+	Seq     int    // 1 for the next 1:1 with the report, 2 for the one after, ...
 }
 
 // Title is the meeting's calendar title: "1:1 with Alice Chen" or "Goals 1:1 with Alice Chen".
@@ -22,13 +24,17 @@ func (m Meeting) Title() string {
 	return "1:1 with " + m.Name
 }
 
-// UID is the meeting's stable calendar identity: one per report and day, so
-// that importing again updates the event (also when it turns into a goals 1:1).
-func (m Meeting) UID() string { return m.Slug + "-" + FormatDate(m.Date) + "@oneone" }
+// UID is the meeting's calendar identity: the report and its place in the
+// schedule ("the next 1:1 with alice"), not its day, so that importing again
+// moves the event when the day moves (an overdue 1:1 is due today, every day;
+// a 1:1 held off schedule shifts the ones after it) instead of leaving the old
+// day behind as a duplicate.
+func (m Meeting) UID() string { return m.Slug + "-" + strconv.Itoa(m.Seq) + "@oneone" }
 
 // Schedule returns the upcoming 1:1s with p from today for days days:
-//   - the first is the earliest planned note (dated after today, not skipped or
-//     cancelled) when there is one, every later planned note too; else the
+//   - the first is today's note or the earliest planned note (dated after
+//     today), not skipped or cancelled, when there is one, every later
+//     planned note too; else the
 //     next due day, today when overdue or never met, moved past an absence;
 //   - then every cadence after the last of those (away days do not count, as
 //     for next_due), until the window or the report's archive day ends;
@@ -56,7 +62,8 @@ func Schedule(p *Person, cfg Config, today time.Time, days int) []Meeting {
 		}
 	}
 	for _, n := range p.Notes {
-		if n.Planned(today) && n.Status != StatusSkipped && n.Status != StatusCancelled {
+		// a note dated today is a held 1:1, but today's meeting is still on the calendar
+		if (n.Planned(today) || n.Date.Equal(today)) && n.Status != StatusSkipped && n.Status != StatusCancelled {
 			out = append(out, Meeting{Date: n.Date, Kind: n.Kind, Planned: true})
 		}
 	}
@@ -87,7 +94,7 @@ func Schedule(p *Person, cfg Config, today time.Time, days int) []Meeting {
 			ref = m.Date
 		}
 		if m.Date.Before(end) {
-			m.Slug, m.Name = p.Slug, prof.Name
+			m.Slug, m.Name, m.Seq = p.Slug, prof.Name, len(kept)+1
 			kept = append(kept, m)
 		}
 	}

@@ -28,6 +28,10 @@ func TestSchedule(t *testing.T) {
 			"2026-11-30 2026-12-07"},
 		{"planned goals note keeps its kind", "name: A", map[string]string{"2026-11-20": heldNote, "2026-11-26": goals}, 8,
 			"2026-11-26:G"},
+		{"a note dated today is today's 1:1, then cadence", "name: A", map[string]string{"2026-11-18": heldNote, "2026-11-25": heldNote}, 8,
+			"2026-11-25 2026-12-02"},
+		{"a cancelled 1:1 today is none", "name: A", map[string]string{"2026-11-20": heldNote, "2026-11-25": "---\nstatus: cancelled\n---\n"}, 8,
+			"2026-11-27"},
 		{"cancelled planned note does not count", "name: A", map[string]string{"2026-11-20": heldNote, "2026-11-26": "---\nstatus: cancelled\n---\n"}, 8,
 			"2026-11-27"},
 		{"away: moved past the absence, away days do not count", "name: A\naway:\n  - from: 2026-11-26\n    to: 2026-12-06", map[string]string{"2026-11-20": heldNote}, 21,
@@ -60,8 +64,8 @@ func TestSchedule(t *testing.T) {
 }
 
 func TestMeetingTitleUID(t *testing.T) {
-	m := Meeting{Slug: "alice", Name: "Alice Chen", Date: ParseDateOr("2026-12-02"), Kind: KindGoals}
-	if m.Title() != "Goals 1:1 with Alice Chen" || m.UID() != "alice-2026-12-02@oneone" {
+	m := Meeting{Slug: "alice", Name: "Alice Chen", Date: ParseDateOr("2026-12-02"), Kind: KindGoals, Seq: 2}
+	if m.Title() != "Goals 1:1 with Alice Chen" || m.UID() != "alice-2@oneone" {
 		t.Errorf("got %q %q", m.Title(), m.UID())
 	}
 	m.Kind = KindRegular

@@ -2,7 +2,9 @@ package render
 
 import (
 	"io"
+	"strings"
 	"time"
+	"unicode"
 
 	ics "github.com/arran4/golang-ical"
 
@@ -25,10 +27,21 @@ func ICalendar(w io.Writer, meetings []notes.Meeting, stamp time.Time) error {
 	for _, m := range meetings {
 		ev := cal.AddEvent(m.UID())
 		ev.SetDtStampTime(stamp.UTC())
+		// a later file's version of the same event wins in calendar apps
+		ev.SetSequence(int(stamp.Unix() / 86400))
 		ev.SetAllDayStartAt(m.Date)
 		ev.SetAllDayEndAt(notes.AddDays(m.Date, 1))
-		ev.SetSummary(m.Title())
+		ev.SetSummary(strings.Map(plainChar, m.Title()))
 		ev.SetTimeTransparency(ics.TransparencyTransparent)
 	}
 	return cal.SerializeTo(w, ics.WithNewLineWindows)
+}
+
+// plainChar turns a control character (a carriage return, a tab, an escape)
+// into a space: RFC 5545 text has no room for them.
+func plainChar(r rune) rune {
+	if unicode.IsControl(r) {
+		return ' '
+	}
+	return r
 }

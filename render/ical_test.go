@@ -14,8 +14,8 @@ import (
 func TestICalendar(t *testing.T) {
 	long := "Alice Chen, the; \"very\" long name\\ that goes on and on — with ünïcödé, and more and more and more text"
 	ms := []notes.Meeting{
-		{Slug: "alice", Name: long, Date: notes.ParseDateOr("2026-12-02"), Kind: notes.KindGoals},
-		{Slug: "bob", Name: "Bob Stone", Date: notes.ParseDateOr("2026-12-31"), Kind: notes.KindRegular},
+		{Slug: "alice", Name: long, Date: notes.ParseDateOr("2026-12-02"), Kind: notes.KindGoals, Seq: 1},
+		{Slug: "bob", Name: "Bob\r\tStone\x1b", Date: notes.ParseDateOr("2026-12-31"), Kind: notes.KindRegular, Seq: 3},
 	}
 	stamp := notes.ParseDateOr("2026-11-25")
 	var buf bytes.Buffer
@@ -59,8 +59,8 @@ func TestICalendar(t *testing.T) {
 	tests := []struct {
 		uid, summary, start, end string
 	}{
-		{"alice-2026-12-02@oneone", "Goals 1:1 with " + long, "2026-12-02", "2026-12-03"},
-		{"bob-2026-12-31@oneone", "1:1 with Bob Stone", "2026-12-31", "2027-01-01"},
+		{"alice-1@oneone", "Goals 1:1 with " + long, "2026-12-02", "2026-12-03"},
+		{"bob-3@oneone", "1:1 with Bob  Stone ", "2026-12-31", "2027-01-01"}, // control characters are spaces
 	}
 	for i, tt := range tests {
 		ev := evs[i]

@@ -55,12 +55,12 @@ func TestCalendarParses(t *testing.T) {
 	}
 	type want struct{ summary, start string }
 	wants := map[string]want{
-		"alice-2026-11-27@oneone": {"1:1 with Alice Chen", "2026-11-27"},       // the planned note's date
-		"alice-2026-12-04@oneone": {"Goals 1:1 with Alice Chen", "2026-12-04"}, // goals due: > 56 days since 2026-10-01
-		"alice-2027-01-15@oneone": {"1:1 with Alice Chen", "2027-01-15"},
-		"bob-2026-11-25@oneone":   {"1:1 with Bob Stone", "2026-11-25"},  // overdue: today
-		"bob-2026-12-09@oneone":   {"1:1 with Bob Stone", "2026-12-09"},  // biweekly
-		"carol-2026-11-25@oneone": {"1:1 with Carol Diaz", "2026-11-25"}, // never met: today
+		"alice-1@oneone": {"1:1 with Alice Chen", "2026-11-27"},       // the planned note's date
+		"alice-2@oneone": {"Goals 1:1 with Alice Chen", "2026-12-04"}, // goals due: > 56 days since 2026-10-01
+		"alice-8@oneone": {"1:1 with Alice Chen", "2027-01-15"},
+		"bob-1@oneone":   {"1:1 with Bob Stone", "2026-11-25"},  // overdue: today
+		"bob-2@oneone":   {"1:1 with Bob Stone", "2026-12-09"},  // biweekly
+		"carol-1@oneone": {"1:1 with Carol Diaz", "2026-11-25"}, // never met: today
 	}
 	seen := map[string]bool{}
 	for _, ev := range evs {
