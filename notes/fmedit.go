@@ -76,7 +76,12 @@ func addTheme(data []byte, t Theme, plain bool) ([]byte, error) {
 	if _, v := d.entry("themes"); v != nil && v.Kind == yaml.SequenceNode {
 		for _, item := range v.Content {
 			if tt := mapGet(item, "title"); tt != nil && themeKey(tt.Value) == themeKey(t.Title) {
-				return nil, fmt.Errorf("theme %q already exists: pick another title", tt.Value)
+				st := "active"
+				if s := mapGet(item, "status"); s != nil && s.Value != "" {
+					st = strings.ToLower(s.Value)
+				}
+				// titles name themes in every note's ratings: one title, one theme
+				return nil, fmt.Errorf("theme %q already exists (%s): ratings in notes name a theme by its title, so pick another, e.g. %q", tt.Value, st, t.Title+" (again)")
 			}
 		}
 	}

@@ -162,7 +162,7 @@ func parseThemes(n *yaml.Node, length int) ([]Theme, error) {
 		if t.Status, err = scalar(mapGet(item, "status"), "theme status"); err != nil {
 			return nil, err
 		}
-		switch t.Status {
+		switch t.Status = strings.ToLower(t.Status); t.Status { // "Done" is done, as kind and status of notes
 		case "":
 			t.Status = ThemeActive
 		case ThemeActive, ThemeDone, ThemeDropped:

@@ -54,6 +54,9 @@ func runActions(a *App, slugs []string, o actionsOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := unreadableNamed(team, slugs); err != nil {
+		return err
+	}
 	for _, p := range team.Problems {
 		a.infof("warning: %s: %s", p.Path, p.Message)
 	}

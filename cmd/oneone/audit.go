@@ -76,6 +76,17 @@ func loadReports(a *App, slugs []string) (*notes.Repo, *notes.Team, time.Time, e
 	return r, team, today, nil
 }
 
+// unreadableNamed returns the problem of a report named on the command line
+// whose profile cannot be read: listing it as "nothing" would be a lie.
+func unreadableNamed(team *notes.Team, slugs []string) error {
+	for _, p := range team.Problems {
+		if contains(slugs, p.Slug) && p.Path == p.Slug+"/"+notes.ProfileFile {
+			return fmt.Errorf("%s: %s", p.Path, p.Message)
+		}
+	}
+	return nil
+}
+
 // noReports explains an empty listing: no report at all, or only archived ones.
 func (a *App) noReports(team *notes.Team) {
 	if len(team.People) > 0 {

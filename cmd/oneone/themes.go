@@ -42,6 +42,9 @@ func runThemes(a *App, slugs []string, o themesOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := unreadableNamed(team, slugs); err != nil {
+		return err
+	}
 	for _, p := range team.Problems {
 		a.infof("warning: %s: %s", p.Path, p.Message)
 	}
