@@ -15,13 +15,13 @@ type Prep struct {
 	DaysOverdue int          `json:"days_overdue"`
 	Overdue     bool         `json:"overdue"` // past cadence plus grace
 	NeverMet    bool         `json:"never_met"`
-	AwayUntil   *string      `json:"away_until,omitempty"`
-	Archived    *string      `json:"archived,omitempty"`
-	TodayNote   *string      `json:"today_note,omitempty"` // a 1:1 today: its note's path
-	PrepNote    *string      `json:"prep_note"`            // the planned note's path (today's when there is one), or null
-	PrepKind    string       `json:"prep_kind,omitempty"`  // the planned note's kind, absent without one
-	FeedbackOK  bool         `json:"feedback_ready"`       // the prep note's Feedback is written
-	TopicsOK    bool         `json:"topics_ready"`         // the prep note's topics section has the report's topics
+	AwayUntil   *string      `json:"away_until"`
+	Archived    *string      `json:"archived"`
+	TodayNote   *string      `json:"today_note"`     // a 1:1 today: its note's path
+	PrepNote    *string      `json:"prep_note"`      // the planned note's path (today's when there is one), or null
+	PrepKind    *string      `json:"prep_kind"`      // the planned note's kind, null without one
+	FeedbackOK  bool         `json:"feedback_ready"` // the prep note's Feedback is written
+	TopicsOK    bool         `json:"topics_ready"`   // the prep note's topics section has the report's topics
 	GoalsDue    bool         `json:"goals_due"`
 	LastGoals   *string      `json:"last_goals"`
 	Themes      []PrepTheme  `json:"themes"`
@@ -65,7 +65,8 @@ func PrepFor(p *Person, cfg Config, today time.Time) Prep {
 	}
 	if n != nil {
 		path := n.Path
-		pr.PrepNote, pr.PrepKind = &path, n.Kind
+		kind := n.Kind
+		pr.PrepNote, pr.PrepKind = &path, &kind
 		pr.FeedbackOK = !n.FeedbackEmpty()
 		pr.TopicsOK = !n.TopicsEmpty(p.Profile.FirstName())
 	}

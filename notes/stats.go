@@ -22,11 +22,11 @@ type Figures struct {
 // Stats are a report's figures plus what `people --json` adds and what the commands compute with.
 type Stats struct {
 	Figures
-	Role string `json:"role,omitempty"`
+	Role string `json:"role"`
 	// AwayUntil is the last day of the report's own absence covering today
 	// (the manager's is ManagerAwayUntil).
-	AwayUntil *string `json:"away_until,omitempty"`
-	Archived  *string `json:"archived,omitempty"`
+	AwayUntil *string `json:"away_until"`
+	Archived  *string `json:"archived"`
 
 	// Overdue is true once the gap exceeds cadence plus grace.
 	Overdue bool `json:"-"`

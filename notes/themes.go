@@ -14,7 +14,7 @@ type ThemeStatus struct {
 	Status     string  `json:"status"`
 	Started    *string `json:"started"`
 	Due        *string `json:"due"`
-	DaysLeft   *int    `json:"days_left"` // negative when overdue; null without a due date
+	DaysLeft   *int    `json:"days_left"` // negative when overdue; null without a due date or once done or dropped
 	Revisited  int     `json:"revisited"`
 	LastRating *string `json:"last_rating"`
 	LastRated  *string `json:"last_rated"`
@@ -32,7 +32,7 @@ func Themes(people []*Person, today time.Time) []ThemeStatus {
 			ts := ThemeStatus{Slug: p.Slug, Title: t.Title, Status: t.Status}
 			ts.Started = datePtr(t.Started)
 			ts.Due = datePtr(t.Due)
-			if !t.Due.IsZero() {
+			if !t.Due.IsZero() && t.Status == ThemeActive { // a finished theme has no days left
 				d := DaysBetween(today, t.Due)
 				ts.DaysLeft = &d
 			}

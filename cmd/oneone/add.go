@@ -82,6 +82,9 @@ func runAdd(a *App, slug string, o addOptions) error {
 	if err := a.commitCreated(r, st, fmt.Sprintf("%s: add %s", slug, o.Name), []string{rel}, madeDir); err != nil {
 		return err
 	}
+	if a.JSON {
+		return a.printJSON(map[string]string{"slug": slug, "name": o.Name, "file": rel})
+	}
 	fmt.Fprintf(a.Stdout, "added %s (%s)\n", o.Name, rel)
 	a.infof("next: oneone new %s", slug)
 	return nil

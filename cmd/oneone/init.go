@@ -96,11 +96,17 @@ func runInit(a *App, dir string, o initOptions) error {
 		}
 	}
 	if len(commit) == 0 {
+		if a.JSON {
+			return a.printJSON(map[string]any{"dir": dir, "created": false})
+		}
 		fmt.Fprintf(a.Stdout, "%s is already a oneone repository\n", dir)
 		return nil
 	}
 	if _, err := st.Commit("init: oneone notes repository", st.DefaultAuthor(cfg.Manager), commit...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
 		return err
+	}
+	if a.JSON {
+		return a.printJSON(map[string]any{"dir": dir, "created": true})
 	}
 	fmt.Fprintf(a.Stdout, "initialized notes repository in %s\n", dir)
 	a.infof("next: oneone --dir %s add SLUG --name \"Full Name\"", dir)

@@ -107,7 +107,7 @@ func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, today string, p
 				since = "last " + *p.LastGoals
 			}
 			line := fmt.Sprintf("goals 1:1 due (%s; every %s)", since, weeksLabel(cfg.GoalsEveryDays))
-			if p.PrepKind == notes.KindGoals {
+			if p.PrepKind != nil && *p.PrepKind == notes.KindGoals {
 				line += ": the prep note is a goals 1:1"
 			}
 			fmt.Fprintf(w, "  goals:      %s\n", pal.Yellow(line))

@@ -9,8 +9,8 @@ func init() { register(remoteCmd) }
 
 // remoteInfo is the JSON shape of `oneone remote --json`.
 type remoteInfo struct {
-	Name string `json:"name"`
-	URL  string `json:"url"`
+	Name string  `json:"name"`
+	URL  *string `json:"url"` // null when there is no remote
 }
 
 func remoteCmd(a *App) *cobra.Command {
@@ -48,7 +48,7 @@ key in ~/.ssh/known_hosts.`,
 					a.infof("oneone: the credentials in the URL were not saved; set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME) for sync instead")
 				}
 				if a.JSON {
-					return a.printJSON(remoteInfo{gitstore.RemoteName, shown})
+					return a.printJSON(remoteInfo{gitstore.RemoteName, &shown})
 				}
 				a.infof("origin is now %s; run `oneone sync` to push your notes", shown)
 				return nil
@@ -57,9 +57,10 @@ key in ~/.ssh/known_hosts.`,
 			if err != nil {
 				return err
 			}
-			shown := ""
+			var shown *string
 			if ok {
-				shown = gitstore.Redact(url)
+				r := gitstore.Redact(url)
+				shown = &r
 			}
 			if a.JSON {
 				return a.printJSON(remoteInfo{gitstore.RemoteName, shown})
@@ -68,7 +69,7 @@ key in ~/.ssh/known_hosts.`,
 				a.infof("no remote yet: set one with `oneone remote URL`")
 				return nil
 			}
-			_, err = a.Stdout.Write([]byte(shown + "\n"))
+			_, err = a.Stdout.Write([]byte(*shown + "\n"))
 			return err
 		},
 	}

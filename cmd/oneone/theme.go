@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -94,13 +95,28 @@ func runThemeAdd(a *App, slug, title string, o themeAddOptions) error {
 			return fmt.Errorf("--due %s is before the start %s: pick a later due date", o.due, notes.FormatDate(started))
 		}
 	}
-	return editProfile(a, slug, fmt.Sprintf("%s: theme add %q", slug, title), func(p *notes.Profile, data []byte) ([]byte, string, error) {
+	err = editProfile(a, slug, fmt.Sprintf("%s: theme add %q", slug, title), func(p *notes.Profile, data []byte) ([]byte, string, error) {
 		if i, err := notes.FindTheme(p.Themes, title); err == nil {
-			return nil, "", fmt.Errorf("%s/%s already has a theme %q (%s): pick another title", slug, notes.ProfileFile, p.Themes[i].Title, p.Themes[i].Status)
+			// notes rate a theme by its title: one title, one theme, even once done or dropped
+			return nil, "", fmt.Errorf("%s/%s already has a theme %q (%s): notes rate themes by title, so pick another, e.g. %q", slug, notes.ProfileFile, p.Themes[i].Title, p.Themes[i].Status, title+" (again)")
 		}
 		out, err := notes.AddTheme(data, notes.Theme{Title: title, Started: started, Due: due, Status: notes.ThemeActive})
 		return out, fmt.Sprintf("added theme %q to %s/%s, due %s", title, slug, notes.ProfileFile, notes.FormatDate(due)), err
 	})
+	if err != nil || !a.JSON {
+		return err
+	}
+	return a.printJSON(themeJSON(slug, notes.Theme{Title: title, Status: notes.ThemeActive, Started: started, Due: due}))
+}
+
+// themeResult is what `theme add|done|drop --json` print.
+type themeResult struct {
+	Slug    string  `json:"slug"`
+	Title   string  `json:"title"`
+	Status  string  `json:"status"`
+	Started *string `json:"started"`
+	Due     *string `json:"due"`
+	File    string  `json:"file"`
 }
 
 func runThemeStatus(a *App, slug, title, verb, status string) error {
@@ -108,19 +124,35 @@ func runThemeStatus(a *App, slug, title, verb, status string) error {
 		return err
 	}
 	var name string
+	var found notes.Theme
 	err := editProfile(a, slug, "", func(p *notes.Profile, data []byte) ([]byte, string, error) {
 		i, err := notes.FindTheme(p.Themes, title)
 		if err != nil {
 			return nil, "", fmt.Errorf("%s/%s: %w", slug, notes.ProfileFile, err)
 		}
-		name = p.Themes[i].Title
+		found, name = p.Themes[i], p.Themes[i].Title
 		if p.Themes[i].Status == status {
 			return data, fmt.Sprintf("theme %q is already %s", name, status), nil
 		}
 		out, err := notes.SetThemeStatus(data, name, status)
 		return out, fmt.Sprintf("theme %q of %s is now %s", name, slug, status), err
 	}, func() string { return fmt.Sprintf("%s: theme %s %q", slug, verb, name) })
-	return err
+	if err != nil || !a.JSON {
+		return err
+	}
+	found.Status = status
+	return a.printJSON(themeJSON(slug, found))
+}
+
+func themeJSON(slug string, t notes.Theme) themeResult {
+	date := func(d time.Time) *string {
+		if d.IsZero() {
+			return nil
+		}
+		s := notes.FormatDate(d)
+		return &s
+	}
+	return themeResult{Slug: slug, Title: t.Title, Status: t.Status, Started: date(t.Started), Due: date(t.Due), File: slug + "/" + notes.ProfileFile}
 }
 
 // editProfile changes slug/profile.md through edit, checks the result still
