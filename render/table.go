@@ -6,7 +6,9 @@ import (
 	"io"
 	"regexp"
 	"strings"
-	"unicode/utf8"
+	"unicode"
+
+	"golang.org/x/text/width"
 )
 
 // Palette colours text when enabled; the zero value never colours.
@@ -29,8 +31,31 @@ func (p Palette) Cyan(s string) string   { return p.wrap("36", s) }
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
-// Width returns the number of terminal cells s takes, ignoring colour codes.
-func Width(s string) int { return utf8.RuneCountInString(ansi.ReplaceAllString(s, "")) }
+// Width returns the number of terminal cells s takes, ignoring colour codes:
+// East Asian wide and fullwidth characters (CJK, most emoji) take two,
+// combining marks and zero-width characters none.
+func Width(s string) int {
+	n := 0
+	for _, r := range ansi.ReplaceAllString(s, "") {
+		n += runeCells(r)
+	}
+	return n
+}
+
+// runeCells is the number of terminal cells r takes.
+func runeCells(r rune) int {
+	switch {
+	case r < 0x300: // ASCII and Latin: the common case, one cell
+		return 1
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return 0
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
+}
 
 // Table writes rows as aligned columns separated by two spaces; the last column is not padded.
 type Table struct {
@@ -38,9 +63,14 @@ type Table struct {
 	Rows   [][]string
 	Indent string
 	// MaxWidth, when positive, is the terminal width the table must fit:
-	// the Flex column is shortened (cells cut with …) until it does.
+	// the Flex column is shortened (cells cut with …) down to 16 cells; when
+	// that is not enough, the Drop columns are left out first, one by one, and
+	// Flex gets the room they leave; then the Also columns are shortened down
+	// to 8 cells.
 	MaxWidth int
 	Flex     int
+	Drop     []int
+	Also     []int
 }
 
 // Add appends a row.
@@ -73,29 +103,55 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 			widths[i] = max(widths[i], Width(c))
 		}
 	}
+	dropped := map[int]bool{}
 	if t.MaxWidth > 0 && t.Flex >= 0 && t.Flex < len(widths) {
-		total := Width(t.Indent) + 2*(len(widths)-1)
+		over := Width(t.Indent) - 2 - t.MaxWidth
 		for _, w := range widths {
-			total += w
+			over += w + 2
 		}
-		if over := total - t.MaxWidth; over > 0 {
-			widths[t.Flex] = max(widths[t.Flex]-over, 16)
-			for _, r := range all {
-				if t.Flex < len(r) {
-					r[t.Flex] = Truncate(r[t.Flex], widths[t.Flex])
+		shrink := func(col, least int) {
+			if over > 0 && col >= 0 && col < len(widths) && !dropped[col] && widths[col] > least {
+				cut := min(over, widths[col]-least)
+				widths[col] -= cut
+				over -= cut
+				for _, r := range all {
+					if col < len(r) {
+						r[col] = Truncate(r[col], widths[col])
+					}
 				}
 			}
+		}
+		// columns go only when cutting Flex to its least would not be enough,
+		// and then before it is cut: the room they leave is Flex's
+		overAtLeast := over - max(widths[t.Flex]-16, 0)
+		for _, col := range t.Drop {
+			if overAtLeast > 0 && col >= 0 && col < len(widths) && col != t.Flex && !dropped[col] {
+				dropped[col] = true
+				over -= widths[col] + 2
+				overAtLeast -= widths[col] + 2
+			}
+		}
+		shrink(t.Flex, 16)
+		for _, col := range t.Also {
+			shrink(col, 8)
 		}
 	}
 	for ri, r := range all {
 		var b strings.Builder
 		b.WriteString(t.Indent)
+		last := len(r) - 1
+		for last > 0 && dropped[last] {
+			last--
+		}
 		for i, c := range r {
+			if dropped[i] {
+				continue
+			}
 			if ri == 0 && len(t.Header) > 0 {
 				c = p.Bold(c)
 			}
 			b.WriteString(c)
-			if i < len(r)-1 {
+			if i < last {
 				b.WriteString(strings.Repeat(" ", widths[i]-Width(c)+2))
 			}
 		}
@@ -112,9 +168,18 @@ func Truncate(s string, n int) string {
 	if Width(s) <= n {
 		return s
 	}
-	r := []rune(ansi.ReplaceAllString(s, ""))
 	if n < 1 {
 		return ""
 	}
-	return string(r[:n-1]) + "…"
+	var b strings.Builder
+	used := 0
+	for _, r := range ansi.ReplaceAllString(s, "") {
+		c := runeCells(r)
+		if used+c > n-1 { // room for the …
+			break
+		}
+		b.WriteRune(r)
+		used += c
+	}
+	return b.String() + "…"
 }

@@ -40,7 +40,7 @@ func newPeopleCmd(a *App) *cobra.Command {
 				return nil
 			}
 			pal := render.Palette{Enabled: a.Color()}
-			t := render.Table{Header: []string{"SLUG", "NAME", "CADENCE", "LAST HELD", "NEXT DUE", "OVERDUE"}, MaxWidth: a.termWidth(), Flex: 1}
+			t := render.Table{Header: []string{"SLUG", "NAME", "CADENCE", "LAST HELD", "NEXT DUE", "OVERDUE"}, MaxWidth: a.termWidth(), Flex: 1, Also: []int{5}}
 			for _, s := range rows {
 				over := "-"
 				switch {

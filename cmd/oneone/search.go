@@ -104,7 +104,7 @@ func runSearch(a *App, query string, slugs []string, o searchOptions) error {
 		return errFindings
 	}
 	pal := render.Palette{Enabled: a.Color()}
-	t := render.Table{Header: []string{"SLUG", "DATE", "SECTION", "LINE"}}
+	t := render.Table{Header: []string{"SLUG", "DATE", "SECTION", "LINE"}, MaxWidth: a.termWidth(), Flex: 3, Also: []int{2}}
 	for _, h := range hits {
 		section := h.Section
 		if section == "" {

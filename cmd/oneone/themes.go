@@ -57,7 +57,8 @@ func runThemes(a *App, slugs []string, o themesOptions) error {
 		return nil
 	}
 	pal := render.Palette{Enabled: a.Color()}
-	t := render.Table{Header: []string{"SLUG", "THEME", "STATUS", "STARTED", "DUE", "LEFT", "REVISITED", "LAST RATING"}, MaxWidth: a.termWidth(), Flex: 1}
+	// narrow terminal: the title is cut first, then STARTED and DUE go (LEFT says it), then the rating is cut
+	t := render.Table{Header: []string{"SLUG", "THEME", "STATUS", "STARTED", "DUE", "LEFT", "REVISITED", "LAST RATING"}, MaxWidth: a.termWidth(), Flex: 1, Drop: []int{3, 4}, Also: []int{7}}
 	for _, r := range rows {
 		status := r.Status
 		switch status {
