@@ -121,8 +121,26 @@ func (a *App) runReport(o *reportOptions) error {
 // with mode 0600, never outside dir, and removes the pages of reports that are
 // no longer in the report.
 func writeReport(dir string, pages []render.Page) error {
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("report folder %s is a symbolic link; oneone does not write through links: give the real folder", dir)
+	}
 	if err := notes.MkdirPrivate(dir); err != nil {
 		return fmt.Errorf("report folder: %w: choose another folder", err)
+	}
+	// Check every file before writing any: a file of the user's (or a link)
+	// where a page goes stops the report with nothing changed.
+	for _, p := range pages {
+		path := filepath.Join(dir, filepath.FromSlash(p.Path))
+		fi, err := os.Lstat(path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return err
+		case !fi.Mode().IsRegular():
+			return fmt.Errorf("%s is not a regular file (a link?): remove it or choose another folder", path)
+		case !generatedByOneone(path):
+			return fmt.Errorf("%s was not written by oneone: choose an empty folder (or remove the file)", path)
+		}
 	}
 	written := map[string]bool{}
 	for _, p := range pages {
