@@ -26,8 +26,28 @@ func init() {
 	if version != "dev" {
 		return
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		version = bi.Main.Version
+		return
+	}
+	// `go build` in a checkout stamps the commit: "dev (3f2a9c1, modified)"
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = ", modified"
+			}
+		}
+	}
+	if len(rev) >= 7 {
+		version = "dev (" + rev[:7] + dirty + ")"
 	}
 }
 
