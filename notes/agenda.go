@@ -39,6 +39,16 @@ func ShareableBody(body []byte, sections []Section) []byte {
 			cuts = append(cuts, span{s.Start, s.End})
 		}
 	}
+	return cutComments(body, cuts)
+}
+
+// WithoutComments returns body as written, minus its HTML comments (the
+// template's prompts), with runs of blank lines outside code collapsed:
+// Markdown that reads back exactly as the note, for a pipe or a file.
+func WithoutComments(body []byte) []byte { return cutComments(body, nil) }
+
+// cutComments cuts the spans in cuts and every HTML comment outside code from body.
+func cutComments(body []byte, cuts []span) []byte {
 	doc := md.Parser().Parse(text.NewReader(body))
 	var code []span
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -144,8 +154,12 @@ func assemble(body []byte, cuts, code []span) []byte {
 	var out bytes.Buffer
 	blank := true // at the start: drop leading blank lines
 	pending := false
+	heading := false // the last line written is an ATX heading
 	for _, l := range lines {
 		if !l.code && len(bytes.TrimSpace(l.text)) == 0 {
+			if l.cut && (heading || blank) {
+				continue // a line that held only a comment, under a heading: gone without a trace
+			}
 			if !blank {
 				pending = true
 			}
@@ -163,6 +177,7 @@ func assemble(body []byte, cuts, code []span) []byte {
 		out.Write(l.text)
 		out.WriteByte('\n')
 		blank = false
+		heading = !l.code && bytes.HasPrefix(bytes.TrimLeft(l.text, " "), []byte("#"))
 	}
 	return out.Bytes()
 }

@@ -14,7 +14,7 @@ func TestShareable(t *testing.T) {
 		{
 			name: "private last section and comments",
 			in:   "---\ndate: 2026-11-25\n---\n# 1:1 with Alice\n\n## Feedback\n<!-- prompt -->\n- Positive: clear write-up.\n\n## Private\nThinks about leaving.\n",
-			want: "# 1:1 with Alice\n\n## Feedback\n\n- Positive: clear write-up.\n",
+			want: "# 1:1 with Alice\n\n## Feedback\n- Positive: clear write-up.\n", // a comment's line under a heading goes
 		},
 		{
 			name: "private in the middle, upper case, up to the next level-2 heading",
@@ -49,7 +49,12 @@ func TestShareable(t *testing.T) {
 		{
 			name: "comment spanning lines",
 			in:   "## Feedback\n<!-- line one\nline two\nline three -->\n- kept\n",
-			want: "## Feedback\n\n- kept\n", // the comment's line turns blank: paragraphs never merge
+			want: "## Feedback\n- kept\n", // under a heading the comment's lines go: nothing can merge
+		},
+		{
+			name: "a comment's line between paragraphs turns blank: they never merge",
+			in:   "First paragraph.\n<!-- note -->\nSecond paragraph.\n",
+			want: "First paragraph.\n\nSecond paragraph.\n",
 		},
 		{
 			name: "inline comment spanning lines",

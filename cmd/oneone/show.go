@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/oneone/oneone/notes"
@@ -76,7 +77,7 @@ Markdown body as written.`,
 				return a.printJSON(shownNote{Slug: n.Slug, Date: notes.FormatDate(n.Date), Kind: n.Kind,
 					Status: n.EffectiveStatus(today), Themes: themes, File: n.Path, Body: string(n.Body)})
 			}
-			return writeNote(a.Stdout, p, n, today, render.Palette{Enabled: a.Color()})
+			return writeNote(a.Stdout, p, n, today, render.Palette{Enabled: a.Color()}, !a.isTerminal())
 		},
 	}
 }
@@ -99,11 +100,21 @@ func baseOf(path string) string {
 	return path
 }
 
-func writeNote(w io.Writer, p *notes.Person, n *notes.Note, today time.Time, pal render.Palette) error {
+// Piped (asText), the body is the note's Markdown as written minus HTML
+// comments, so that it reads back exactly; on a terminal it is rendered.
+func writeNote(w io.Writer, p *notes.Person, n *notes.Note, today time.Time, pal render.Palette, asText bool) error {
 	if _, err := fmt.Fprintf(w, "%s\n\n", render.NoteHeader(n, p.Profile.Name, today, pal)); err != nil {
 		return err
 	}
-	body := render.Terminal(n.Body, pal)
+	var body string
+	if asText {
+		body = strings.TrimSpace(string(notes.WithoutComments(n.Body)))
+		if body != "" {
+			body += "\n"
+		}
+	} else {
+		body = render.Terminal(n.Body, pal)
+	}
 	if body == "" {
 		body = pal.Dim("(empty note)") + "\n"
 	}
