@@ -27,7 +27,7 @@ func (s *Store) Commit(msg string, author Author, paths ...string) (string, erro
 		return "", err
 	}
 	defer unlock()
-	if err := s.onBranch(); err != nil {
+	if err := s.CanCommit(); err != nil {
 		return "", err
 	}
 	idx, _, err := s.readIndex()
@@ -222,7 +222,7 @@ func (s *Store) CommitAll(author Author) ([]string, string, error) {
 		return nil, "", err
 	}
 	defer unlock()
-	if err := s.onBranch(); err != nil {
+	if err := s.CanCommit(); err != nil {
 		return nil, "", err
 	}
 	paths, h, _, err := s.commitAllLocked(author)

@@ -124,6 +124,18 @@ func (s *Store) DefaultAuthor(manager string) Author {
 	return a
 }
 
+// CanCommit tells, before anything is written, why a commit could not be made
+// now: a detached HEAD, or a git command holding the index.
+func (s *Store) CanCommit() error {
+	if err := s.onBranch(); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(filepath.Join(s.gitDir, "index.lock")); err == nil {
+		return fmt.Errorf("%s: .git/index.lock exists, so a git command is running (or one crashed): wait for it, or remove the file if no git is running", s.dir)
+	}
+	return nil
+}
+
 // onBranch refuses to commit on a detached HEAD: the commit would belong to no branch.
 func (s *Store) onBranch() error {
 	ref, err := s.repo.Storer.Reference(plumbing.HEAD)

@@ -72,7 +72,7 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		return nil, err
 	}
 	defer unlock()
-	if err := s.onBranch(); err != nil {
+	if err := s.CanCommit(); err != nil {
 		return nil, err
 	}
 	if opts.Author.Name == "" {

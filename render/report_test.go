@@ -390,3 +390,25 @@ func TestTimelineStates(t *testing.T) {
 		t.Errorf("after leaving: %s, want %s", row.Weeks[1].State, CellLeft)
 	}
 }
+
+// The manager's absence greys the week like the report's, but the tooltip says whose it was.
+func TestTimelineSaysWhoWasAway(t *testing.T) {
+	cfg := notes.DefaultConfig()
+	cfg.Away = []notes.Absence{{From: notes.ParseDateOr("2026-11-09"), To: notes.ParseDateOr("2026-11-15")}}
+	today := notes.ParseDateOr("2026-11-25")
+	prof, err := notes.ParseProfile("x", []byte("---\nname: X\naway:\n  - from: 2026-11-16\n    to: 2026-11-22\n---\n"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := Timeline(&notes.Person{Slug: "x", Profile: prof}, cfg, today, 3)
+	titles := map[string]string{}
+	for _, w := range row.Weeks {
+		titles[notes.FormatDate(w.Start)] = w.Title
+	}
+	if !strings.Contains(titles["2026-11-09"], "you were away 7 days") {
+		t.Errorf("manager's week: %q", titles["2026-11-09"])
+	}
+	if !strings.Contains(titles["2026-11-16"], "away 7 days") || strings.Contains(titles["2026-11-16"], "you") {
+		t.Errorf("report's week: %q", titles["2026-11-16"])
+	}
+}

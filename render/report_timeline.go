@@ -29,7 +29,7 @@ var Legend = []struct{ State, Label string }{
 	{CellGoals, "goals 1:1 held"},
 	{CellMissed, "skipped or cancelled"},
 	{CellOverdue, "overdue"},
-	{CellAway, "away"},
+	{CellAway, "away (they or you)"},
 	{CellPlanned, "planned"},
 	{CellNone, "no 1:1 that week"},
 	{CellLeft, "left the team"},
@@ -59,6 +59,7 @@ func WeekStart(day time.Time) time.Time {
 func Timeline(p *notes.Person, cfg notes.Config, today time.Time, n int) TimelineRow {
 	row := TimelineRow{Slug: p.Slug, Name: p.Profile.Name, Counts: map[string]int{}}
 	away := notes.AwayFor(p.Profile, cfg)
+	theirs := notes.AwayFor(p.Profile, notes.Config{}) // the report's own absences only
 	limit := p.Profile.CadenceDays + cfg.GraceDays
 	first := notes.AddDays(WeekStart(today), -7*(n-1))
 	var held []time.Time
@@ -102,7 +103,7 @@ func Timeline(p *notes.Person, cfg notes.Config, today time.Time, n int) Timelin
 				events = append(events, "1:1 "+st+" "+notes.FormatDate(nt.Date))
 			}
 		}
-		overdueDays, awayDays, leftDays, days := 0, 0, 0, 0
+		overdueDays, awayDays, theirDays, leftDays, days := 0, 0, 0, 0, 0
 		maxGap := 0
 		for d := start; !d.After(end) && !d.After(today); d = notes.AddDays(d, 1) {
 			days++
@@ -112,6 +113,9 @@ func Timeline(p *notes.Person, cfg notes.Config, today time.Time, n int) Timelin
 			}
 			if away.On(d) {
 				awayDays++
+				if theirs.On(d) {
+					theirDays++
+				}
 				continue
 			}
 			if last := lastHeld(d); !last.IsZero() {
@@ -127,7 +131,14 @@ func Timeline(p *notes.Person, cfg notes.Config, today time.Time, n int) Timelin
 		}
 		if awayDays > 0 {
 			has[CellAway] = true
-			events = append(events, fmt.Sprintf("away %d %s", awayDays, plural(awayDays, "day")))
+			switch {
+			case theirDays == awayDays:
+				events = append(events, fmt.Sprintf("away %d %s", awayDays, plural(awayDays, "day")))
+			case theirDays == 0:
+				events = append(events, fmt.Sprintf("you were away %d %s", awayDays, plural(awayDays, "day")))
+			default:
+				events = append(events, fmt.Sprintf("away %d %s (you %d)", theirDays, plural(theirDays, "day"), awayDays-theirDays))
+			}
 		}
 		if days > 0 && leftDays == days {
 			has[CellLeft] = true

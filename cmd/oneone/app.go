@@ -278,6 +278,10 @@ func (a *App) Writer() (*notes.Repo, *gitstore.Store, func(), error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := st.CanCommit(); err != nil { // before anything is written
+		unlock()
+		return nil, nil, nil, err
+	}
 	return r, st, unlock, nil
 }
 

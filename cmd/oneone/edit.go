@@ -52,6 +52,9 @@ and the note changed, oneone commits it.`,
 			if err != nil {
 				return err
 			}
+			if err := st.CanCommit(); err != nil { // say so before the editor opens
+				return err
+			}
 			if day.IsZero() {
 				if day, err = newestNote(r, args[0]); err != nil {
 					return err

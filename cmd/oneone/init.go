@@ -68,6 +68,9 @@ func runInit(a *App, dir string, o initOptions) error {
 		return err
 	}
 	defer unlock()
+	if err := st.CanCommit(); err != nil {
+		return err
+	}
 	cfgPath := filepath.Join(dir, notes.ConfigFile)
 	if _, err := os.Lstat(cfgPath); errors.Is(err, os.ErrNotExist) {
 		if err := notes.WriteFileAtomic(cfgPath, []byte(configText(o))); err != nil {

@@ -39,6 +39,9 @@ func newPeopleCmd(a *App) *cobra.Command {
 				a.noReports(team)
 				return nil
 			}
+			if u := notes.ManagerAwayUntil(r.Config, today); u != nil {
+				a.infof("you are away until %s: those days do not count toward anyone's gap", *u)
+			}
 			pal := render.Palette{Enabled: a.Color()}
 			t := render.Table{Header: []string{"SLUG", "NAME", "CADENCE", "LAST HELD", "NEXT DUE", "OVERDUE"}, MaxWidth: a.termWidth(), Flex: 1, Also: []int{5}}
 			for _, s := range rows {

@@ -131,6 +131,11 @@ func writeReport(dir string, pages []render.Page) error {
 	// where a page goes stops the report with nothing changed.
 	for _, p := range pages {
 		path := filepath.Join(dir, filepath.FromSlash(p.Path))
+		if inside, err := within(path, dir); err != nil {
+			return err
+		} else if !inside || path == dir {
+			return fmt.Errorf("refusing to write %s: it is outside the report folder %s", path, dir)
+		}
 		fi, err := os.Lstat(path)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
