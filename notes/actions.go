@@ -18,7 +18,7 @@ type Action struct {
 }
 
 // Age returns the action's age in days as of today, counted from its first occurrence.
-func (a Action) Age(today time.Time) int { return DaysBetween(a.First, today) }
+func (a Action) Age(today time.Time) int { return max(DaysBetween(a.First, today), 0) } // 0 for an item of a planned note
 
 // Actions follows every action item through the person's notes, oldest first.
 func (p *Person) Actions() []Action {

@@ -355,3 +355,14 @@ func TestTopicsSectionOfTheReport(t *testing.T) {
 		})
 	}
 }
+
+// An item of a planned note (dated after today) is 0 days old, never negative.
+func TestActionAgeNeverNegative(t *testing.T) {
+	today := ParseDateOr("2026-11-25")
+	if got := (Action{First: ParseDateOr("2026-11-26")}).Age(today); got != 0 {
+		t.Errorf("age = %d, want 0", got)
+	}
+	if got := (Action{First: ParseDateOr("2026-11-20")}).Age(today); got != 5 {
+		t.Errorf("age = %d, want 5", got)
+	}
+}

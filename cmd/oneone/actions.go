@@ -65,7 +65,7 @@ func runActions(a *App, slugs []string, o actionsOptions) error {
 		for _, act := range p.OpenActions() {
 			rows = append(rows, actionRow{
 				Slug: p.Slug, Text: act.Text, FirstSeen: notes.FormatDate(act.First),
-				AgeDays: max(act.Age(today), 0), File: act.FirstPath,
+				AgeDays: act.Age(today), File: act.FirstPath,
 				LastSeen: notes.FormatDate(act.Last), LastFile: act.LastPath,
 			})
 		}

@@ -160,8 +160,11 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 	for _, p := range rep.People {
 		if p.AwayUntil != nil {
 			line := fmt.Sprintf("%s is away until %s: not due before then", p.Slug, *p.AwayUntil)
-			if p.Overdue {
+			switch {
+			case p.Overdue:
 				line = fmt.Sprintf("%s is away until %s, and was already overdue before", p.Slug, *p.AwayUntil)
+			case p.DaysOverdue > 0:
+				line = fmt.Sprintf("%s is away until %s: the 1:1 due %s waits until then (%d %s late, within the grace)", p.Slug, *p.AwayUntil, *p.NextDue, p.DaysOverdue, map[bool]string{true: "day", false: "days"}[p.DaysOverdue == 1])
 			}
 			if _, err := fmt.Fprintln(w, line); err != nil {
 				return err
