@@ -222,6 +222,17 @@ func (r *Report) index(people []*notes.Person) ([]byte, error) {
 			d.Actions = append(d.Actions, r.actionRow(p, a, ""))
 		}
 	}
+	// what you still owe someone who left is listed too, as `oneone actions` does;
+	// without --all they have no page to link to
+	for _, p := range r.Team.People {
+		if p.Profile.ArchivedBy(r.Today) && !r.All {
+			for _, a := range r.openActions(p) {
+				row := r.actionRow(p, a, "")
+				row.Name, row.Link = p.Profile.Name+" (left)", ""
+				d.Actions = append(d.Actions, row)
+			}
+		}
+	}
 	if r.Audit != nil {
 		d.Current, d.OnCadence = r.Audit.Current, r.Audit.OnCadence
 	}
