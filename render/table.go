@@ -66,7 +66,7 @@ type Table struct {
 	// the Flex column is shortened (cells cut with …) down to 16 cells; when
 	// that is not enough, the Drop columns are left out first, one by one, and
 	// Flex gets the room they leave; then the Also columns are shortened down
-	// to 8 cells.
+	// to 8 cells, and Flex too, as a last resort.
 	MaxWidth int
 	Flex     int
 	Drop     []int
@@ -135,6 +135,7 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 		for _, col := range t.Also {
 			shrink(col, 8)
 		}
+		shrink(t.Flex, 8) // a very narrow terminal: the free text too, as a last resort
 	}
 	for ri, r := range all {
 		var b strings.Builder

@@ -43,7 +43,7 @@ func newPeopleCmd(a *App) *cobra.Command {
 				a.infof("you are away until %s: those days do not count toward anyone's gap", *u)
 			}
 			pal := render.Palette{Enabled: a.Color()}
-			t := render.Table{Header: []string{"SLUG", "NAME", "CADENCE", "LAST HELD", "NEXT DUE", "OVERDUE"}, MaxWidth: a.termWidth(), Flex: 1, Also: []int{5}}
+			t := render.Table{Header: []string{"SLUG", "NAME", "CADENCE", "LAST HELD", "NEXT DUE", "OVERDUE"}, MaxWidth: a.termWidth(), Flex: 1, Drop: []int{3}, Also: []int{5}}
 			for _, s := range rows {
 				over := "-"
 				switch {
