@@ -89,13 +89,17 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 	if err := tmpl.Execute(&buf, data); err != nil {
 		return nil, fmt.Errorf("%s: %s: fix the template or delete it to use the built-in one", name, err)
 	}
-	if len(data.PrivateActions) > 0 && !bytes.Contains(src, []byte(".PrivateActions")) {
-		// a template of the user's without a place for them: a Private section at the end
-		buf.WriteString("\n## Private\n")
-		for _, a := range data.PrivateActions {
-			fmt.Fprintf(&buf, "- [ ] %s (from %s)\n", a.Text, a.From)
-		}
+	// A template of the user's without a place for the carried items: under
+	// its own heading for them, else in a section added at the end. Carried
+	// items are never dropped.
+	content := buf.Bytes()
+	if !bytes.Contains(src, []byte(".Actions")) {
+		content = placeItems(content, "Action items", func(h string) bool { return strings.EqualFold(h, "Action items") }, data.Actions)
 	}
+	if !bytes.Contains(src, []byte(".PrivateActions")) {
+		content = placeItems(content, "Private", IsPrivateHeading, data.PrivateActions)
+	}
+	buf = *bytes.NewBuffer(content)
 	path := NotePath(p.Slug, day)
 	if _, err := ParseNote(p.Slug, FormatDate(day)+".md", buf.Bytes()); err != nil {
 		if strings.HasPrefix(name, "built-in") {
@@ -155,4 +159,35 @@ func yamlString(s string) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return strings.TrimSuffix(string(b), "\n")
+}
+
+// placeItems puts items as unchecked tasks right under the first level-2
+// heading of note that is accepts, or in a section titled heading at its end.
+func placeItems(note []byte, heading string, accepts func(string) bool, items []CarryItem) []byte {
+	if len(items) == 0 {
+		return note
+	}
+	var lines bytes.Buffer
+	for _, a := range items {
+		fmt.Fprintf(&lines, "- [ ] %s (from %s)\n", a.Text, a.From)
+	}
+	for off := 0; off < len(note); {
+		end := bytes.IndexByte(note[off:], '\n')
+		if end < 0 {
+			end = len(note) - off
+		}
+		line := strings.TrimRight(string(note[off:off+end]), "\r")
+		if h, ok := strings.CutPrefix(line, "## "); ok && accepts(strings.TrimSpace(h)) {
+			at := min(off+end+1, len(note))
+			out := append(append([]byte(nil), note[:at]...), lines.Bytes()...)
+			return append(out, note[at:]...)
+		}
+		off += end + 1
+	}
+	out := append([]byte(nil), note...)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	out = append(out, "\n## "+heading+"\n"...)
+	return append(out, lines.Bytes()...)
 }

@@ -57,8 +57,14 @@ func TestScaffoldNote(t *testing.T) {
 		t.Errorf("broken override: err = %v", err)
 	}
 	write("templates/regular.md", "---\ndate: {{.Date}}\n---\nHello {{.Name}}\n")
-	if sc, err := r.ScaffoldNote(p, day, KindRegular); err != nil || string(sc.Content) != "---\ndate: 2026-11-25\n---\nHello Alice Chen\n" {
+	// an override without {{.Actions}} still gets the open items, in a section of their own
+	if sc, err := r.ScaffoldNote(p, day, KindRegular); err != nil || string(sc.Content) != "---\ndate: 2026-11-25\n---\nHello Alice Chen\n\n## Action items\n- [ ] Alice: write the RFC (from 2026-09-01)\n- [ ] Dana: book room (from 2026-11-18)\n" {
 		t.Errorf("override: %v %q", err, sc.Content)
+	}
+	// ... and under its own heading when it has one
+	write("templates/regular.md", "---\ndate: {{.Date}}\n---\n## Action items\n<!-- none -->\n\n## Notes\n")
+	if sc, err := r.ScaffoldNote(p, day, KindRegular); err != nil || string(sc.Content) != "---\ndate: 2026-11-25\n---\n## Action items\n- [ ] Alice: write the RFC (from 2026-09-01)\n- [ ] Dana: book room (from 2026-11-18)\n<!-- none -->\n\n## Notes\n" {
+		t.Errorf("override with the heading: %v %q", err, sc.Content)
 	}
 }
 
@@ -116,6 +122,15 @@ func TestScaffoldCarriesEveryOpenItem(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(sc.Content), "\n## Private\n- [ ] Dana: talk to HR about Bob's raise (from 2026-11-01)\n") {
 		t.Errorf("custom template: private items lost:\n%s", sc.Content)
+	}
+	// ... or under its own Private heading, never a second one
+	write("templates/regular.md", "---\ndate: {{.Date}}\n---\n## Action items\n{{range .Actions}}- [ ] {{.Text}} (from {{.From}})\n{{end}}\n## Private\nmine\n")
+	sc, err = r.ScaffoldNote(p, ParseDateOr("2026-11-22"), KindRegular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(sc.Content); strings.Count(got, "## Private") != 1 || !strings.HasSuffix(got, "## Private\n- [ ] Dana: talk to HR about Bob's raise (from 2026-11-01)\nmine\n") {
+		t.Errorf("custom template with a Private heading:\n%s", got)
 	}
 }
 
