@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/oneone/oneone/notes"
 	"github.com/oneone/oneone/render"
@@ -65,7 +68,7 @@ func runNext(a *App, o nextOptions) error {
 		fmt.Fprintf(a.Stdout, "No 1:1 due in the next %s and none overdue.\n", daysWord(o.Days))
 		return nil
 	}
-	writeNext(a.Stdout, list, r.Config, notes.FormatDate(today), render.Palette{Enabled: a.Color()})
+	writeNext(a.Stdout, list, r.Config, today, r.Root, render.Palette{Enabled: a.Color()})
 	return nil
 }
 
@@ -77,7 +80,8 @@ func daysWord(n int) string {
 }
 
 // writeNext prints one block per report: the headline, then what to prepare.
-func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, today string, pal render.Palette) {
+func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, day time.Time, root string, pal render.Palette) {
+	today := notes.FormatDate(day)
 	for i, p := range list {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -89,7 +93,7 @@ func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, today string, p
 		}
 		switch {
 		case p.PrepNote == nil:
-			fmt.Fprintf(w, "  prep note:  none yet (oneone new %s)\n", p.Slug)
+			fmt.Fprintf(w, "  prep note:  none yet (%s)\n", newCommand(root, p, day))
 		case p.FeedbackOK:
 			fmt.Fprintf(w, "  prep note:  %s, feedback written\n", *p.PrepNote)
 		default:
@@ -176,4 +180,19 @@ func firstName(name string) string {
 		return f[0]
 	}
 	return name
+}
+
+// newCommand is the `oneone new` that scaffolds p's prep note: for today,
+// unless a note (a cancelled or skipped 1:1) already holds that name.
+func newCommand(root string, p notes.Prep, today time.Time) string {
+	if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(notes.NotePath(p.Slug, today)))); err != nil {
+		return "oneone new " + p.Slug
+	}
+	day := notes.AddDays(today, 1)
+	if p.NextDue != nil {
+		if d, err := notes.ParseDate(*p.NextDue); err == nil && d.After(today) {
+			day = d
+		}
+	}
+	return fmt.Sprintf("oneone new %s --date %s", p.Slug, notes.FormatDate(day))
 }
