@@ -39,10 +39,22 @@ const OneSidedCount = 3
 
 // Finding is one thing audit tells the manager about a report.
 type Finding struct {
-	Slug    string `json:"slug"`
+	Slug    string `json:"slug"` // "" for a file of the whole team (GUIDE.md, oneone.yaml): null in JSON
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	File    string `json:"file"`
+}
+
+// MarshalJSON writes a team finding's empty slug as null.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding
+	if f.Slug != "" {
+		return json.Marshal(plain(f))
+	}
+	return json.Marshal(struct {
+		Slug *string `json:"slug"`
+		plain
+	}{nil, plain(f)})
 }
 
 // AuditReport is the result of an audit; the JSON shape is the spec's.

@@ -22,7 +22,7 @@ type Figures struct {
 // Stats are a report's figures plus what `people --json` adds and what the commands compute with.
 type Stats struct {
 	Figures
-	Role string `json:"role"`
+	Role *string `json:"role"` // null when the profile has none
 	// AwayUntil is the last day of the report's own absence covering today
 	// (the manager's is ManagerAwayUntil).
 	AwayUntil *string `json:"away_until"`
@@ -124,7 +124,11 @@ func (a Away) After(from time.Time, n int) time.Time {
 // ComputeStats returns a report's cadence figures as of today.
 func ComputeStats(p *Person, cfg Config, today time.Time) Stats {
 	prof := p.Profile
-	s := Stats{Figures: Figures{Slug: p.Slug, Name: prof.Name, CadenceDays: prof.CadenceDays}, Role: prof.Role}
+	s := Stats{Figures: Figures{Slug: p.Slug, Name: prof.Name, CadenceDays: prof.CadenceDays}}
+	if prof.Role != "" {
+		role := prof.Role
+		s.Role = &role
+	}
 	if !prof.Archived.IsZero() {
 		v := FormatDate(prof.Archived)
 		s.Archived = &v

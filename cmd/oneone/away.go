@@ -169,13 +169,17 @@ func printAway(a *App, slug, file string, span notes.Absence) error {
 	if !a.JSON {
 		return nil
 	}
+	var who *string // null for the manager's own absence
+	if slug != "" {
+		who = &slug
+	}
 	v := struct {
-		Slug    string `json:"slug,omitempty"`
-		Manager bool   `json:"manager"`
-		From    string `json:"from"`
-		To      string `json:"to"`
-		File    string `json:"file"`
-	}{slug, slug == "", notes.FormatDate(span.From), notes.FormatDate(span.To), file}
+		Slug    *string `json:"slug"`
+		Manager bool    `json:"manager"`
+		From    string  `json:"from"`
+		To      string  `json:"to"`
+		File    string  `json:"file"`
+	}{who, slug == "", notes.FormatDate(span.From), notes.FormatDate(span.To), file}
 	return a.printJSON(v)
 }
 
