@@ -21,14 +21,15 @@ func newCalendarCmd(a *App) *cobra.Command {
 		Use:   "calendar [--weeks N]",
 		Short: "An iCalendar file of upcoming due 1:1s and goals 1:1s, titles only",
 		Long: `Write an iCalendar file (RFC 5545) to stdout with one all-day event per
-upcoming 1:1 of every current report within N weeks from today: the next due
-day (today when overdue or never met; the date of a note already planned),
-then every cadence after it. A 1:1 becomes "Goals 1:1 with NAME" when more
-than goals_every has passed since the last goals 1:1, then again every
-goals_every. Events carry titles only, never note content, and stable UIDs
-(SLUG-DATE@oneone), so importing a newer file updates events instead of
-duplicating them. DTSTAMP is today (ONEONE_TODAY), so a day's file is
-reproducible.`,
+upcoming 1:1 of every current report within N weeks from today: today's 1:1
+(a note dated today), the dates of notes already planned, else the next due
+day (today when overdue or never met), then every cadence after it. A 1:1
+becomes "Goals 1:1 with NAME" when more than goals_every has passed since the
+last goals 1:1, then again every goals_every. Events carry titles only, never
+note content. UIDs name the report's n-th upcoming 1:1 (SLUG-1@oneone is the
+next), and SEQUENCE grows day by day, so importing a newer file moves the
+events instead of duplicating them. DTSTAMP is today (ONEONE_TODAY), so a
+day's file is reproducible.`,
 		Example: `  oneone calendar > oneone.ics
   oneone calendar --weeks 12 > oneone.ics`,
 		Args: cobra.NoArgs,

@@ -28,7 +28,8 @@ stays private. Share it with your reports.
 
 --write saves it as GUIDE.md at the root of the notes repository and commits
 it; when nothing changed it says so and commits nothing. A GUIDE.md that
-oneone did not write is never replaced.`,
+oneone did not write, or that was edited by hand since, is never replaced:
+rename it to keep your words, or delete it to let oneone write it again.`,
 		Example: `  oneone guide
   oneone guide --write`,
 		Args: cobra.NoArgs,

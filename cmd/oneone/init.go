@@ -24,9 +24,11 @@ func newInitCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Create a notes repository: git init, oneone.yaml, a first commit",
-		Long: `Create a notes repository in DIR (default: --dir, $ONEONE_DIR, or ~/oneone):
-a git repository with oneone.yaml and a first commit. Running it again on an
-existing repository changes nothing; an existing oneone.yaml is never overwritten.`,
+		Long: `Create a notes repository in DIR (default: --dir, $ONEONE_DIR, the nearest
+folder holding oneone.yaml, or ~/oneone): a git repository with oneone.yaml and
+a first commit. An oneone.yaml already there is kept and committed as it is;
+running init again on a repository changes nothing. A bare git repository is
+refused: make it the remote instead.`,
 		Example: `  oneone init ~/oneone --manager "Dana Reyes"
   oneone init notes --cadence biweekly`,
 		Args: cobra.MaximumNArgs(1),

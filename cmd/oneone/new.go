@@ -23,12 +23,16 @@ func newNewCmd(a *App) *cobra.Command {
 		Use:   "new SLUG [--date D] [--kind goals] [-e]",
 		Short: "Scaffold SLUG/DATE.md from the template, committed",
 		Long: `Scaffold the note of a 1:1 from the template: feedback prompts, the report's
-topics, a heading for every active theme, and the open action items of the
-previous note carried over. When no goals 1:1 was held within goals_every,
-new says so and uses the goals template. It never overwrites a note.
+topics, a heading for every active theme, and every action item still open
+carried over with "(from DATE)" — those of the previous note and any left open
+in an earlier one; items written in a Private section go to the new note's
+Private section, never to the shareable Action items. When no goals 1:1 was
+held within goals_every, new says so and uses the goals template. It never
+overwrites a note; a note whose commit fails is removed again.
 
 Templates: templates/regular.md and templates/goals.md in the repository
-override the built-in ones (Go text/template).`,
+override the built-in ones (Go text/template; .Actions and .PrivateActions
+hold the carried items).`,
 		Example: `  oneone new alice
   oneone new alice --date 2026-12-02 -e
   oneone new bob --kind goals`,

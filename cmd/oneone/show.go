@@ -33,9 +33,10 @@ a header line from the frontmatter (name, date, kind, status, theme ratings),
 then the Markdown with headings, emphasis, lists, task boxes, code, links,
 quotes and tables. HTML comments (template prompts) are left out.
 
-Colour only on a terminal, never with NO_COLOR or --no-color; piped, the
-output is plain Markdown-like text. --json prints the note's fields and its
-Markdown body as written.`,
+Colour only on a terminal, never with NO_COLOR, --no-color or TERM=dumb;
+piped, the body is the note's Markdown as written, minus HTML comments, so it
+reads back exactly. --json prints the note's fields and its Markdown body as
+written.`,
 		Example: `  oneone show alice
   oneone show alice 2026-11-18
   oneone show alice --json | jq -r .body`,
