@@ -27,8 +27,8 @@ func Locate(dir, envDir, cwd, home string) string {
 		return filepath.Clean(envDir)
 	}
 	for d := cwd; d != ""; {
-		if fi, err := os.Stat(filepath.Join(d, ConfigFile)); err == nil && fi.Mode().IsRegular() {
-			return d
+		if _, err := os.Lstat(filepath.Join(d, ConfigFile)); err == nil {
+			return d // whatever it is: reading it says what is wrong with it
 		}
 		parent := filepath.Dir(d)
 		if parent == d {

@@ -106,7 +106,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(
 	case errors.Is(err, errFindings):
 		return exitFindings
 	default:
-		fmt.Fprintln(stderr, "oneone: "+a.scrub(oneLine(err.Error())))
+		msg := oneLine(err.Error())
+		if strings.HasPrefix(msg, "unknown command ") { // cobra's, at the top level
+			msg = strings.Replace(msg, " Did you mean this? ", ": did you mean ", 1) + " (see `oneone --help` for the commands)"
+		}
+		fmt.Fprintln(stderr, "oneone: "+a.scrub(msg))
 		return exitError
 	}
 }
@@ -159,7 +163,8 @@ Exit status: 0 ok, 1 findings (audit) or no match (search), 2 usage or data erro
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%s (see `%s --help`)", plainFlagError(err.Error()), c.CommandPath())
+		use := strings.TrimSuffix(c.UseLine(), " [flags]")
+		return fmt.Errorf("%s: usage: %s (see `%s --help`)", plainFlagError(err.Error()), use, c.CommandPath())
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.Dir, "dir", "", "notes repository (default $ONEONE_DIR, the nearest folder holding oneone.yaml, or ~/oneone)")
