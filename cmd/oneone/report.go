@@ -130,11 +130,9 @@ func writeReport(dir string, pages []render.Page) error {
 	// Check every file before writing any: a file of the user's (or a link)
 	// where a page goes stops the report with nothing changed.
 	for _, p := range pages {
-		path := filepath.Join(dir, filepath.FromSlash(p.Path))
-		if inside, err := within(path, dir); err != nil {
+		path, err := pagePath(dir, p)
+		if err != nil {
 			return err
-		} else if !inside || path == dir {
-			return fmt.Errorf("refusing to write %s: it is outside the report folder %s", path, dir)
 		}
 		fi, err := os.Lstat(path)
 		switch {
@@ -149,11 +147,9 @@ func writeReport(dir string, pages []render.Page) error {
 	}
 	written := map[string]bool{}
 	for _, p := range pages {
-		path := filepath.Join(dir, filepath.FromSlash(p.Path))
-		if inside, err := within(path, dir); err != nil {
+		path, err := pagePath(dir, p) // again: a folder made since must not lead out
+		if err != nil {
 			return err
-		} else if !inside || path == dir {
-			return fmt.Errorf("refusing to write %s: it is outside the report folder %s", path, dir)
 		}
 		parent := filepath.Dir(path)
 		if err := notes.MkdirPrivate(parent); err != nil {
@@ -180,6 +176,17 @@ func writeReport(dir string, pages []render.Page) error {
 	notes.CleanTemp(dir)
 	notes.CleanTemp(people)
 	return nil
+}
+
+// pagePath is where page p goes in dir, refused when it would lead out of dir.
+func pagePath(dir string, p render.Page) (string, error) {
+	path := filepath.Join(dir, filepath.FromSlash(p.Path))
+	if inside, err := within(path, dir); err != nil {
+		return "", err
+	} else if !inside || path == dir {
+		return "", fmt.Errorf("refusing to write %s: it is outside the report folder %s", path, dir)
+	}
+	return path, nil
 }
 
 // generatedByOneone reports whether the HTML file at path is a page oneone wrote.
