@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -173,43 +172,8 @@ Exit status: 0 ok, 1 findings (audit) or no match (search), 2 usage or data erro
 	for _, f := range registry {
 		root.AddCommand(f(a))
 	}
-	root.InitDefaultCompletionCmd()
-	root.SetHelpCommand(&cobra.Command{
-		Use:   "help [COMMAND]",
-		Short: "Help about any command",
-		RunE: func(c *cobra.Command, args []string) error {
-			target, rest, err := root.Find(args)
-			if err != nil || len(rest) > 0 {
-				return fmt.Errorf("unknown help topic %q: see `oneone --help` for the commands", strings.Join(args, " "))
-			}
-			return target.Help()
-		},
-		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			var out []string
-			for _, sub := range root.Commands() {
-				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
-					out = append(out, sub.Name())
-				}
-			}
-			return out, cobra.ShellCompDirectiveNoFileComp
-		},
-	})
+	setupHelpAndCompletion(root)
 	explainArgErrors(root)
-	for _, c := range root.Commands() {
-		if c.Name() == "completion" {
-			c.Example = `  source <(oneone completion bash)                                   # bash, this shell
-  oneone completion bash > ~/.local/share/bash-completion/completions/oneone
-  oneone completion zsh > "${fpath[1]}/_oneone"                      # zsh
-  oneone completion fish > ~/.config/fish/completions/oneone.fish    # fish`
-			c.Args = cobra.ArbitraryArgs
-			c.RunE = func(cmd *cobra.Command, args []string) error {
-				if len(args) > 0 {
-					return fmt.Errorf("no completion for shell %q: use bash, zsh, fish or powershell", args[0])
-				}
-				return cmd.Help()
-			}
-		}
-	}
 	return root
 }
 
@@ -370,57 +334,4 @@ func slugsArg(args []string) error {
 		}
 	}
 	return nil
-}
-
-// cobra's argument-count errors, in plain words.
-var argErrors = []struct {
-	re   *regexp.Regexp
-	with string
-}{
-	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "expected ${1} argument(s), got ${2}"},
-	{regexp.MustCompile(`^accepts between (\d+) and (\d+) arg\(s\), received (\d+)$`), "expected ${1} to ${2} arguments, got ${3}"},
-	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "expected at least ${1} argument(s), got ${2}"},
-	{regexp.MustCompile(`^unknown command ("[^"]*") for "[^"]*"$`), "unexpected argument ${1}"},
-}
-
-// explainArgErrors makes every command's argument errors say what is wrong and
-// show the usage line, e.g. "expected 1 argument(s), got 0: usage: oneone log SLUG".
-func explainArgErrors(c *cobra.Command) {
-	for _, sub := range c.Commands() {
-		explainArgErrors(sub)
-	}
-	check := c.Args
-	if check == nil {
-		return
-	}
-	c.Args = func(cmd *cobra.Command, args []string) error {
-		err := check(cmd, args)
-		if err == nil {
-			return nil
-		}
-		msg := err.Error()
-		for _, e := range argErrors {
-			if e.re.MatchString(msg) {
-				msg = e.re.ReplaceAllString(msg, e.with)
-				break
-			}
-		}
-		use := strings.TrimSuffix(cmd.UseLine(), " [flags]")
-		return fmt.Errorf("%s: usage: %s (see `%s --help`)", msg, use, cmd.CommandPath())
-	}
-}
-
-var strconvError = regexp.MustCompile(`strconv\.Parse(\w+): parsing "[^"]*": (invalid syntax|value out of range)`)
-
-// plainFlagError replaces Go's parsing wording in a flag error.
-func plainFlagError(msg string) string {
-	return strconvError.ReplaceAllStringFunc(msg, func(m string) string {
-		switch {
-		case strings.HasSuffix(m, "out of range"):
-			return "out of range"
-		case strings.HasPrefix(m, "strconv.ParseBool"):
-			return "give true or false"
-		}
-		return "not a whole number"
-	})
 }

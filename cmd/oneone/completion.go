@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -109,4 +110,46 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// setupHelpAndCompletion replaces cobra's help command (an unknown topic is an
+// error, exit 2) and gives the completion command examples and an error for an
+// unknown shell.
+func setupHelpAndCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				return fmt.Errorf("unknown help topic %q: see `oneone --help` for the commands", strings.Join(args, " "))
+			}
+			return target.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			for _, sub := range root.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, sub.Name())
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+	})
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  source <(oneone completion bash)                                   # bash, this shell
+  oneone completion bash > ~/.local/share/bash-completion/completions/oneone
+  oneone completion zsh > "${fpath[1]}/_oneone"                      # zsh
+  oneone completion fish > ~/.config/fish/completions/oneone.fish    # fish`
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return fmt.Errorf("no completion for shell %q: use bash, zsh, fish or powershell", args[0])
+				}
+				return cmd.Help()
+			}
+		}
+	}
 }
