@@ -104,7 +104,15 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		if ai, authErr = resolveAuth(rawURL, &opts); authErr == nil {
 			probe = make(chan remoteProbe, 1)
 			go func() {
-				refs, err := s.remoteRefs(ctx, rawURL, ai)
+				// a remote that accepts the connection and never answers must not
+				// hold the lock (and the user) for long
+				pctx, pcancel := context.WithTimeout(ctx, ProbeTimeout)
+				defer pcancel()
+				refs, err := s.remoteRefs(pctx, rawURL, ai)
+				if err != nil && pctx.Err() != nil && ctx.Err() == nil {
+					err = fmt.Errorf("cannot reach origin %s: no answer within %s; run `oneone sync` again when it answers (your notes are committed locally): %w",
+						Redact(rawURL), ProbeTimeout, errOffline)
+				}
 				probe <- remoteProbe{refs, err}
 			}()
 		}
@@ -122,9 +130,11 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	if authErr != nil {
 		return res, authErr
 	}
-	var p remoteProbe
-	if !known || len(paths) == 0 {
-		p = <-probe
+	// The probe ran while the work tree was scanned: waiting for it costs
+	// nothing, and a remote that does not answer stops sync here.
+	p := <-probe
+	if errors.Is(p.err, errOffline) {
+		return res, p.err
 	}
 	if !known {
 		// No upstream yet: origin's branch of the same name, else its default branch.
@@ -272,6 +282,10 @@ func (s *Store) upstream(branch plumbing.ReferenceName) (plumbing.ReferenceName,
 
 // testHookBeforePush lets a test change the remote between fetch and push.
 var testHookBeforePush func()
+
+// ProbeTimeout is how long sync waits for origin to list its branches before
+// it gives up as offline (a variable for tests).
+var ProbeTimeout = 30 * time.Second
 
 // errRemoteMoved marks a push refused because the remote changed after the fetch.
 var errRemoteMoved = errors.New("the remote changed while syncing")
@@ -593,8 +607,14 @@ func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, t
 		err = rs.Error()
 	}
 	if err != nil {
-		if strings.Contains(err.Error(), "non-fast-forward") || strings.Contains(err.Error(), "rejected") || strings.Contains(err.Error(), "fetch first") {
+		msg := err.Error()
+		switch {
+		case strings.Contains(msg, "non-fast-forward") || strings.Contains(msg, "rejected") || strings.Contains(msg, "fetch first") ||
+			strings.Contains(msg, "failed to update ref") || strings.Contains(msg, "failed to lock"):
+			// another push won the race: the branch moved (or was being moved) on the remote
 			return ai.sc.err(fmt.Errorf("push to %s rejected (%v, %w): run `oneone sync` again to merge the remote changes (your notes are committed locally)", Redact(rawURL), err, errRemoteMoved))
+		case strings.Contains(msg, "hook declined"):
+			return ai.sc.err(fmt.Errorf("push to %s refused by the remote's hook (%v): its owner's rules decide what it accepts; ask them (your notes are committed locally)", Redact(rawURL), err))
 		}
 		return s.remoteError("push to", rawURL, ai, err)
 	}

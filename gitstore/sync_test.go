@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -195,6 +196,71 @@ func TestSyncOffline(t *testing.T) {
 			t.Fatalf("local commit lost: %q", out)
 		}
 		m.check(map[string]string{"alice/profile.md": "---\nname: Alice\n---\n"})
+	}
+}
+
+// A remote that accepts the connection and never answers: sync gives up as
+// offline after ProbeTimeout instead of holding the lock for ten minutes.
+func TestSyncSilentRemote(t *testing.T) {
+	isolate(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var mu sync.Mutex
+	var conns []net.Conn
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // held open, never answered
+			mu.Unlock()
+		}
+	}()
+	old := ProbeTimeout
+	ProbeTimeout = 300 * time.Millisecond
+	defer func() { ProbeTimeout = old }()
+	for _, url := range []string{"git://" + ln.Addr().String() + "/notes.git", "http://" + ln.Addr().String() + "/notes.git"} {
+		m := newMachine(t, url)
+		m.write("alice/profile.md", "---\nname: Alice\n---\n")
+		start := time.Now()
+		res, err := m.sync()
+		if err == nil || !IsOffline(err) || !strings.Contains(err.Error(), "no answer within") {
+			t.Fatalf("%s: sync error = %v", url, err)
+		}
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%s: sync took %v", url, d)
+		}
+		if res == nil || len(res.Committed) != 1 {
+			t.Fatalf("%s: the local commit is not reported: %+v", url, res)
+		}
+	}
+}
+
+// A remote whose pre-receive hook refuses the push: one line that says so, not "offline".
+func TestSyncHookDeclined(t *testing.T) {
+	isolate(t)
+	root, bare := newBare(t)
+	hook := filepath.Join(bare, "hooks", "pre-receive")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho no pushes today >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := newMachine(t, daemonRemote(t, root))
+	m.write("alice/profile.md", "---\nname: Alice\n---\n")
+	_, err := m.sync()
+	if err == nil || !strings.Contains(err.Error(), "refused by the remote's hook") || IsOffline(err) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("sync error = %v", err)
 	}
 }
 
