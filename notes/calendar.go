@@ -41,10 +41,12 @@ func (m Meeting) UID() string { return m.Slug + "-" + strconv.Itoa(m.Seq) + "@on
 //   - a 1:1 is a goals 1:1 when more than goals_every days have passed since
 //     the last goals 1:1 (or the first 1:1 where there is none), as `new` and
 //     `audit` decide; a planned note keeps the kind it was written with.
-func Schedule(p *Person, cfg Config, today time.Time, days int) []Meeting {
+//
+// With all, an archived report is scheduled as if it had not left.
+func Schedule(p *Person, cfg Config, today time.Time, days int, all bool) []Meeting {
 	end := AddDays(today, days) // exclusive
 	prof := p.Profile
-	if !prof.Archived.IsZero() {
+	if !prof.Archived.IsZero() && !all {
 		if !prof.Archived.After(today) {
 			return nil
 		}
@@ -102,11 +104,12 @@ func Schedule(p *Person, cfg Config, today time.Time, days int) []Meeting {
 }
 
 // TeamSchedule returns the upcoming 1:1s of every report, by date then slug.
-// Archived reports have none.
-func TeamSchedule(people []*Person, cfg Config, today time.Time, days int) []Meeting {
+// Archived reports have none, unless all is set: then they are scheduled as
+// if they had not left (`calendar --all` shows them again, as the spec says).
+func TeamSchedule(people []*Person, cfg Config, today time.Time, days int, all bool) []Meeting {
 	var out []Meeting
 	for _, p := range people {
-		out = append(out, Schedule(p, cfg, today, days)...)
+		out = append(out, Schedule(p, cfg, today, days, all)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Date.Equal(out[j].Date) {

@@ -46,7 +46,7 @@ func TestSchedule(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := testPerson(t, "alice", tt.front, tt.notes)
 			var got []string
-			for _, m := range Schedule(p, cfg, today, tt.days) {
+			for _, m := range Schedule(p, cfg, today, tt.days, false) {
 				s := FormatDate(m.Date)
 				if m.Kind == KindGoals {
 					s += ":G"
@@ -60,6 +60,19 @@ func TestSchedule(t *testing.T) {
 				t.Errorf("Schedule:\n got %s\nwant %s", g, tt.want)
 			}
 		})
+	}
+}
+
+// calendar --all: an archived report is scheduled as if it had not left.
+func TestScheduleAll(t *testing.T) {
+	today := ParseDateOr("2026-11-25")
+	p := testPerson(t, "alice", "name: A\narchived: 2026-11-01", map[string]string{"2026-11-20": heldNote})
+	if got := Schedule(p, DefaultConfig(), today, 14, false); len(got) != 0 {
+		t.Errorf("archived: %d meetings", len(got))
+	}
+	got := Schedule(p, DefaultConfig(), today, 14, true)
+	if len(got) != 2 || FormatDate(got[0].Date) != "2026-11-27" || got[0].UID() != "alice-1@oneone" {
+		t.Errorf("with all: %+v", got)
 	}
 }
 

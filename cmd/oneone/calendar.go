@@ -36,7 +36,7 @@ day's file is reproducible.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCalendar(a, o) },
 	}
 	cmd.Flags().IntVar(&o.Weeks, "weeks", 8, "look this many weeks ahead")
-	cmd.Flags().BoolVar(&o.All, "all", false, "accepted for symmetry: archived reports have no upcoming 1:1s")
+	cmd.Flags().BoolVar(&o.All, "all", false, "include archived reports, scheduled as if they had not left")
 	return cmd
 }
 
@@ -49,7 +49,7 @@ func runCalendar(a *App, o calendarOptions) error {
 		return err
 	}
 	a.warnProblems(team)
-	meetings := notes.TeamSchedule(team.People, r.Config, today, 7*o.Weeks)
+	meetings := notes.TeamSchedule(team.People, r.Config, today, 7*o.Weeks, o.All)
 	if a.JSON {
 		type event struct {
 			Slug  string `json:"slug"`
