@@ -546,6 +546,22 @@ func (d *yamlDoc) rewriteAsBlock(k, v *yaml.Node, items []*yaml.Node, fields []f
 }
 
 func blockStyle(n *yaml.Node) {
+	// comments read from a CRLF file keep their \r: the encoder would break the line there
+	for _, c := range []*string{&n.HeadComment, &n.LineComment, &n.FootComment} {
+		*c = strings.ReplaceAll(*c, "\r", "")
+	}
+	if n.Kind == yaml.MappingNode {
+		// yaml.v3 reads a comment between two keys of a CRLF file as the first
+		// key's foot comment (LF: the next key's head comment); written as a
+		// foot comment it would gain a blank line
+		for i := 0; i+2 < len(n.Content); i += 2 {
+			if k, next := n.Content[i], n.Content[i+2]; k.FootComment != "" {
+				next.HeadComment = strings.TrimPrefix(k.FootComment+"\n"+next.HeadComment, "\n")
+				next.HeadComment = strings.TrimSuffix(next.HeadComment, "\n")
+				k.FootComment = ""
+			}
+		}
+	}
 	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
 		n.Style &^= yaml.FlowStyle
 		for _, c := range n.Content {

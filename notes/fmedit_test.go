@@ -317,3 +317,17 @@ func FuzzSetThemeStatus(f *testing.F) {
 		}
 	})
 }
+
+// A CRLF profile whose flow-style theme is rewritten as a block: the other
+// themes' comments stay where they were, without a stray blank line.
+func TestSetThemeStatusCRLFComment(t *testing.T) {
+	in := "---\r\nname: Dan\r\nthemes:\r\n  - title: A\r\n    # c\r\n    status: done\r\n  - {title: B, started: 2026-10-01}\r\n---\r\nbody\r\n"
+	out, err := SetThemeStatus([]byte(in), "B", ThemeDropped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "---\r\nname: Dan\r\nthemes:\r\n  - title: A\r\n    # c\r\n    status: done\r\n  - title: B\r\n    started: 2026-10-01\r\n    status: dropped\r\n---\r\nbody\r\n"
+	if string(out) != want {
+		t.Errorf("got %q\nwant %q", out, want)
+	}
+}
