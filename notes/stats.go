@@ -2,6 +2,7 @@ package notes
 
 import (
 	"math"
+	"sort"
 	"time"
 )
 
@@ -88,20 +89,45 @@ func (a Away) Until(d time.Time) time.Time {
 	return end
 }
 
-// Gap counts the days after a up to and including b that are not away days.
+// Gap counts the days after a up to and including b that are not away days:
+// the calendar days less the away days among them, span by span (not day by
+// day: a gap may be years long).
 func (a Away) Gap(from, to time.Time) int {
-	if len(a.spans) == 0 {
-		return max(DaysBetween(from, to), 0)
+	n := max(DaysBetween(from, to), 0)
+	if n == 0 || len(a.spans) == 0 {
+		return n
 	}
-	n := 0
-	for d := AddDays(from, 1); !d.After(to); d = AddDays(d, 1) {
-		if a.On(d) {
-			d = a.Until(d)
-			continue
+	first := AddDays(from, 1)
+	for _, s := range a.merged() {
+		start, end := s.From, s.To
+		if start.Before(first) {
+			start = first
 		}
-		n++
+		if end.After(to) {
+			end = to
+		}
+		if !end.Before(start) {
+			n -= DaysBetween(start, end) + 1
+		}
 	}
 	return n
+}
+
+// merged returns the away spans sorted and merged where they overlap or touch.
+func (a Away) merged() []Absence {
+	spans := append([]Absence(nil), a.spans...)
+	sort.Slice(spans, func(i, j int) bool { return spans[i].From.Before(spans[j].From) })
+	var out []Absence
+	for _, s := range spans {
+		if k := len(out) - 1; k >= 0 && !s.From.After(AddDays(out[k].To, 1)) {
+			if s.To.After(out[k].To) {
+				out[k].To = s.To
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // After returns the day on which n non-away days have passed since from.

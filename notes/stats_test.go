@@ -1,6 +1,7 @@
 package notes
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +219,30 @@ func TestAwayLongAbsence(t *testing.T) {
 	}
 	if got := FormatDate(a.Until(statsDay("2026-06-01"))); got != "2099-12-31" {
 		t.Errorf("Until in a long absence = %s, want 2099-12-31", got)
+	}
+}
+
+// Gap counts span by span; it must agree with counting day by day, for
+// overlapping, touching and nested absences alike.
+func TestGapAgreesWithDayByDay(t *testing.T) {
+	base := ParseDateOr("2026-01-01")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 500; round++ {
+		var a Away
+		for i := rng.IntN(5); i > 0; i-- {
+			from := AddDays(base, rng.IntN(120))
+			a.spans = append(a.spans, Absence{From: from, To: AddDays(from, rng.IntN(20))})
+		}
+		from := AddDays(base, rng.IntN(100))
+		to := AddDays(from, rng.IntN(60)-5)
+		want := 0
+		for d := AddDays(from, 1); !d.After(to); d = AddDays(d, 1) {
+			if !a.On(d) {
+				want++
+			}
+		}
+		if got := a.Gap(from, to); got != want {
+			t.Fatalf("Gap(%s, %s) with %+v = %d, want %d", FormatDate(from), FormatDate(to), a.spans, got, want)
+		}
 	}
 }
