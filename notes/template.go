@@ -179,7 +179,11 @@ func placeItems(note []byte, heading string, accepts func(string) bool, items []
 		line := strings.TrimRight(string(note[off:off+end]), "\r")
 		if h, ok := strings.CutPrefix(line, "## "); ok && accepts(strings.TrimSpace(h)) {
 			at := min(off+end+1, len(note))
-			out := append(append([]byte(nil), note[:at]...), lines.Bytes()...)
+			out := append([]byte(nil), note[:at]...)
+			if at == len(note) && (at == 0 || note[at-1] != '\n') {
+				out = append(out, '\n') // the heading ends the file without a line break
+			}
+			out = append(out, lines.Bytes()...)
 			return append(out, note[at:]...)
 		}
 		off += end + 1

@@ -147,3 +147,19 @@ func fileWriter(t *testing.T, root string) func(rel, s string) {
 		}
 	}
 }
+
+func TestPlaceItems(t *testing.T) {
+	items := []CarryItem{{Text: "Dana: call", From: "2026-11-01"}}
+	is := func(h string) bool { return h == "Action items" }
+	tests := []struct{ in, want string }{
+		{"# N\n## Action items\n## Next\n", "# N\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n## Next\n"},
+		{"# N\n## Action items", "# N\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
+		{"# N\n", "# N\n\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
+		{"# N", "# N\n\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
+	}
+	for _, tt := range tests {
+		if got := string(placeItems([]byte(tt.in), "Action items", is, items)); got != tt.want {
+			t.Errorf("placeItems(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
