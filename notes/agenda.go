@@ -177,7 +177,8 @@ func assemble(body []byte, cuts, code []span) []byte {
 		out.Write(l.text)
 		out.WriteByte('\n')
 		blank = false
-		heading = !l.code && bytes.HasPrefix(bytes.TrimLeft(l.text, " "), []byte("#"))
+		_, _, isHeading := atxHeading(l.text)
+		heading = !l.code && isHeading
 	}
 	return out.Bytes()
 }

@@ -52,6 +52,11 @@ func TestShareable(t *testing.T) {
 			want: "## Feedback\n- kept\n", // under a heading the comment's lines go: nothing can merge
 		},
 		{
+			name: "a #hashtag line is no heading: the comment's line after it turns blank",
+			in:   "#hashtag\n<!-- note -->\nSecond paragraph.\n",
+			want: "#hashtag\n\nSecond paragraph.\n",
+		},
+		{
 			name: "a comment's line between paragraphs turns blank: they never merge",
 			in:   "First paragraph.\n<!-- note -->\nSecond paragraph.\n",
 			want: "First paragraph.\n\nSecond paragraph.\n",
