@@ -25,7 +25,28 @@ func Day(t time.Time) time.Time {
 
 // DaysBetween returns the number of calendar days from a to b (negative when b is earlier).
 func DaysBetween(a, b time.Time) int {
-	return int(Day(b).Sub(Day(a)).Hours() / 24)
+	// whole days from the dates themselves: time.Sub saturates past 292 years
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return int(civilDays(by, bm, bd) - civilDays(ay, am, ad))
+}
+
+// civilDays is the number of days from 1970-01-01 to y-m-d in the proleptic
+// Gregorian calendar (H. Hinnant's days_from_civil).
+func civilDays(y int, m time.Month, d int) int64 {
+	yy := int64(y)
+	if m <= 2 {
+		yy--
+	}
+	era := yy / 400
+	if yy < 0 && yy%400 != 0 {
+		era--
+	}
+	yoe := yy - era*400
+	mp := (int64(m) + 9) % 12
+	doy := (153*mp+2)/5 + int64(d) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }
 
 // AddDays returns t moved by n calendar days.

@@ -246,3 +246,23 @@ func TestGapAgreesWithDayByDay(t *testing.T) {
 		}
 	}
 }
+
+func TestDaysBetweenLongSpans(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"2026-11-18", "2026-11-25", 7},
+		{"2026-11-25", "2026-11-18", -7},
+		{"2024-02-28", "2024-03-01", 2},
+		{"1970-01-01", "2000-01-01", 10957},
+		{"2026-10-01", "2400-01-01", 136327}, // past time.Duration's 292 years
+		{"0206-11-18", "2026-11-25", 664749},
+		{"0001-01-01", "9999-12-31", 3652058},
+	}
+	for _, tt := range tests {
+		if got := DaysBetween(ParseDateOr(tt.a), ParseDateOr(tt.b)); got != tt.want {
+			t.Errorf("DaysBetween(%s, %s) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
