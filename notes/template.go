@@ -89,16 +89,13 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 	if err := tmpl.Execute(&buf, data); err != nil {
 		return nil, fmt.Errorf("%s: %s: fix the template or delete it to use the built-in one", name, err)
 	}
-	// A template of the user's without a place for the carried items: under
-	// its own heading for them, else in a section added at the end. Carried
-	// items are never dropped.
+	// Carried items the template did not write (a template of the user's
+	// without .Actions or .PrivateActions, or one that prints them nowhere) go
+	// under its own heading for them, else in a section added at the end.
+	// Carried items are never dropped.
 	content := buf.Bytes()
-	if !bytes.Contains(src, []byte(".Actions")) {
-		content = placeItems(content, "Action items", func(h string) bool { return strings.EqualFold(h, "Action items") }, data.Actions)
-	}
-	if !bytes.Contains(src, []byte(".PrivateActions")) {
-		content = placeItems(content, "Private", IsPrivateHeading, data.PrivateActions)
-	}
+	content = placeItems(content, "Action items", func(h string) bool { return strings.EqualFold(h, "Action items") }, missing(content, data.Actions))
+	content = placeItems(content, "Private", IsPrivateHeading, missing(content, data.PrivateActions))
 	buf = *bytes.NewBuffer(content)
 	path := NotePath(p.Slug, day)
 	if _, err := ParseNote(p.Slug, FormatDate(day)+".md", buf.Bytes()); err != nil {
@@ -161,8 +158,20 @@ func yamlString(s string) string {
 	return strings.TrimSuffix(string(b), "\n")
 }
 
+// missing returns the items whose text the note, as the template wrote it, lacks.
+func missing(note []byte, items []CarryItem) []CarryItem {
+	var out []CarryItem
+	for _, a := range items {
+		if !bytes.Contains(note, []byte(a.Text)) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // placeItems puts items as unchecked tasks right under the first level-2
-// heading of note that is accepts, or in a section titled heading at its end.
+// heading of note that is accepts (a real one: not inside a fenced code
+// block or an HTML comment), or in a section titled heading at its end.
 func placeItems(note []byte, heading string, accepts func(string) bool, items []CarryItem) []byte {
 	if len(items) == 0 {
 		return note
@@ -171,13 +180,38 @@ func placeItems(note []byte, heading string, accepts func(string) bool, items []
 	for _, a := range items {
 		fmt.Fprintf(&lines, "- [ ] %s (from %s)\n", a.Text, a.From)
 	}
+	var fence string   // the opening fence of the code block we are in
+	inComment := false // inside a multi-line HTML comment
 	for off := 0; off < len(note); {
 		end := bytes.IndexByte(note[off:], '\n')
 		if end < 0 {
 			end = len(note) - off
 		}
 		line := strings.TrimRight(string(note[off:off+end]), "\r")
-		if h, ok := strings.CutPrefix(line, "## "); ok && accepts(strings.TrimSpace(h)) {
+		trimmed := strings.TrimLeft(line, " ")
+		switch {
+		case fence != "":
+			if strings.HasPrefix(trimmed, fence) {
+				fence = ""
+			}
+			off += end + 1
+			continue
+		case inComment:
+			inComment = !strings.Contains(line, "-->")
+			off += end + 1
+			continue
+		case strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~"):
+			fence = trimmed[:3]
+			off += end + 1
+			continue
+		case strings.Contains(line, "<!--"):
+			inComment = !strings.Contains(line[strings.LastIndex(line, "<!--"):], "-->")
+			if strings.HasPrefix(trimmed, "<!--") { // a heading after it is no heading
+				off += end + 1
+				continue
+			}
+		}
+		if level, h, ok := atxHeading([]byte(line)); ok && level == 2 && accepts(h) {
 			at := min(off+end+1, len(note))
 			out := append([]byte(nil), note[:at]...)
 			if at == len(note) && (at == 0 || note[at-1] != '\n') {

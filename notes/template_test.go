@@ -57,7 +57,13 @@ func TestScaffoldNote(t *testing.T) {
 		t.Errorf("broken override: err = %v", err)
 	}
 	write("templates/regular.md", "---\ndate: {{.Date}}\n---\nHello {{.Name}}\n")
+	// a template that names .Actions but prints nothing still gets them
+	write("templates/regular.md", "---\ndate: {{.Date}}\n---\n## Action items\n{{with .Actions}}{{end}}")
+	if sc, err := r.ScaffoldNote(p, day, KindRegular); err != nil || !strings.Contains(string(sc.Content), "## Action items\n- [ ] Alice: write the RFC (from 2026-09-01)\n") {
+		t.Errorf("template printing nothing: %v %q", err, sc.Content)
+	}
 	// an override without {{.Actions}} still gets the open items, in a section of their own
+	write("templates/regular.md", "---\ndate: {{.Date}}\n---\nHello {{.Name}}\n")
 	if sc, err := r.ScaffoldNote(p, day, KindRegular); err != nil || string(sc.Content) != "---\ndate: 2026-11-25\n---\nHello Alice Chen\n\n## Action items\n- [ ] Alice: write the RFC (from 2026-09-01)\n- [ ] Dana: book room (from 2026-11-18)\n" {
 		t.Errorf("override: %v %q", err, sc.Content)
 	}
@@ -156,6 +162,12 @@ func TestPlaceItems(t *testing.T) {
 		{"# N\n## Action items", "# N\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
 		{"# N\n", "# N\n\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
 		{"# N", "# N\n\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
+		// headings in a comment or a code block are no headings; closing #s are
+		{"# N\n<!--\n## Action items\n-->\n", "# N\n<!--\n## Action items\n-->\n\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
+		{"# N\n```\n## Action items\n```\n", "# N\n```\n## Action items\n```\n\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
+		{"# N\n## Action items ##\nx\n", "# N\n## Action items ##\n- [ ] Dana: call (from 2026-11-01)\nx\n"},
+		// a comment opened on the heading line: the items would land inside it, so a section at the end
+		{"## Action items <!-- prompt\nmore -->\n", "## Action items <!-- prompt\nmore -->\n\n## Action items\n- [ ] Dana: call (from 2026-11-01)\n"},
 	}
 	for _, tt := range tests {
 		if got := string(placeItems([]byte(tt.in), "Action items", is, items)); got != tt.want {
