@@ -110,8 +110,8 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 				defer pcancel()
 				refs, err := s.remoteRefs(pctx, rawURL, ai)
 				if err != nil && pctx.Err() != nil && ctx.Err() == nil {
-					err = fmt.Errorf("cannot reach origin %s: no answer within %s; run `oneone sync` again when it answers (your notes are committed locally): %w",
-						Redact(rawURL), ProbeTimeout, errOffline)
+					err = &lineError{fmt.Sprintf("cannot reach origin %s: no answer within %s; run `oneone sync` again when it answers (your notes are committed locally)",
+						Redact(rawURL), ProbeTimeout), []error{errOffline}}
 				}
 				probe <- remoteProbe{refs, err}
 			}()

@@ -68,7 +68,7 @@ When that is ambiguous, sync names origin's branches: choose one with
 			syncWarnings(a, res)
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
-					a.infof("committed %s", syncPlural(len(res.Committed), "file"))
+					a.infof("committed %s: %s", syncPlural(len(res.Committed), "file"), strings.Join(res.Committed, ", "))
 				}
 				return err
 			}

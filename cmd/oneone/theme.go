@@ -36,7 +36,7 @@ words; done and drop match it case-insensitively.`,
 	}
 	var o themeAddOptions
 	add := &cobra.Command{
-		Use:   "add SLUG TITLE",
+		Use:   "add SLUG TITLE [--due D] [--started D]",
 		Short: "Add an active theme (due defaults to started + theme_length)",
 		Example: `  oneone theme add alice "Take the lead on a big feature"
   oneone theme add alice "Mentor a new employee" --started 2026-12-01 --due 2027-02-01`,
