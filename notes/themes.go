@@ -30,8 +30,8 @@ func Themes(people []*Person, today time.Time) []ThemeStatus {
 		held := p.Held(today)
 		for _, t := range p.Profile.Themes {
 			ts := ThemeStatus{Slug: p.Slug, Title: t.Title, Status: t.Status}
-			ts.Started = datePtr(t.Started)
-			ts.Due = datePtr(t.Due)
+			ts.Started = DatePtr(t.Started)
+			ts.Due = DatePtr(t.Due)
 			if !t.Due.IsZero() && t.Status == ThemeActive { // a finished theme has no days left
 				d := DaysBetween(today, t.Due)
 				ts.DaysLeft = &d
@@ -49,7 +49,7 @@ func Themes(people []*Person, today time.Time) []ThemeStatus {
 	return out
 }
 
-func datePtr(t time.Time) *string {
+func DatePtr(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}

@@ -41,17 +41,30 @@ func MkdirPrivate(dir string) error {
 // GUIDE.md) atomically, refusing one the user made read-only (no owner write
 // permission), a link or anything but a regular file.
 func ReplaceFileAtomic(path string, data []byte) error {
-	fi, err := os.Lstat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-	case err != nil:
+	fi, err := RegularOrMissing(path)
+	if err != nil {
 		return err
-	case !fi.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file (a link?): replace it with the file itself", path)
-	case fi.Mode().Perm()&0o200 == 0:
+	}
+	if fi != nil && fi.Mode().Perm()&0o200 == 0 {
 		return fmt.Errorf("%s is read-only: make it writable (chmod u+w) if oneone may change it", path)
 	}
 	return WriteFileAtomic(path, data)
+}
+
+// RegularOrMissing returns what is at path when it is a regular file, nil when
+// nothing is, and an error naming the path for anything else (a link, a
+// folder, a FIFO), which oneone never writes over.
+func RegularOrMissing(path string) (os.FileInfo, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file (a link?): replace it with a file or remove it", path)
+	}
+	return fi, nil
 }
 
 // ReadFileLimited reads a regular file of at most max bytes, refusing a link,

@@ -134,14 +134,11 @@ func writeReport(dir string, pages []render.Page) error {
 		if err != nil {
 			return err
 		}
-		fi, err := os.Lstat(path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-		case err != nil:
+		fi, err := notes.RegularOrMissing(path)
+		if err != nil {
 			return err
-		case !fi.Mode().IsRegular():
-			return fmt.Errorf("%s is not a regular file (a link?): remove it or choose another folder", path)
-		case !generatedByOneone(path):
+		}
+		if fi != nil && !generatedByOneone(path) {
 			return fmt.Errorf("%s was not written by oneone: choose an empty folder (or remove the file)", path)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -145,14 +144,7 @@ func runThemeStatus(a *App, slug, title, verb, status string) error {
 }
 
 func themeJSON(slug string, t notes.Theme) themeResult {
-	date := func(d time.Time) *string {
-		if d.IsZero() {
-			return nil
-		}
-		s := notes.FormatDate(d)
-		return &s
-	}
-	return themeResult{Slug: slug, Title: t.Title, Status: t.Status, Started: date(t.Started), Due: date(t.Due), File: slug + "/" + notes.ProfileFile}
+	return themeResult{Slug: slug, Title: t.Title, Status: t.Status, Started: notes.DatePtr(t.Started), Due: notes.DatePtr(t.Due), File: slug + "/" + notes.ProfileFile}
 }
 
 // editProfile changes slug/profile.md through edit, checks the result still
