@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,13 +108,21 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		return exitFindings
 	default:
 		msg := oneLine(err.Error())
-		if strings.HasPrefix(msg, "unknown command ") { // cobra's, at the top level
-			msg = strings.Replace(msg, " Did you mean this? ", ": did you mean ", 1) + " (see `oneone --help` for the commands)"
+		if m := unknownCommand.FindStringSubmatch(msg); m != nil { // cobra's, at the top level: our suggestion rule
+			msg = fmt.Sprintf("unknown command %s for %q", m[1], root.CommandPath())
+			if name, err := strconv.Unquote(m[1]); err == nil {
+				if near := nearestCommand(root, name); near != "" {
+					msg += ": did you mean " + near + "?"
+				}
+			}
+			msg += " (see `oneone --help` for the commands)"
 		}
 		fmt.Fprintln(stderr, "oneone: "+a.scrub(msg))
 		return exitError
 	}
 }
+
+var unknownCommand = regexp.MustCompile(`^unknown command ("(?:[^"\\]|\\.)*") for "`)
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
