@@ -113,8 +113,12 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 				rep.OnCadence++
 			}
 		}
-		// --all shows archived reports again, findings included
-		rep.Findings = append(rep.Findings, auditPerson(p, s, cfg, today)...)
+		// --all shows archived reports again, with the findings that still apply
+		fs := auditPerson(p, s, cfg, today)
+		if archived {
+			fs = archivedFindings(fs)
+		}
+		rep.Findings = append(rep.Findings, fs...)
 		rep.Findings = append(rep.Findings, fileFindings(p)...)
 	}
 	sort.Slice(rep.People, func(i, j int) bool { return rep.People[i].Slug < rep.People[j].Slug })
