@@ -208,7 +208,7 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 	if _, err := fmt.Fprintln(w); err != nil {
 		return err
 	}
-	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}, MaxWidth: width, Flex: 2, Also: []int{3}}
+	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}, MaxWidth: width, Flex: 2, Also: []int{3}, Wrap: true}
 	for _, slug := range order {
 		for i, f := range groups[slug] {
 			who := ""
