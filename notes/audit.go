@@ -235,7 +235,7 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 				continue
 			}
 			msg := fmt.Sprintf("theme %q not rated in the last 1:1 (%s)", t.Title, FormatDate(last.Date))
-			if near := nearRating(last, t.Title); near != "" {
+			if near := Closest(t.Title, unknownRatings(last, prof)); near != "" { // a typo, or another case or spacing
 				msg += fmt.Sprintf("; it rates %q: use the exact title", near)
 			} else if unknown := unknownRatings(last, prof); len(unknown) > 0 {
 				msg += fmt.Sprintf("; it rates %s, not a theme of the profile: use the exact title", quoteList(unknown))
@@ -292,17 +292,6 @@ func (p *Person) nextPlanned(today time.Time) *Note {
 		}
 	}
 	return nil
-}
-
-// nearRating returns a theme the note rates whose title matches title but for case and spacing.
-func nearRating(n *Note, title string) string {
-	key := strings.Join(strings.Fields(strings.ToLower(title)), " ")
-	for _, r := range n.Ratings {
-		if strings.Join(strings.Fields(strings.ToLower(r.Theme)), " ") == key {
-			return r.Theme
-		}
-	}
-	return ""
 }
 
 // unknownRatings lists the titles a note rates that name no theme of the profile.
