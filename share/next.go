@@ -1,0 +1,128 @@
+package share
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// NextFile is the name of the file in the shared repository where the report
+// writes topics for the next 1:1.
+const NextFile = "next.md"
+
+// Topic is one topic the report wrote: its first line without the list
+// marker, and the lines that continue it (indented, as written).
+type Topic struct {
+	Text string   // the first line's text, trimmed
+	More []string // continuation lines, without their line endings
+}
+
+// Key identifies a topic: its text in lower case with spaces collapsed, so that
+// a topic already on the agenda is not added twice.
+func (t Topic) Key() string { return topicKey(t.Text) }
+
+func topicKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// Markdown returns the topic as a list item: "- text" and its continuation lines.
+func (t Topic) Markdown() string {
+	var b strings.Builder
+	b.WriteString("- " + t.Text + "\n")
+	for _, l := range t.More {
+		if strings.TrimSpace(l) == "" {
+			b.WriteString("\n")
+			continue
+		}
+		if !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "\t") {
+			l = "  " + l
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
+
+// nextIntro is what oneone writes at the top of next.md under its heading.
+// Lines equal to one of these (any version oneone ever wrote) are never topics.
+var nextIntro = []string{
+	`Write each topic on a line of its own starting with "- ", then commit and`,
+	`push. At your manager's next sync they move into the agenda of your next 1:1`,
+	`(its YYYY-MM-DD.md file here) and leave this file.`,
+}
+
+// NextContent returns next.md: a heading, how to use it, and the topics that
+// wait for a 1:1 (an empty item to write after when there are none).
+func NextContent(manager string, pending []Topic) []byte {
+	var b strings.Builder
+	if manager = strings.TrimSpace(manager); manager != "" {
+		fmt.Fprintf(&b, "# Topics for your next 1:1 with %s\n\n", oneLineText(manager))
+	} else {
+		b.WriteString("# Topics for your next 1:1\n\n")
+	}
+	for _, l := range nextIntro {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString("\n")
+	for _, t := range pending {
+		b.WriteString(t.Markdown())
+	}
+	if len(pending) == 0 {
+		b.WriteString("- \n")
+	}
+	return []byte(b.String())
+}
+
+var (
+	listMarker = regexp.MustCompile(`^(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)`)
+	atxHeading = regexp.MustCompile(`^#{1,6}(?:[ \t]|$)`)
+)
+
+// ParseNext reads the topics of next.md: every line but headings, oneone's own
+// instructions and blank lines. A list item starts a topic and the indented
+// lines under it continue it; any other line is a topic of its own (a report
+// who does not write Markdown is still heard).
+func ParseNext(data []byte) []Topic {
+	d := newDoc(data)
+	var out []Topic
+	var cur *Topic
+	intro := map[string]bool{}
+	for _, l := range nextIntro {
+		intro[l] = true
+	}
+	flush := func() {
+		if cur != nil {
+			for len(cur.More) > 0 && strings.TrimSpace(cur.More[len(cur.More)-1]) == "" {
+				cur.More = cur.More[:len(cur.More)-1]
+			}
+			if len(cur.More) == 0 {
+				cur.More = nil
+			}
+			if cur.Text != "" || len(cur.More) > 0 {
+				if cur.Text == "" { // "-" alone, then an indented line: that line is the topic
+					cur.Text, cur.More = strings.TrimSpace(cur.More[0]), cur.More[1:]
+				}
+				out = append(out, *cur)
+			}
+			cur = nil
+		}
+	}
+	for _, line := range strings.Split(string(d.norm), "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			if cur != nil {
+				cur.More = append(cur.More, "")
+			}
+		case cur != nil && (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")):
+			cur.More = append(cur.More, strings.TrimRight(line, " \t"))
+		case atxHeading.MatchString(trimmed) || intro[trimmed]:
+			flush()
+		default:
+			flush()
+			cur = &Topic{Text: strings.TrimSpace(listMarker.ReplaceAllString(trimmed, ""))}
+		}
+	}
+	flush()
+	return out
+}
+
+// oneLineText makes a name safe inside one Markdown line.
+func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
