@@ -80,31 +80,46 @@ var (
 // lines under it continue it; any other line is a topic of its own (a report
 // who does not write Markdown is still heard).
 func ParseNext(data []byte) []Topic {
-	d := newDoc(data)
 	var out []Topic
-	var cur *Topic
+	for _, t := range parseNextLines(strings.Split(string(newDoc(data).norm), "\n")) {
+		out = append(out, t.Topic)
+	}
+	return out
+}
+
+// placedTopic is a topic and the lines [from, to) it was read from.
+type placedTopic struct {
+	Topic
+	from, to int
+}
+
+func parseNextLines(lines []string) []placedTopic {
+	var out []placedTopic
+	var cur *placedTopic
 	intro := map[string]bool{}
 	for _, l := range nextIntro {
 		intro[l] = true
 	}
 	flush := func() {
-		if cur != nil {
-			for len(cur.More) > 0 && strings.TrimSpace(cur.More[len(cur.More)-1]) == "" {
-				cur.More = cur.More[:len(cur.More)-1]
-			}
-			if len(cur.More) == 0 {
-				cur.More = nil
-			}
-			if cur.Text != "" || len(cur.More) > 0 {
-				if cur.Text == "" { // "-" alone, then an indented line: that line is the topic
-					cur.Text, cur.More = strings.TrimSpace(cur.More[0]), cur.More[1:]
-				}
-				out = append(out, *cur)
-			}
-			cur = nil
+		if cur == nil {
+			return
 		}
+		for len(cur.More) > 0 && strings.TrimSpace(cur.More[len(cur.More)-1]) == "" {
+			cur.More = cur.More[:len(cur.More)-1]
+		}
+		cur.to = cur.from + 1 + len(cur.More)
+		if cur.Text == "" && len(cur.More) > 0 { // "-" alone, then an indented line: that line is the topic
+			cur.Text, cur.More = strings.TrimSpace(cur.More[0]), cur.More[1:]
+		}
+		if len(cur.More) == 0 {
+			cur.More = nil
+		}
+		if cur.Text != "" {
+			out = append(out, *cur)
+		}
+		cur = nil
 	}
-	for _, line := range strings.Split(string(d.norm), "\n") {
+	for i, line := range lines {
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case trimmed == "":
@@ -117,11 +132,60 @@ func ParseNext(data []byte) []Topic {
 			flush()
 		default:
 			flush()
-			cur = &Topic{Text: strings.TrimSpace(listMarker.ReplaceAllString(trimmed, ""))}
+			cur = &placedTopic{Topic: Topic{Text: strings.TrimSpace(listMarker.ReplaceAllString(trimmed, ""))}, from: i}
 		}
 	}
 	flush()
 	return out
+}
+
+// mergeNext merges the report's next.md (ours) with a newer one of oneone's
+// (theirs, where topics placed on an agenda are gone): theirs, less the topics
+// the report deleted since base, plus the topics the report added. It never
+// conflicts and never drops a topic the report wrote.
+func mergeNext(base, ours, theirs []byte) []byte {
+	keys := func(ts []Topic) map[string]bool {
+		m := map[string]bool{}
+		for _, t := range ts {
+			m[t.Key()] = true
+		}
+		return m
+	}
+	bt, ot := ParseNext(base), ParseNext(ours)
+	inBase, inOurs := keys(bt), keys(ot)
+	lines := strings.Split(string(newDoc(theirs).norm), "\n")
+	drop := map[int]bool{}
+	inTheirs := map[string]bool{}
+	for _, t := range parseNextLines(lines) {
+		inTheirs[t.Key()] = true
+		if inBase[t.Key()] && !inOurs[t.Key()] {
+			for i := t.from; i < t.to; i++ {
+				drop[i] = true
+			}
+		}
+	}
+	var kept []string
+	for i, l := range lines {
+		if !drop[i] {
+			kept = append(kept, l)
+		}
+	}
+	text := strings.TrimRight(strings.Join(kept, "\n"), "\n") + "\n"
+	var add strings.Builder
+	for _, t := range ot {
+		if !inBase[t.Key()] && !inTheirs[t.Key()] {
+			add.WriteString(t.Markdown())
+			inTheirs[t.Key()] = true
+		}
+	}
+	if add.Len() > 0 {
+		text = strings.TrimSuffix(text, "- \n") // the empty item oneone leaves to write after
+		if !strings.HasSuffix(text, "\n\n") && !strings.HasSuffix(text, "\n") {
+			text += "\n"
+		}
+		text += add.String()
+	}
+	return []byte(text)
 }
 
 // oneLineText makes a name safe inside one Markdown line.

@@ -297,26 +297,61 @@ func (rc *receiver) note(p string, P, T []byte) {
 		rc.out.Deleted = append(rc.out.Deleted, p)
 		return
 	}
-	pn, perr := parseFile(rc.slug, p, P)
-	tn, terr := parseFile(rc.slug, p, T)
-	if perr != nil || terr != nil {
-		rc.keepNote(p, T, "was changed in a way oneone cannot read")
+	raw, ok := rc.current(rel)
+	if !ok {
+		rc.keepNote(p, T, "was changed by the report but the note is gone")
 		return
 	}
-	other := false
-	pt, tt := topicsSection(pn, rc.first), topicsSection(tn, rc.first)
+	a := applyReport(rc.slug, p, rc.first, rc.in.Person.Profile.Name, P, T, raw)
+	if a.changed {
+		rc.out.Writes[rel] = a.out
+		rc.out.Notes = appendOnce(rc.out.Notes, rel)
+		rc.say("%s: the report's topics and ticks from the shared agenda are in %s", rc.slug, rel)
+	}
+	switch {
+	case a.conflict != "":
+		rc.keepNote(p, T, a.conflict)
+	case a.other && a.changed:
+		rc.keepNote(p, T, "was also changed outside its topics and action items")
+	case a.other:
+		rc.keepNote(p, T, "was changed outside its topics and action items")
+	}
+}
+
+// applied is the outcome of applyReport.
+type applied struct {
+	out      []byte // the target with the report's edits
+	changed  bool   // out differs from the target
+	other    bool   // the report also changed what is not theirs to change
+	conflict string // why (some of) the report's edits could not be applied
+}
+
+// applyReport brings the report's edits of a published note file (P, now T)
+// into target, byte for byte otherwise: target is the manager's note (with
+// frontmatter, Private sections and comments, which the report never saw) or
+// a newer publish of the same note. The topics section is line merged with
+// target's own changes since P; a tick changes the same task in target.
+func applyReport(slug, p, first, title string, P, T, target []byte) applied {
+	var res applied
+	pn, perr := parseFile(slug, p, P)
+	tn, terr := parseFile(slug, p, T)
+	if perr != nil || terr != nil {
+		res.conflict = "was changed in a way oneone cannot read"
+		return res
+	}
+	pt, tt := topicsSection(pn, first), topicsSection(tn, first)
 	if (pt == nil) != (tt == nil) {
-		other = true
+		res.other = true
 	}
 	pTasks, tTasks := tasksOutside(pn, pt), tasksOutside(tn, tt)
 	var checks []check
 	if len(pTasks) != len(tTasks) {
-		other = true
+		res.other = true
 	} else {
 		nth := map[string]int{}
 		for i := range pTasks {
 			if pTasks[i].Key != tTasks[i].Key {
-				other = true
+				res.other = true
 				checks = nil
 				break
 			}
@@ -329,7 +364,7 @@ func (rc *receiver) note(p string, P, T []byte) {
 	}
 	// With the topics and the ticks put back, is T the published file? If not,
 	// the report changed something else too.
-	if !other {
+	if !res.other {
 		td := newDoc(T)
 		var back []edit
 		if tt != nil {
@@ -341,7 +376,7 @@ func (rc *receiver) note(p string, P, T []byte) {
 			}
 			off, _ := boxAt(tn.Body, tTasks[i].Line)
 			if off < 0 {
-				other = true
+				res.other = true
 				break
 			}
 			c := " "
@@ -350,42 +385,34 @@ func (rc *receiver) note(p string, P, T []byte) {
 			}
 			back = append(back, edit{td.bodyStart + off, td.bodyStart + off + 1, c})
 		}
-		if !other && !sameText(spliceNorm(td.norm, back), P) {
-			other = true
+		if !res.other && !sameText(spliceNorm(td.norm, back), P) {
+			res.other = true
 		}
 	}
 	topicsEdited := pt != nil && tt != nil && !bytes.Equal(pn.Body[pt.ContentStart:pt.End], tn.Body[tt.ContentStart:tt.End])
+	res.out = target
 	if !topicsEdited && len(checks) == 0 {
-		if other {
-			rc.keepNote(p, T, "was changed outside its topics and action items")
-		}
-		return
+		return res
 	}
-	raw, ok := rc.current(rel)
-	if !ok {
-		rc.keepNote(p, T, "was changed by the report but the note is gone")
-		return
-	}
-	md := newDoc(raw)
-	mn, err := parseFile(rc.slug, p, raw)
+	md := newDoc(target)
+	mn, err := parseFile(slug, p, target)
 	if err != nil {
-		rc.keepNote(p, T, "was changed by the report but the note cannot be read now ("+err.Error()+")")
-		return
+		res.conflict = "was changed by the report but the note cannot be read now (" + err.Error() + ")"
+		return res
 	}
-	ms := topicsSection(mn, rc.first)
+	ms := topicsSection(mn, first)
 	var edits []edit
 	var wantTopics []string
-	conflict := ""
 	if topicsEdited {
 		base, theirs := sectionLines(pn.Body, pt), sectionLines(tn.Body, tt)
-		oursA, ok := agendaTopics(rc.in.Person.Profile.Name, p, mn, rc.first)
+		oursA, ok := agendaTopics(title, p, mn, first)
 		switch {
 		case ms == nil || !ok:
-			conflict = "has a topics section the note no longer has"
+			res.conflict = "has a topics section the note no longer has"
 		default:
 			merged, ok := mergeLines(base, oursA, theirs)
 			if !ok {
-				conflict = "had its topics changed on both sides"
+				res.conflict = "had its topics changed on both sides"
 				break
 			}
 			if sameLines(merged, oursA) {
@@ -393,7 +420,7 @@ func (rc *receiver) note(p string, P, T []byte) {
 			}
 			newR, ok := mergeLines(oursA, sectionLines(mn.Body, ms), merged)
 			if !ok {
-				conflict = "had topics changed next to text the agenda does not show"
+				res.conflict = "had topics changed next to text the agenda does not show"
 				break
 			}
 			edits = append(edits, edit{md.bodyStart + ms.ContentStart, md.bodyStart + ms.End, strings.Join(newR, "")})
@@ -402,16 +429,16 @@ func (rc *receiver) note(p string, P, T []byte) {
 	}
 	var flips []check
 	for _, c := range checks {
-		cands := taskCandidates(mn, c.key, rc.first)
+		cands := taskCandidates(mn, c.key, first)
 		if c.nth >= len(cands) {
-			conflict = "had an action item ticked that the note no longer has"
+			res.conflict = "had an action item ticked that the note no longer has"
 			continue
 		}
 		t := cands[c.nth]
 		off, box := boxAt(mn.Body, t.Line)
 		switch {
 		case off < 0 || box == '-':
-			conflict = "had an action item ticked that the note now marks otherwise"
+			res.conflict = "had an action item ticked that the note now marks otherwise"
 		case t.Checked == c.to:
 		case t.Checked == c.from:
 			ch := " "
@@ -422,37 +449,33 @@ func (rc *receiver) note(p string, P, T []byte) {
 			flips = append(flips, c)
 		}
 	}
-	if len(edits) > 0 {
-		out := md.apply(edits)
-		// Check the result before it is written: the topics read as merged, the
-		// ticks are set, and nothing else in the agenda moved.
-		vn, err := parseFile(rc.slug, p, out)
-		good := err == nil
-		if good && wantTopics != nil {
-			got, ok := agendaTopics(rc.in.Person.Profile.Name, p, vn, rc.first)
-			good = ok && sameLines(blankRuns(got), blankRuns(wantTopics))
-		}
-		for _, f := range flips {
-			if !good {
-				break
-			}
-			cands := taskCandidates(vn, f.key, rc.first)
-			good = f.nth < len(cands) && cands[f.nth].Checked == f.to
-		}
-		if good {
-			rc.out.Writes[rel] = out
-			rc.out.Notes = appendOnce(rc.out.Notes, rel)
-			rc.say("%s: the report's topics and ticks from the shared agenda are in %s", rc.slug, rel)
-		} else if conflict == "" {
-			conflict = "was changed in a way oneone cannot apply safely"
-		}
+	if len(edits) == 0 {
+		return res
 	}
-	switch {
-	case conflict != "":
-		rc.keepNote(p, T, conflict)
-	case other:
-		rc.keepNote(p, T, "was also changed outside its topics and action items")
+	out := md.apply(edits)
+	// Check the result before it is used: the topics read as merged, the ticks
+	// are set.
+	vn, err := parseFile(slug, p, out)
+	good := err == nil
+	if good && wantTopics != nil {
+		got, ok := agendaTopics(title, p, vn, first)
+		good = ok && sameLines(blankRuns(got), blankRuns(wantTopics))
 	}
+	for _, f := range flips {
+		if !good {
+			break
+		}
+		cands := taskCandidates(vn, f.key, first)
+		good = f.nth < len(cands) && cands[f.nth].Checked == f.to
+	}
+	if !good {
+		if res.conflict == "" {
+			res.conflict = "was changed in a way oneone cannot apply safely"
+		}
+		return res
+	}
+	res.out, res.changed = out, true
+	return res
 }
 
 // taskCandidates returns the tasks of a manager's note a published task with
@@ -669,4 +692,26 @@ func listLine(lines []string, i int) bool {
 		}
 	}
 	return false
+}
+
+// ReportMerge is the merge of the report's clone of their shared agenda for
+// the files both the report and a newer publish changed (ours is the report's,
+// theirs oneone's): next.md keeps every topic the report wrote; a note's file
+// takes the newer publish with the report's topics and ticks brought in, when
+// that is all the report changed. ok is false for anything else, which is then
+// merged line by line like any file.
+func ReportMerge(first string) func(p string, base, ours, theirs []byte) ([]byte, bool) {
+	return func(p string, base, ours, theirs []byte) ([]byte, bool) {
+		switch {
+		case p == NextFile:
+			return mergeNext(base, ours, theirs), true
+		case isNoteName(p):
+			a := applyReport("report", p, first, first, base, ours, theirs)
+			if a.other || a.conflict != "" {
+				return nil, false
+			}
+			return a.out, true
+		}
+		return nil, false
+	}
 }

@@ -456,3 +456,51 @@ func TestFlatName(t *testing.T) {
 		t.Errorf("long name: %d bytes %q", len(got), path.Ext(got))
 	}
 }
+
+func TestMergeNext(t *testing.T) {
+	hdr := string(NextContent("Dana", nil))
+	withA := string(NextContent("Dana", []Topic{{Text: "A"}, {Text: "B"}}))
+	for _, tc := range []struct {
+		name, base, ours, theirs string
+		want                     []Topic
+	}{
+		// the report added C while the publish moved A and B into a note
+		{"added while placed", withA, withA + "- C\n", hdr, []Topic{{Text: "C"}}},
+		// the report deleted B, which still waited
+		{"deleted a waiting one", withA, strings.Replace(withA, "- B\n", "", 1), withA, []Topic{{Text: "A"}}},
+		{"added twice", hdr, hdr + "- X\n", hdr + "- X\n", []Topic{{Text: "X"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := mergeNext([]byte(tc.base), []byte(tc.ours), []byte(tc.theirs))
+			if ts := ParseNext(got); !reflect.DeepEqual(ts, tc.want) {
+				t.Fatalf("topics %v, want %v:\n%s", ts, tc.want, got)
+			}
+			if !strings.HasPrefix(string(got), "# Topics for your next 1:1 with Dana\n") {
+				t.Fatalf("header lost:\n%s", got)
+			}
+		})
+	}
+}
+
+// TestReportMerge: on the report's side, a topic written locally survives a
+// newer publish that changed the same file (Feedback appeared on its day).
+func TestReportMerge(t *testing.T) {
+	files := team{"profile.md": profile, "2026-12-02.md": planned}
+	src := source(t, files, nil)
+	base := Project(src)["2026-12-02.md"]
+	src.Today = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	theirs := Project(src)["2026-12-02.md"] // now with its Feedback
+	ours := []byte(strings.Replace(string(base), "## Alice's topics\n", "## Alice's topics\n- Mine\n", 1))
+	got, ok := ReportMerge("Alice")("2026-12-02.md", base, ours, theirs)
+	if !ok || !strings.Contains(string(got), "## Alice's topics\n- Mine\n") || !strings.Contains(string(got), "- To improve: the design review.") {
+		t.Fatalf("%v:\n%s", ok, got)
+	}
+	// the report rewrote the feedback too: not this merge's to decide
+	ours2 := []byte(strings.Replace(string(ours), "# 1:1 with", "# My 1:1 with", 1))
+	if _, ok := ReportMerge("Alice")("2026-12-02.md", base, ours2, theirs); ok {
+		t.Fatal("merged a change outside the topics")
+	}
+	if _, ok := ReportMerge("Alice")("README.md", base, ours, theirs); ok {
+		t.Fatal("merged README.md")
+	}
+}
