@@ -190,3 +190,47 @@ func mergeNext(base, ours, theirs []byte) []byte {
 
 // oneLineText makes a name safe inside one Markdown line.
 func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// AddToNext appends a topic at the end of next.md, in place of the empty item
+// oneone leaves there, keeping the rest of the file (and its line endings) as
+// written; with no next.md, oneone's is made.
+func AddToNext(data []byte, t Topic) []byte {
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return NextContent("", []Topic{t})
+	}
+	d := newDoc(data)
+	text := string(d.raw)
+	for _, empty := range []string{"- " + d.nl, "-" + d.nl, "- ", "-"} {
+		if strings.HasSuffix(text, empty) {
+			if rest := strings.TrimSuffix(text, empty); rest == "" || strings.HasSuffix(rest, "\n") {
+				text = rest
+				break
+			}
+		}
+	}
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += d.nl
+	}
+	return []byte(text + strings.ReplaceAll(t.Markdown(), "\n", d.nl))
+}
+
+// AgendaTopics returns the report's topics on a published agenda file.
+func AgendaTopics(name string, data []byte, report string) []string {
+	n, err := parseFile("report", name, data)
+	if err != nil {
+		return nil
+	}
+	first := ""
+	if f := strings.Fields(report); len(f) > 0 {
+		first = f[0]
+	}
+	s := topicsSection(n, first)
+	if s == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range ParseNext(n.Body[s.ContentStart:s.End]) {
+		out = append(out, t.Text)
+	}
+	return out
+}

@@ -175,8 +175,8 @@ func readme(src Source) []byte {
 	return b.Bytes()
 }
 
-// shareState is share.yaml: figures only.
-type shareState struct {
+// State is share.yaml: figures only.
+type State struct {
 	Manager     string  `yaml:"manager"`
 	Report      string  `yaml:"report"`
 	CadenceDays int     `yaml:"cadence_days"`
@@ -187,7 +187,7 @@ type shareState struct {
 
 func stateFile(src Source) []byte {
 	st := notes.ComputeStats(src.Person, src.Config, src.Today)
-	s := shareState{
+	s := State{
 		Manager: oneLineText(src.Config.Manager), Report: oneLineText(src.Person.Profile.Name),
 		CadenceDays: src.Person.Profile.CadenceDays, LastHeld: st.LastHeld, NextDue: st.NextDue,
 		Slot: Slot(src.Profile),
@@ -199,6 +199,13 @@ func stateFile(src Source) []byte {
 	_ = enc.Encode(s)
 	_ = enc.Close()
 	return b.Bytes()
+}
+
+// ParseState reads share.yaml.
+func ParseState(data []byte) (State, error) {
+	var s State
+	err := yaml.Unmarshal(newDoc(data).norm, &s)
+	return s, err
 }
 
 var slotRE = regexp.MustCompile(`^(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+\d{1,2}:\d{2}(?:\s+\d{1,3}m)?$`)
@@ -253,4 +260,35 @@ func themesFile(src Source) []byte {
 		fmt.Fprintf(&b, "- latest rating: %s\n\n", rating)
 	}
 	return []byte(strings.TrimRight(b.String(), "\n") + "\n")
+}
+
+// ProfileKey is the key of a profile's frontmatter that holds the URL of the
+// report's shared repository (without credentials), or "off" once stopped.
+const ProfileKey = "share"
+
+// Stopped is the value of ProfileKey after `oneone share SLUG --stop`.
+const Stopped = "off"
+
+// RemoteOf returns the shared repository's URL a profile names ("" when the report does not share).
+func RemoteOf(profile []byte) string {
+	if !bytes.Contains(profile, []byte(ProfileKey+":")) {
+		return "" // the common case, without parsing
+	}
+	parts, err := notes.SplitFrontmatter(newDoc(profile).norm)
+	if err != nil || !parts.HasFront {
+		return ""
+	}
+	var m map[string]yaml.Node
+	if yaml.Unmarshal(parts.Front, &m) != nil {
+		return ""
+	}
+	n, ok := m[ProfileKey]
+	if !ok || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	v := strings.TrimSpace(n.Value)
+	if v == "" || strings.EqualFold(v, Stopped) || n.Tag == "!!bool" || n.Tag == "!!null" {
+		return ""
+	}
+	return v
 }

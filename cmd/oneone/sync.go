@@ -20,6 +20,7 @@ type syncJSON struct {
 	Pushed    bool           `json:"pushed"`
 	UpToDate  bool           `json:"up_to_date"`
 	Conflicts []conflictJSON `json:"conflicts"`
+	Shares    []shareJSON    `json:"shares"` // one per report who shares (shareserve.go)
 }
 
 type conflictJSON struct {
@@ -54,6 +55,9 @@ When that is ambiguous, sync names origin's branches: choose one with
   oneone sync --branch master`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir := a.joinedDir(); dir != "" { // the report's side of a shared agenda
+				return runJoinedSync(a, dir, branch)
+			}
 			r, err := a.Repo()
 			if err != nil {
 				return err
@@ -66,27 +70,48 @@ When that is ambiguous, sync names origin's branches: choose one with
 			opts.Branch = branch
 			res, err := st.Sync(opts)
 			syncWarnings(a, res)
+			shares, err := a.syncShares(r, st, opts, res, err) // every report's shared agenda (shareserve.go)
+			for _, o := range shares {
+				for _, l := range o.Lines {
+					a.infof("%s", l)
+				}
+			}
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
 					a.infof("committed %s: %s", syncPlural(len(res.Committed), "file"), strings.Join(res.Committed, ", "))
+				}
+				if serr := shareErrors(a, shares); serr != nil {
+					a.infof("oneone: %s", a.scrub(oneLine(serr.Error())))
 				}
 				return err
 			}
 			if a.JSON {
 				out := syncJSON{Remote: res.Remote, Committed: res.Committed, Pulled: res.Pulled, Merged: res.Merged,
-					Pushed: res.Pushed, UpToDate: res.UpToDate, Conflicts: []conflictJSON{}}
+					Pushed: res.Pushed, UpToDate: res.UpToDate, Conflicts: []conflictJSON{}, Shares: []shareJSON{}}
 				if out.Committed == nil {
 					out.Committed = []string{}
 				}
 				for _, c := range res.Conflicts {
 					out.Conflicts = append(out.Conflicts, conflictJSON{c.Path, c.Copy})
 				}
-				return a.printJSON(out)
+				for _, o := range shares {
+					out.Shares = append(out.Shares, o.json(a))
+					for _, c := range o.Copies {
+						out.Conflicts = append(out.Conflicts, conflictJSON{c.Of, c.Copy})
+					}
+				}
+				if err := a.printJSON(out); err != nil {
+					return err
+				}
+				return shareErrors(a, shares)
 			}
 			for _, line := range syncReport(res) {
 				fmt.Fprintln(a.Stdout, line)
 			}
-			return nil
+			for _, line := range shareLines(shares) {
+				fmt.Fprintln(a.Stdout, line)
+			}
+			return shareErrors(a, shares)
 		},
 	}
 	cmd.Flags().StringVar(&branch, "branch", "", "origin's branch to sync with, remembered for the next syncs")
@@ -168,8 +193,22 @@ func autoSync(a *App, st *gitstore.Store) {
 	if cfg, err := a.Config(); err == nil {
 		manager = cfg.Manager
 	}
-	res, err := st.Sync(a.syncOpts(st, manager))
+	r, rerr := a.Repo()
+	opts := a.syncOpts(st, manager)
+	res, err := st.Sync(opts)
 	syncWarnings(a, res)
+	var shares []shareOutcome
+	if rerr == nil {
+		shares, err = a.syncShares(r, st, opts, res, err)
+	}
+	for _, o := range shares {
+		if o.Err != nil {
+			a.infof("oneone: warning: shared agenda of %s: %s", o.Slug, a.scrub(oneLine(o.Err.Error())))
+		}
+		for _, l := range o.Lines {
+			a.infof("%s", l)
+		}
+	}
 	if err != nil {
 		msg := a.scrub(oneLine(err.Error()))
 		if !strings.Contains(msg, "committed locally") {
