@@ -83,6 +83,12 @@ func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
 	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo}, slug: slug, dir: dir}, nil
 }
 
+// HasSharedRepo reports whether this computer has a copy of the report's shared agenda.
+func (s *Store) HasSharedRepo(slug string) bool {
+	fi, err := os.Lstat(filepath.Join(s.gitDir, "oneone", "share", slug))
+	return err == nil && fi.IsDir() && safeName(slug)
+}
+
 // Dir is the bare repository's folder.
 func (b *SharedRepo) Dir() string { return b.dir }
 

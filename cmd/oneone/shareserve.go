@@ -375,3 +375,44 @@ func shareErrors(a *App, outs []shareOutcome) error {
 	}
 	return fmt.Errorf("%d shared agendas were not served (%s): see above", len(failed), strings.Join(slugs, ", "))
 }
+
+// waitingTopics returns the topics of a report's next.md that wait for a 1:1,
+// as this computer last published them (none when the report does not share).
+func waitingTopics(r *notes.Repo, st *gitstore.Store, slug string) []share.Topic {
+	data, err := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
+	if err != nil || share.RemoteOf(data) == "" || !st.HasSharedRepo(slug) {
+		return nil
+	}
+	b, err := st.SharedRepo(slug)
+	if err != nil {
+		return nil
+	}
+	files, _, err := b.Files(b.State().Published)
+	if err != nil {
+		return nil
+	}
+	return share.ParseNext(files[share.NextFile])
+}
+
+// withWaitingTopics puts the topics waiting in a report's next.md into a note
+// new scaffolds, when it is the next 1:1's (dated today or later, before any
+// other planned note); it returns how many it added.
+func (a *App) withWaitingTopics(r *notes.Repo, st *gitstore.Store, p *notes.Person, day time.Time, sc *notes.Scaffold) int {
+	today, err := a.Today()
+	if err != nil || day.Before(today) {
+		return 0
+	}
+	if n := share.PlannedNote(p, today); n != nil && n.Date.Before(day) {
+		return 0 // the earlier planned note has them
+	}
+	topics := waitingTopics(r, st, p.Slug)
+	if len(topics) == 0 {
+		return 0
+	}
+	out, added, err := share.AddTopics(p.Slug, notes.FormatDate(day)+".md", p.Profile.FirstName(), sc.Content, topics)
+	if err != nil {
+		return 0 // they still wait: the next sync places them
+	}
+	sc.Content = out
+	return len(added)
+}

@@ -80,6 +80,11 @@ When that is ambiguous, sync names origin's branches: choose one with
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
 					a.infof("committed %s: %s", syncPlural(len(res.Committed), "file"), strings.Join(res.Committed, ", "))
 				}
+				if !a.JSON {
+					for _, line := range shareLines(shares) {
+						fmt.Fprintln(a.Stdout, line)
+					}
+				}
 				if serr := shareErrors(a, shares); serr != nil {
 					a.infof("oneone: %s", a.scrub(oneLine(serr.Error())))
 				}
