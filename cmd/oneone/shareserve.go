@@ -139,6 +139,9 @@ func (a *App) serveShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncO
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var wg sync.WaitGroup
+	// A few at a time: `git daemon` listens with a backlog of 5, and more
+	// connections at once wait a second for TCP to retry.
+	sem := make(chan struct{}, 4)
 	for i, t := range targets {
 		outs[i] = shareOutcome{Slug: t.slug, URL: gitstore.Redact(t.url)}
 		if hasOrigin && gitstore.SameRemote(origin, t.url) {
@@ -152,8 +155,9 @@ func (a *App) serveShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncO
 		}
 		repos[i] = b
 		wg.Add(1)
+		sem <- struct{}{}
 		go func() {
-			defer wg.Done()
+			defer func() { <-sem; wg.Done() }()
 			tips[i], outs[i].Err = b.Probe(ctx, t.url, b.State().Branch, opts)
 		}()
 	}
