@@ -252,7 +252,7 @@ func setShare(a *App, slug, url string) error {
 	}
 	for _, o := range outs {
 		for _, l := range o.Lines {
-			a.infof("%s", l)
+			a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
 		}
 	}
 	if a.JSON {

@@ -73,7 +73,7 @@ When that is ambiguous, sync names origin's branches: choose one with
 			shares, err := a.syncShares(r, st, opts, res, err) // every report's shared agenda (shareserve.go)
 			for _, o := range shares {
 				for _, l := range o.Lines {
-					a.infof("%s", l)
+					a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
 				}
 			}
 			if err != nil {
@@ -211,7 +211,7 @@ func autoSync(a *App, st *gitstore.Store) {
 			a.infof("oneone: warning: shared agenda of %s: %s", o.Slug, a.scrub(oneLine(o.Err.Error())))
 		}
 		for _, l := range o.Lines {
-			a.infof("%s", l)
+			a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
 		}
 	}
 	if err != nil {
