@@ -111,13 +111,69 @@ func shareKey(st *gitstore.Store, slug string, today time.Time) string {
 // notes must be committed: what comes back is committed on top. It returns one
 // outcome per report who shares, and an error only when none could be tried.
 func (a *App) serveShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOptions, only ...string) ([]shareOutcome, error) {
-	today, err := a.Today()
-	if err != nil {
-		return nil, err
-	}
-	targets, err := sharesOf(r, today, only...)
-	if err != nil || len(targets) == 0 {
-		return nil, err
+	return a.probeShares(r, st, opts, only...).serve(a, r, st, opts)
+}
+
+// probedShares are the reports who share and where their remotes were, asked
+// all at once: with nothing to do, that round trip is the whole cost.
+type probedShares struct {
+	done    chan struct{}
+	today   time.Time
+	targets []shareTarget
+	outs    []shareOutcome
+	repos   []*gitstore.SharedRepo
+	tips    []gitstore.SharedTip
+	err     error
+}
+
+// probeShares lists the reports who share and asks their remotes where they
+// are, in the background: sync starts it before the notes' own sync. It only
+// reads the profiles and touches nothing but the shared copies under
+// .git/oneone/share; what it found is checked again under the lock.
+func (a *App) probeShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOptions, only ...string) *probedShares {
+	ps := &probedShares{done: make(chan struct{})}
+	go func() {
+		defer close(ps.done)
+		if ps.today, ps.err = a.Today(); ps.err != nil {
+			return
+		}
+		if ps.targets, ps.err = sharesOf(r, ps.today, only...); ps.err != nil || len(ps.targets) == 0 {
+			return
+		}
+		ps.outs = make([]shareOutcome, len(ps.targets))
+		ps.repos = make([]*gitstore.SharedRepo, len(ps.targets))
+		ps.tips = make([]gitstore.SharedTip, len(ps.targets))
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		var wg sync.WaitGroup
+		// A few at a time: `git daemon` listens with a backlog of 5, and more
+		// connections at once wait a second for TCP to retry.
+		sem := make(chan struct{}, 4)
+		for i, t := range ps.targets {
+			ps.outs[i] = shareOutcome{Slug: t.slug, URL: gitstore.Redact(t.url)}
+			b, err := st.SharedRepo(t.slug)
+			if err != nil {
+				ps.outs[i].Err = err
+				continue
+			}
+			ps.repos[i] = b
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				ps.tips[i], ps.outs[i].Err = b.Probe(ctx, t.url, b.State().Branch, opts)
+			}()
+		}
+		wg.Wait()
+	}()
+	return ps
+}
+
+// serve waits for the probes and serves each shared agenda in turn, under the notes' lock.
+func (ps *probedShares) serve(a *App, r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOptions) ([]shareOutcome, error) {
+	<-ps.done
+	if ps.err != nil || len(ps.targets) == 0 {
+		return nil, ps.err
 	}
 	cfgData, _ := notes.ReadFileLimited(filepath.Join(r.Root, notes.ConfigFile), 1<<20)
 	settings, err := share.ParseSettings(cfgData)
@@ -129,46 +185,21 @@ func (a *App) serveShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncO
 		return nil, err
 	}
 	defer unlock()
-	origin, hasOrigin, _ := st.RemoteURL()
-
-	// Ask every shared remote where it is, all at once: with nothing to do,
-	// that round trip is the whole cost.
-	outs := make([]shareOutcome, len(targets))
-	repos := make([]*gitstore.SharedRepo, len(targets))
-	tips := make([]gitstore.SharedTip, len(targets))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	var wg sync.WaitGroup
-	// A few at a time: `git daemon` listens with a backlog of 5, and more
-	// connections at once wait a second for TCP to retry.
-	sem := make(chan struct{}, 4)
-	for i, t := range targets {
-		outs[i] = shareOutcome{Slug: t.slug, URL: gitstore.Redact(t.url)}
+	origin, hasOrigin, _ := st.RemoteURL()
+	for i, t := range ps.targets {
 		if hasOrigin && gitstore.SameRemote(origin, t.url) {
-			outs[i].Err = fmt.Errorf("%s is also origin, the notes repository: give %s a repository of their own with `oneone share %s URL`", gitstore.Redact(t.url), t.slug, t.slug)
+			// never publish over the notes themselves (the probe only read it)
+			ps.outs[i].Err = fmt.Errorf("%s is also origin, the notes repository: give %s a repository of their own with `oneone share %s URL`", gitstore.Redact(t.url), t.slug, t.slug)
 			continue
 		}
-		b, err := st.SharedRepo(t.slug)
-		if err != nil {
-			outs[i].Err = err
+		if ps.outs[i].Err != nil {
 			continue
 		}
-		repos[i] = b
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			tips[i], outs[i].Err = b.Probe(ctx, t.url, b.State().Branch, opts)
-		}()
+		ps.outs[i].Err = a.serveShare(ctx, r, st, opts, settings, ps.today, t, ps.repos[i], ps.tips[i], &ps.outs[i])
 	}
-	wg.Wait()
-	for i, t := range targets {
-		if outs[i].Err != nil {
-			continue
-		}
-		outs[i].Err = a.serveShare(ctx, r, st, opts, settings, today, t, repos[i], tips[i], &outs[i])
-	}
-	return outs, nil
+	return ps.outs, nil
 }
 
 // serveShare brings one report's writing in and publishes their agenda, again
@@ -304,13 +335,21 @@ func writeReceived(a *App, r *notes.Repo, st *gitstore.Store, slug string, rc *s
 
 // syncShares serves the shared agendas after the notes were synced with origin
 // (or committed, without origin), and pushes to origin what came back from
-// the reports. res and err are the notes' sync; it returns the outcomes and the
+// the reports. ps is probeShares started before the notes' sync (nil: probe
+// now); res and err are the notes' sync. It returns the outcomes and the
 // sync's error (the shares' own errors are in the outcomes).
-func (a *App) syncShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOptions, res *gitstore.SyncResult, err error) ([]shareOutcome, error) {
+func (a *App) syncShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOptions, ps *probedShares, res *gitstore.SyncResult, err error) ([]shareOutcome, error) {
 	if res == nil { // the notes could not even be committed
 		return nil, err
 	}
-	outs, serr := a.serveShares(r, st, opts)
+	if ps == nil || res.Pulled {
+		// origin may have changed who shares (a profile, oneone.yaml): ask again
+		if ps != nil {
+			<-ps.done
+		}
+		ps = a.probeShares(r, st, opts)
+	}
+	outs, serr := ps.serve(a, r, st, opts)
 	if serr != nil {
 		if err == nil {
 			err = serr

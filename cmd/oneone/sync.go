@@ -47,7 +47,14 @@ against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
 Branches: your branch syncs with origin's branch of the same name, else with
 origin's default branch (or its only branch), which oneone then remembers.
 When that is ambiguous, sync names origin's branches: choose one with
---branch NAME, remembered too.`,
+--branch NAME, remembered too.
+
+Shared agendas (oneone share): sync also serves every report who shares,
+with or without origin: it fetches their repository, brings their topics and
+ticked action items into the notes (committed and pushed to origin), and
+publishes the shareable agenda. A shared agenda that cannot be served is named
+on stderr, one line each, and sync exits 2 once everything else is done.
+Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone sync
   ONEONE_GIT_TOKEN=ghp_... oneone sync
@@ -68,9 +75,10 @@ When that is ambiguous, sync names origin's branches: choose one with
 			}
 			opts := a.syncOpts(st, r.Config.Manager)
 			opts.Branch = branch
+			probes := a.probeShares(r, st, opts) // every report's shared agenda (shareserve.go), asked meanwhile
 			res, err := st.Sync(opts)
 			syncWarnings(a, res)
-			shares, err := a.syncShares(r, st, opts, res, err) // every report's shared agenda (shareserve.go)
+			shares, err := a.syncShares(r, st, opts, probes, res, err)
 			for _, o := range shares {
 				for _, l := range o.Lines {
 					a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
@@ -204,7 +212,7 @@ func autoSync(a *App, st *gitstore.Store) {
 	syncWarnings(a, res)
 	var shares []shareOutcome
 	if rerr == nil {
-		shares, err = a.syncShares(r, st, opts, res, err)
+		shares, err = a.syncShares(r, st, opts, nil, res, err)
 	}
 	for _, o := range shares {
 		if o.Err != nil {
