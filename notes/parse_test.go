@@ -107,7 +107,7 @@ const sampleNote = `---
 date: 2026-11-25
 kind: regular
 status: held
-mood: good
+energy: good
 themes:
   Better communication with non-technical people: on-track
 ---
