@@ -937,3 +937,24 @@ func cloneMap(m map[string]any) map[string]any {
 	}
 	return out
 }
+
+// MoveNoteDate returns a note's content for another day: its frontmatter's
+// date key, when it has one, set to day; every other byte as it was (the
+// title line in the body is the user's text).
+func MoveNoteDate(data []byte, day time.Time) ([]byte, error) {
+	parts, err := SplitFrontmatter(data)
+	if err != nil {
+		return nil, err
+	}
+	if !parts.HasFront {
+		return data, nil
+	}
+	d, err := openYAML(data, false)
+	if err != nil {
+		return nil, err
+	}
+	if k, _ := d.entry("date"); k == nil {
+		return data, nil
+	}
+	return SetNoteKey(data, "date", FormatDate(day))
+}

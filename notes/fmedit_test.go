@@ -440,3 +440,18 @@ func TestSetNoteKey(t *testing.T) {
 		}
 	}
 }
+
+func TestMoveNoteDate(t *testing.T) {
+	day := ParseDateOr("2026-12-04")
+	for in, want := range map[string]string{
+		"---\ndate: 2026-12-02  # moved?\nkind: goals\n---\n# 1:1 with Alice — 2026-12-02\n": "---\ndate: 2026-12-04  # moved?\nkind: goals\n---\n# 1:1 with Alice — 2026-12-02\n",
+		"---\nkind: goals\n---\nx\n":                        "---\nkind: goals\n---\nx\n",
+		"no frontmatter\n":                                  "no frontmatter\n",
+		"\ufeff---\r\ndate: \"2026-12-02\"\r\n---\r\nx\r\n": "\ufeff---\r\ndate: 2026-12-04\r\n---\r\nx\r\n",
+	} {
+		got, err := MoveNoteDate([]byte(in), day)
+		if err != nil || string(got) != want {
+			t.Errorf("MoveNoteDate(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
