@@ -749,7 +749,7 @@ func RenameRating(data []byte, old, to string) ([]byte, error) {
 	ratings[to] = ratings[key.Value]
 	delete(ratings, key.Value)
 	want["themes"] = ratings
-	text, err := scalarText(to, true)
+	text, err := styledScalar(key, to)
 	if err != nil {
 		return nil, err
 	}
@@ -762,6 +762,23 @@ func RenameRating(data []byte, old, to string) ([]byte, error) {
 		return nil, err
 	}
 	return d.verify(d.replace(at, end, text), want)
+}
+
+// styledScalar writes value as a one-line string scalar in the quoting style
+// of old: a double-quoted key stays double-quoted, a single-quoted one single-quoted.
+func styledScalar(old *yaml.Node, value string) (string, error) {
+	text, err := scalarText(value, true) // also refuses line breaks and control characters
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case old.Style&yaml.DoubleQuotedStyle != 0:
+		j, err := json.Marshal(value)
+		return string(j), err
+	case old.Style&yaml.SingleQuotedStyle != 0:
+		return "'" + strings.ReplaceAll(value, "'", "''") + "'", nil
+	}
+	return text, nil
 }
 
 // SetNoteKey sets a top-level scalar key of a note's frontmatter (status,

@@ -403,8 +403,11 @@ func TestRenameRating(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 	got, err = RenameRating([]byte(note), "Other: x", "Other")
-	if err != nil || !strings.Contains(string(got), "  Other: at-risk\n") {
+	if err != nil || !strings.Contains(string(got), "  \"Other\": at-risk\n") { // its quotes stay
 		t.Errorf("quoted key: %v\n%s", err, got)
+	}
+	if got, err := RenameRating([]byte("---\nthemes:\n  'Grow': on-track\n---\n"), "Grow", "Dana's theme"); err != nil || string(got) != "---\nthemes:\n  'Dana''s theme': on-track\n---\n" {
+		t.Errorf("single quotes: %v %q", err, got)
 	}
 	flow := "---\nthemes: {Grow: on-track, B: at-risk}\n---\nx\n"
 	if got, err := RenameRating([]byte(flow), "Grow", "Lead"); err != nil || string(got) != "---\nthemes: {Lead: on-track, B: at-risk}\n---\nx\n" {
