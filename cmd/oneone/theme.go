@@ -77,9 +77,9 @@ func runThemeAdd(a *App, slug, title string, o themeAddOptions) error {
 	if !utf8.ValidString(title) || strings.ContainsFunc(title, unicode.IsControl) {
 		return errors.New("the theme title is not plain text (invalid UTF-8 or a control character): type it again")
 	}
-	started, err := a.dateArg(o.started)
+	started, err := a.dateFlag("started", o.started)
 	if err != nil {
-		return fmt.Errorf("--started: %w", err)
+		return err
 	}
 	r, err := a.Repo()
 	if err != nil {
