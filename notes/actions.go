@@ -2,6 +2,7 @@ package notes
 
 import (
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -15,45 +16,113 @@ type Action struct {
 	Last      time.Time `json:"-"`
 	LastPath  string    `json:"-"`
 	Open      bool      `json:"-"`
+	Done      bool      `json:"-"` // its newest occurrence is checked
+	// Dropped: written "- [-]" where it last appears, or deleted since then
+	// from a later held note that lists other action items (DroppedPath).
+	Dropped     bool   `json:"-"`
+	DroppedPath string `json:"-"` // the note that no longer lists it; "" for "- [-]"
+	// Private: its newest occurrence is in a Private section.
+	Private bool `json:"-"`
 }
 
 // Age returns the action's age in days as of today, counted from its first occurrence.
 func (a Action) Age(today time.Time) int { return max(DaysBetween(a.First, today), 0) } // 0 for an item of a planned note
 
-// Actions follows every action item through the person's notes, oldest first.
-func (p *Person) Actions() []Action {
+// Owner returns the item's owner among names (the manager's and the report's
+// first names): the word before its first colon, as written, when it is one
+// of them in any letter case ("Dana: share the roadmap"); "" otherwise.
+func (a Action) Owner(names ...string) string { return ItemOwner(a.Text, names...) }
+
+// ItemOwner returns the word before the first colon of an action item text,
+// as written (emphasis around it left out: "**Dana**:"), when it equals one
+// of names ignoring letter case; "" when there is none or it names no one of them.
+func ItemOwner(text string, names ...string) string {
+	i := strings.IndexByte(text, ':')
+	if i < 0 {
+		return ""
+	}
+	w := strings.Trim(strings.TrimSpace(text[:i]), "*_")
+	if w == "" || strings.ContainsAny(w, " \t*_") {
+		return ""
+	}
+	for _, n := range names {
+		if n != "" && strings.EqualFold(w, n) {
+			return w
+		}
+	}
+	return ""
+}
+
+// Never is a day after every note: Actions and OpenActions follow the items
+// as if every note not skipped or cancelled were held.
+var Never = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// Actions follows every action item through the person's notes as if every
+// note not skipped or cancelled were held, oldest first; ActionsOn says how
+// they stand on a day.
+func (p *Person) Actions() []Action { return p.ActionsOn(Never) }
+
+// OpenActions returns the open action items, as Actions does, oldest first.
+func (p *Person) OpenActions() []Action { return p.OpenActionsOn(Never) }
+
+// ActionsOn follows every action item through the person's notes as of
+// today, oldest first (by first occurrence). An item is open when its newest
+// occurrence is unchecked, done when it is checked, dropped when it is
+// written "- [-]"; an open item is dropped too once a later held note (as of
+// today) has at least one action item but no longer lists it. A later note
+// with no action items at all (a cancelled 1:1) drops nothing.
+func (p *Person) ActionsOn(today time.Time) []Action {
 	states := p.followActions()
 	out := make([]Action, len(states))
 	for i := range states {
-		out[i] = p.action(&states[i])
+		out[i] = p.action(&states[i], today)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].First.Before(out[j].First) })
 	return out
 }
 
-// OpenActions returns the open action items, oldest first.
-func (p *Person) OpenActions() []Action {
+// OpenActionsOn returns the action items open as of today, oldest first.
+func (p *Person) OpenActionsOn(today time.Time) []Action {
 	var out []Action
 	states := p.followActions()
 	for i := range states {
-		if states[i].open {
-			out = append(out, p.action(&states[i]))
+		if p.openOn(&states[i], today) {
+			out = append(out, p.action(&states[i], today))
 		}
 	}
-	// the same order as Actions filtered: a stable sort keeps first appearance among equals
+	// the same order as ActionsOn filtered: a stable sort keeps first appearance among equals
 	sort.SliceStable(out, func(i, j int) bool { return out[i].First.Before(out[j].First) })
 	return out
 }
 
+// States of an action item at its newest occurrence.
+const (
+	itemOpen uint8 = iota
+	itemDone
+	itemDropped
+)
+
 // actionState is an action item followed through the notes, small enough to
 // keep for every item of a long history; action turns it into an Action.
+// Nothing in it depends on the day: what a day changes (which later note is
+// held already) is read from dropAfter.
 type actionState struct {
 	key       string
 	first     time.Time
 	firstPath string // "" for NotePath(slug, first)
 	last      int    // index in p.Notes of the newest note naming it
 	text      string // its newest occurrence, as written
-	open      bool
+	state     uint8  // itemOpen, itemDone or itemDropped at its newest occurrence
+	private   bool   // its newest occurrence is in a Private section
+	// dropAfter is the index in p.Notes of the first note after last that has
+	// action items and is neither skipped nor cancelled, -1 when there is none:
+	// once that note is held, an item still open there is dropped by deletion.
+	dropAfter int
+}
+
+// openOn reports whether the item is open on day today.
+func (p *Person) openOn(s *actionState, today time.Time) bool {
+	return s.state == itemOpen && (s.dropAfter < 0 || p.Notes[s.dropAfter].Date.After(today))
 }
 
 // followActions follows every action item through the notes, in order of first appearance.
@@ -82,26 +151,58 @@ func (p *Person) followActions() []actionState {
 				a.firstPath = NotePath(p.Slug, t.From)
 			}
 			a.text = t.Text
-			// several occurrences in one note: any unchecked one keeps it open
-			if a.last < 0 || n.Date.After(p.Notes[a.last].Date) {
-				a.open = !t.Checked
-			} else if n.Date.Equal(p.Notes[a.last].Date) && !t.Checked {
-				a.open = true
+			st := itemOpen
+			switch {
+			case t.Dropped:
+				st = itemDropped
+			case t.Checked:
+				st = itemDone
+			}
+			if a.last != ni {
+				a.state, a.private = st, t.Private
+			} else {
+				// several occurrences in one note: an unchecked one keeps it
+				// open, else a checked one makes it done; any in Private makes it private
+				a.state = min(a.state, st)
+				a.private = a.private || t.Private
 			}
 			a.last = ni
 		}
 	}
+	// the first note after each note that could drop an item by deletion
+	next := make([]int, len(p.Notes))
+	following := -1
+	for i := len(p.Notes) - 1; i >= 0; i-- {
+		next[i] = following
+		if n := p.Notes[i]; len(n.Tasks) > 0 && n.Status != StatusSkipped && n.Status != StatusCancelled {
+			following = i
+		}
+	}
+	for i := range out {
+		out[i].dropAfter = next[out[i].last]
+	}
 	return out
 }
 
-func (p *Person) action(s *actionState) Action {
+func (p *Person) action(s *actionState, today time.Time) Action {
 	last := p.Notes[s.last]
 	firstPath := s.firstPath
 	if firstPath == "" {
 		firstPath = NotePath(p.Slug, s.first)
 	}
-	return Action{Slug: p.Slug, Text: TaskBase(s.text), Key: s.key, First: s.first, FirstPath: firstPath,
-		Last: last.Date, LastPath: last.Path, Open: s.open}
+	a := Action{Slug: p.Slug, Text: TaskBase(s.text), Key: s.key, First: s.first, FirstPath: firstPath,
+		Last: last.Date, LastPath: last.Path, Private: s.private}
+	switch {
+	case s.state == itemDone:
+		a.Done = true
+	case s.state == itemDropped:
+		a.Dropped = true
+	case p.openOn(s, today):
+		a.Open = true
+	default:
+		a.Dropped, a.DroppedPath = true, p.Notes[s.dropAfter].Path
+	}
+	return a
 }
 
 // GoalsDue reports whether a goals 1:1 is due on day: none held within
@@ -124,4 +225,16 @@ func GoalsDue(p *Person, cfg Config, day time.Time) (due bool, lastGoals time.Ti
 		from = first
 	}
 	return DaysBetween(from, day) > cfg.GoalsEveryDays, lastGoals
+}
+
+// PlannedGoals returns the first goals note dated after today that is neither
+// cancelled nor skipped: a goals 1:1 on the calendar already, which silences
+// goals-due. Nil when there is none.
+func (p *Person) PlannedGoals(today time.Time) *Note {
+	for _, n := range p.Notes {
+		if n.Planned(today) && n.Kind == KindGoals && n.Status != StatusCancelled && n.Status != StatusSkipped {
+			return n
+		}
+	}
+	return nil
 }

@@ -17,6 +17,9 @@ const (
 	FindThemeOverdue      = "theme-overdue"
 	FindThemeNotRevisited = "theme-not-revisited"
 	FindUnprepared        = "unprepared"
+	FindEmptyNote         = "empty-note"
+	FindUnbalanced        = "feedback-unbalanced"
+	FindMoodDrop          = "mood-drop"
 	FindNoFeedback        = "no-feedback"
 	FindOneSided          = "one-sided"
 	FindStaleAction       = "stale-action"
@@ -27,7 +30,7 @@ const (
 // FindingCodes lists every finding code in report order.
 var FindingCodes = []string{
 	FindOverdue, FindNeverMet, FindGoalsDue, FindNoTheme, FindThemeOverdue,
-	FindThemeNotRevisited, FindUnprepared, FindNoFeedback, FindOneSided,
+	FindThemeNotRevisited, FindUnprepared, FindEmptyNote, FindUnbalanced, FindMoodDrop, FindNoFeedback, FindOneSided,
 	FindStaleAction, FindInvalidNote, FindSyncConflict,
 }
 
@@ -211,8 +214,8 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 		add(FindOverdue, last.Path, "%s", msg)
 	}
 
-	// goals
-	if due, lastGoals := GoalsDue(p, cfg, today); due {
+	// goals: due unless one is on the calendar already
+	if due, lastGoals := GoalsDue(p, cfg, today); due && p.PlannedGoals(today) == nil {
 		if lastGoals.IsZero() {
 			first := held[0].Date
 			add(FindGoalsDue, prof.Path, "no goals 1:1 yet; the first 1:1 was %d days ago (goals every %s)",
@@ -239,6 +242,9 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 			if _, ok := last.Rating(t.Title); ok {
 				continue
 			}
+			if !t.Started.IsZero() && t.Started.After(last.Date) {
+				continue // added after the last 1:1: nothing to revisit yet
+			}
 			msg := fmt.Sprintf("theme %q not rated in the last 1:1 (%s)", t.Title, FormatDate(last.Date))
 			if near := Closest(t.Title, unknownRatings(last, prof)); near != "" { // a typo, or another case or spacing
 				msg += fmt.Sprintf("; it rates %q: use the exact title", near)
@@ -249,9 +255,10 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 		}
 	}
 
-	// preparation
+	// preparation: today's note and those close enough to prepare now
+	horizon := AddDays(today, cfg.PrepareAheadDays)
 	for _, n := range p.Notes {
-		if n.Date.Before(today) || n.Status == StatusSkipped || n.Status == StatusCancelled {
+		if n.Date.Before(today) || n.Date.After(horizon) || n.Status == StatusSkipped || n.Status == StatusCancelled {
 			continue
 		}
 		if n.FeedbackEmpty() {
@@ -261,6 +268,27 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 			}
 			add(FindUnprepared, n.Path, "%s has no feedback prepared yet", when)
 		}
+	}
+	for _, n := range p.Notes {
+		if !n.Date.Before(today) {
+			break
+		}
+		if n.Status != StatusSkipped && n.Status != StatusCancelled && n.Empty() {
+			d := FormatDate(n.Date)
+			add(FindEmptyNote, n.Path, "nothing is written in the 1:1 of %s: was it held? write down what was said, or mark it `oneone skip %s %s` (or `cancel`)", d, p.Slug, d)
+		}
+	}
+	if b := FeedbackBalance(p, today); b.Unbalanced() {
+		what, fix := "only praise", "prepare something to improve too, with a concrete example"
+		if b.Kind == FeedbackToImprove {
+			what, fix = "only points to improve", "say what went well too, as specifically"
+		}
+		add(FindUnbalanced, b.Last.Path, "last %d 1:1s with feedback (since %s) had %s: %s (feedback means both)",
+			FeedbackBalanceCount, FormatDate(b.Since), what, fix)
+	}
+	if m := MoodDropOf(p, today); m.Dropped {
+		add(FindMoodDrop, m.Newest.Path, "%s's check-in was %d on %s and %d on %s, against %.1f on average in the 90 days before: ask how %s is doing before anything else",
+			prof.FirstName(), m.Older.Mood, FormatDate(m.Older.Date), m.Newest.Mood, FormatDate(m.Newest.Date), m.Average, prof.FirstName())
 	}
 	if last != nil && last.FeedbackEmpty() {
 		add(FindNoFeedback, last.Path, "last 1:1 (%s) has no feedback written down", FormatDate(last.Date))
@@ -281,7 +309,7 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 	}
 
 	// action items
-	for _, a := range p.OpenActions() {
+	for _, a := range p.OpenActionsOn(today) {
 		if age := a.Age(today); age > StaleActionDays {
 			add(FindStaleAction, a.FirstPath, "%q open for %d days (since %s)", a.Text, age, FormatDate(a.First))
 		}

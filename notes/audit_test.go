@@ -13,7 +13,7 @@ const auditProfile = "---\nname: Alice Chen\nthemes:\n  - title: Grow\n    start
 
 // auditNote is a prepared, held 1:1 that rates the theme Grow.
 func auditNote(kind string) string {
-	return "---\nkind: " + kind + "\nthemes:\n  Grow: on-track\n---\n## Feedback\n- Positive: clear write-up.\n\n## Alice's topics\n- Q1 roadmap\n"
+	return "---\nkind: " + kind + "\nthemes:\n  Grow: on-track\n---\n## Feedback\n- Positive: clear write-up.\n- To improve: bring the data to the review.\n\n## Alice's topics\n- Q1 roadmap\n"
 }
 
 func auditTestPerson(t *testing.T, profile string, files map[string]string) *Person {
@@ -129,15 +129,17 @@ func TestAudit(t *testing.T) {
 			msg:     `it rates "grow": use the exact title`,
 		},
 		{
-			name:    "unprepared today and later, not when cancelled",
+			name:    "unprepared today and within prepare_ahead, not later, not when cancelled",
 			profile: auditProfile,
 			files: map[string]string{
 				"2026-11-24.md": auditNote("goals"),
 				"2026-11-25.md": "---\nthemes:\n  Grow: on-track\n---\n## Feedback\n- \n<!-- later -->\n## Alice's topics\n- x\n",
+				"2026-11-26.md": "---\nstatus: cancelled\n---\n",
+				"2026-11-27.md": "## Feedback\n",
+				"2026-11-28.md": "## Feedback\n",
 				"2026-12-02.md": "## Feedback\n",
-				"2026-12-09.md": "---\nstatus: cancelled\n---\n",
 			},
-			want: []string{"unprepared alice/2026-11-25.md", "unprepared alice/2026-12-02.md", "no-feedback alice/2026-11-25.md"},
+			want: []string{"unprepared alice/2026-11-25.md", "unprepared alice/2026-11-27.md", "no-feedback alice/2026-11-25.md"},
 			msg:  "today's 1:1 has no feedback prepared yet",
 		},
 		{
@@ -191,7 +193,133 @@ func TestAudit(t *testing.T) {
 				"2026-11-24.conflict-ab12c.md": "x",
 				"2026-11-10.md":                "---\nstatus: held\n---\n",
 			},
-			want: []string{"invalid-note alice/2026-11-20.md", "sync-conflict alice/2026-11-24.conflict-ab12c.md"},
+			want: []string{"empty-note alice/2026-11-10.md", "invalid-note alice/2026-11-20.md", "sync-conflict alice/2026-11-24.conflict-ab12c.md"},
+		},
+		{
+			name:    "a theme started after the last held 1:1 has nothing to revisit yet",
+			profile: twoThemes("2026-11-24"),
+			files:   map[string]string{"2026-10-07.md": auditNote("goals"), "2026-11-20.md": auditNote("regular")},
+		},
+		{
+			name:    "a theme started on the day of the last held 1:1 is to be revisited",
+			profile: twoThemes("2026-11-20"),
+			files:   map[string]string{"2026-10-07.md": auditNote("goals"), "2026-11-20.md": auditNote("regular")},
+			want:    []string{"theme-not-revisited alice/2026-11-20.md"},
+			msg:     `theme "Mentor" not rated in the last 1:1 (2026-11-20)`,
+		},
+		{
+			name:    "the same theme started the day after is not",
+			profile: twoThemes("2026-11-21"),
+			files:   map[string]string{"2026-10-07.md": auditNote("goals"), "2026-11-20.md": auditNote("regular")},
+		},
+		{
+			name:    "a planned goals 1:1 silences goals-due",
+			profile: auditProfile,
+			files:   map[string]string{"2026-09-01.md": auditNote("goals"), "2026-11-24.md": auditNote("regular"), "2026-12-08.md": auditNote("goals")},
+		},
+		{
+			name:    "a cancelled planned goals 1:1 does not",
+			profile: auditProfile,
+			files: map[string]string{"2026-09-01.md": auditNote("goals"), "2026-11-24.md": auditNote("regular"),
+				"2026-12-08.md": strings.Replace(auditNote("goals"), "kind: goals", "kind: goals\nstatus: cancelled", 1)},
+			want: []string{"goals-due alice/2026-09-01.md"},
+		},
+		{
+			name:    "nor does a planned regular one",
+			profile: auditProfile,
+			files:   map[string]string{"2026-09-01.md": auditNote("goals"), "2026-11-24.md": auditNote("regular"), "2026-12-08.md": auditNote("regular")},
+			want:    []string{"goals-due alice/2026-09-01.md"},
+		},
+		{
+			name:    "empty note: held, nothing written",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-10-07.md": auditNote("goals"),
+				"2026-11-17.md": "---\nkind: regular\n# themes:\n#   Grow: on-track\n---\n# 1:1 with Alice\n\n## Feedback\n<!-- Positive: ... -->\n\n## Alice's topics\n\n## Action items\n- [ ] \n",
+				"2026-11-24.md": auditNote("regular"),
+			},
+			want: []string{"empty-note alice/2026-11-17.md"},
+			msg:  "nothing is written in the 1:1 of 2026-11-17: was it held? write down what was said, or mark it `oneone skip alice 2026-11-17` (or `cancel`)",
+		},
+		{
+			name:    "not when skipped, cancelled, rated or dated today",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-10-07.md": auditNote("goals"),
+				"2026-11-10.md": "---\nstatus: skipped\n---\n## Feedback\n",
+				"2026-11-17.md": "---\nstatus: cancelled\n---\n",
+				"2026-11-20.md": "---\nthemes:\n  Grow: on-track\n---\n## Feedback\n- Positive: a\n- To improve: b\n## Alice's topics\n- c\n",
+				"2026-11-24.md": "---\nthemes:\n  Grow: at-risk\n---\n## Feedback\n- Positive: a\n- To improve: b\n## Alice's topics\n- c\n",
+				"2026-11-25.md": "---\nthemes:\n  Grow: on-track\n---\n## Feedback\n- Positive: today\n- To improve: b\n## Alice's topics\n- c\n",
+			},
+		},
+		{
+			name:    "feedback-unbalanced: four 1:1s of praise only",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-10-07.md": auditNote("goals"), // both kinds, but five back
+				"2026-10-28.md": praiseOnly("goals"),
+				"2026-11-04.md": praiseOnly("regular"),
+				"2026-11-11.md": strings.Replace(auditNote("regular"), "## Feedback\n- Positive: clear write-up.\n- To improve: bring the data to the review.\n", "## Feedback\n- thanks for the demo\n", 1), // neither kind: not counted
+				"2026-11-12.md": praiseOnly("regular"),
+				"2026-11-18.md": praiseOnly("regular"),
+			},
+			want: []string{"feedback-unbalanced alice/2026-11-18.md"},
+			msg:  "last 4 1:1s with feedback (since 2026-10-28) had only praise: prepare something to improve too",
+		},
+		{
+			name:    "three are not enough",
+			profile: auditProfile,
+			files:   map[string]string{"2026-10-28.md": praiseOnly("goals"), "2026-11-11.md": praiseOnly("regular"), "2026-11-18.md": praiseOnly("regular")},
+		},
+		{
+			name:    "one point to improve among them balances it",
+			profile: auditProfile,
+			files:   map[string]string{"2026-10-28.md": praiseOnly("goals"), "2026-11-04.md": auditNote("regular"), "2026-11-11.md": praiseOnly("regular"), "2026-11-18.md": praiseOnly("regular")},
+		},
+		{
+			name:    "four 1:1s of criticism only",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-10-28.md": criticismOnly("goals"), "2026-11-04.md": criticismOnly("regular"),
+				"2026-11-11.md": criticismOnly("regular"), "2026-11-18.md": criticismOnly("regular"),
+				"2026-11-30.md": praiseOnly("regular"), // planned: not held yet
+			},
+			want: []string{"feedback-unbalanced alice/2026-11-18.md"},
+			msg:  "had only points to improve: say what went well too",
+		},
+		{
+			name:    "mood-drop: the two newest check-ins 2 below the average",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-08-01.md": moodNote("regular", 1), // more than 90 days before: left out of the average
+				"2026-09-16.md": moodNote("goals", 4), "2026-09-30.md": moodNote("regular", 5),
+				"2026-10-14.md": auditNote("regular"), // no check-in
+				"2026-10-28.md": moodNote("goals", 4),
+				"2026-11-11.md": moodNote("regular", 2), "2026-11-18.md": moodNote("regular", 2),
+			},
+			want: []string{"mood-drop alice/2026-11-18.md"},
+			msg:  "Alice's check-in was 2 on 2026-11-11 and 2 on 2026-11-18, against 4.3 on average in the 90 days before: ask how Alice is doing",
+		},
+		{
+			name:    "one low check-in is not a drop",
+			profile: auditProfile,
+			files: map[string]string{
+				"2026-09-30.md": moodNote("regular", 4), "2026-10-28.md": moodNote("goals", 4),
+				"2026-11-11.md": moodNote("regular", 3), "2026-11-18.md": moodNote("regular", 2),
+			},
+		},
+		{
+			name:    "nor two without anything before them",
+			profile: auditProfile,
+			files:   map[string]string{"2026-10-28.md": moodNote("goals", 1), "2026-11-18.md": moodNote("regular", 1)},
+		},
+		{
+			name:    "invalid mood is an invalid note",
+			profile: auditProfile,
+			files:   map[string]string{"2026-10-28.md": auditNote("goals"), "2026-11-18.md": moodNote("regular", 7), "2026-11-20.md": auditNote("regular")},
+			want:    []string{"invalid-note alice/2026-11-18.md"},
+			msg:     `mood "7"`,
 		},
 	}
 	for _, tc := range tests {
@@ -302,10 +430,13 @@ func TestAuditExampleTeam(t *testing.T) {
 		"jonas goals-due jonas/2026-07-14.md",
 		"jonas theme-overdue jonas/profile.md",
 		"jonas stale-action jonas/2026-10-06.md",
+		"leo feedback-unbalanced leo/2026-11-16.md",
+		"leo mood-drop leo/2026-11-23.md",
 		"leo no-feedback leo/2026-11-23.md",
 		"leo one-sided leo/2026-11-23.md",
 		"marcus overdue marcus/2026-11-05.md",
 		"sofia overdue sofia/2026-10-28.md",
+		"sofia empty-note sofia/2026-10-21.md",
 		"tomas theme-not-revisited tomas/2026-11-25.md",
 		"tomas unprepared tomas/2026-11-25.md",
 		"tomas no-feedback tomas/2026-11-25.md",
@@ -316,4 +447,21 @@ func TestAuditExampleTeam(t *testing.T) {
 	if rep.OnCadence != 5 || rep.Current != 7 {
 		t.Errorf("%d of %d on cadence, want 5 of 7", rep.OnCadence, rep.Current)
 	}
+}
+
+// twoThemes is auditProfile with a second active theme, Mentor, started on day.
+func twoThemes(day string) string {
+	return strings.TrimSuffix(auditProfile, "---\n") + "  - title: Mentor\n    started: " + day + "\n---\n"
+}
+
+func praiseOnly(kind string) string {
+	return strings.Replace(auditNote(kind), "- To improve: bring the data to the review.\n", "", 1)
+}
+
+func criticismOnly(kind string) string {
+	return strings.Replace(auditNote(kind), "- Positive: clear write-up.\n", "", 1)
+}
+
+func moodNote(kind string, mood int) string {
+	return strings.Replace(auditNote(kind), "kind: "+kind, fmt.Sprintf("kind: %s\nmood: %d", kind, mood), 1)
 }

@@ -43,7 +43,7 @@ const CacheFile = "oneone-cache"
 // cacheMagic opens the cache file; bump the version whenever a summary's
 // meaning changes. The running binary's identity is part of the header too,
 // so that a new oneone never trusts summaries parsed by an older one.
-const cacheMagic = "oneone-cache 2\n"
+const cacheMagic = "oneone-cache 3\n"
 
 // racyWindow: a note modified this recently is parsed but not cached (a
 // variable for tests only).
@@ -330,7 +330,8 @@ func (c *noteCache) done(p *Person, old, fresh *cachedFolder) {
 
 // summary returns what the cache keeps of a parsed note.
 func summary(n *Note) *Note {
-	s := &Note{Slug: n.Slug, Path: n.Path, Date: n.Date, Kind: n.Kind, Status: n.Status, Ratings: n.Ratings, Tasks: n.Tasks}
+	s := &Note{Slug: n.Slug, Path: n.Path, Date: n.Date, Kind: n.Kind, Status: n.Status, Ratings: n.Ratings, Tasks: n.Tasks,
+		Mood: n.Mood, Positive: n.Positive, ToImprove: n.ToImprove, Blank: n.Blank}
 	if len(n.Sections) > 0 {
 		s.Sections = make([]Section, len(n.Sections))
 		for i, sec := range n.Sections {
@@ -498,12 +499,20 @@ func encodeMeta(slug string, f *cachedFolder) []byte {
 			w.date(t.Started)
 			w.date(t.Due)
 			w.s(t.Status)
+			w.date(t.Finished)
 		}
 		w.date(p.Archived)
 		w.u(uint64(len(p.Away)))
 		for _, a := range p.Away {
 			w.date(a.From)
 			w.date(a.To)
+		}
+		w.b(!p.Slot.IsZero())
+		if !p.Slot.IsZero() {
+			w.u(uint64(p.Slot.Weekday))
+			w.u(uint64(p.Slot.Hour))
+			w.u(uint64(p.Slot.Minute))
+			w.u(uint64(p.Slot.Minutes))
 		}
 		w.s(p.Body)
 	}
@@ -525,6 +534,10 @@ func encodeMeta(slug string, f *cachedFolder) []byte {
 			w.s(sec.Heading)
 			w.b(sec.Empty)
 		}
+		w.u(uint64(n.Mood))
+		w.u(uint64(n.Positive))
+		w.u(uint64(n.ToImprove))
+		w.b(n.Blank)
 	}
 	w.b(f.actionsKnown)
 	if f.actionsKnown {
@@ -540,7 +553,9 @@ func encodeMeta(slug string, f *cachedFolder) []byte {
 				w.s(a.firstPath)
 			}
 			w.u(uint64(a.last))
-			w.b(a.open)
+			w.u(uint64(a.state))
+			w.b(a.private)
+			w.i(int64(a.dropAfter))
 		}
 	}
 	return w.bytes()
@@ -554,6 +569,8 @@ func encodeTasks(notes []cachedNote) []byte {
 			w.s(t.Text)
 			w.s(t.Key)
 			w.b(t.Checked)
+			w.b(t.Dropped)
+			w.b(t.Private)
 			w.date(t.From)
 			w.i(int64(t.Line))
 		}
@@ -703,7 +720,7 @@ func decodeMeta(slug string, block string) (*cachedFolder, error) {
 		if nt := d.count(); nt > 0 {
 			p.Themes = make([]Theme, nt)
 			for x := range p.Themes {
-				p.Themes[x] = Theme{Title: d.s(), Started: d.date(), Due: d.date(), Status: d.s()}
+				p.Themes[x] = Theme{Title: d.s(), Started: d.date(), Due: d.date(), Status: d.s(), Finished: d.date()}
 			}
 		}
 		p.Archived = d.date()
@@ -712,6 +729,9 @@ func decodeMeta(slug string, block string) (*cachedFolder, error) {
 			for x := range p.Away {
 				p.Away[x] = Absence{From: d.date(), To: d.date()}
 			}
+		}
+		if d.b() {
+			p.Slot = Slot{Weekday: time.Weekday(d.u() % 7), Hour: int(d.u()), Minute: int(d.u()), Minutes: int(d.u())}
 		}
 		p.Body = d.s()
 		cp.profile = p
@@ -746,6 +766,8 @@ func decodeMeta(slug string, block string) (*cachedFolder, error) {
 			}
 			return out
 		})
+		n.Mood, n.Positive, n.ToImprove = int(d.u()), int(d.u()), int(d.u())
+		n.Blank = d.b()
 	}
 	if f.actionsKnown = d.b(); f.actionsKnown {
 		na := d.count()
@@ -757,8 +779,10 @@ func decodeMeta(slug string, block string) (*cachedFolder, error) {
 				a.firstPath = d.s()
 			}
 			a.last = int(d.u())
-			a.open = d.b()
-			if a.last >= nn {
+			a.state = uint8(d.u())
+			a.private = d.b()
+			a.dropAfter = int(d.i())
+			if a.last >= nn || a.state > itemDropped || a.dropAfter >= nn || a.dropAfter < -1 || (a.dropAfter >= 0 && a.dropAfter <= a.last) {
 				d.err = errBadCache
 			}
 		}
@@ -778,7 +802,7 @@ func decodeTasks(raw []byte, notes int) ([][]Task, error) {
 		if nt := d.count(); nt > 0 {
 			ts := make([]Task, nt)
 			for x := range ts {
-				ts[x] = Task{Text: d.s(), Key: d.s(), Checked: d.b(), From: d.date(), Line: int(d.i())}
+				ts[x] = Task{Text: d.s(), Key: d.s(), Checked: d.b(), Dropped: d.b(), Private: d.b(), From: d.date(), Line: int(d.i())}
 			}
 			out[k] = ts
 		}

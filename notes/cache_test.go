@@ -251,9 +251,14 @@ func digest(team *Team) string {
 	for _, p := range team.People {
 		fmt.Fprintf(&b, "%s %+v\n", p.Slug, *p.Profile)
 		for _, n := range p.Notes {
-			fmt.Fprintf(&b, "%s %s %s %s %v feedback-empty=%v topics-empty=%v\n", n.Path, FormatDate(n.Date), n.Kind, n.Status, n.Ratings, n.FeedbackEmpty(), n.TopicsEmpty(p.Profile.FirstName()))
+			fmt.Fprintf(&b, "%s %s %s %s %v feedback-empty=%v topics-empty=%v mood=%d positive=%d to-improve=%d blank=%v empty=%v\n",
+				n.Path, FormatDate(n.Date), n.Kind, n.Status, n.Ratings, n.FeedbackEmpty(), n.TopicsEmpty(p.Profile.FirstName()),
+				n.Mood, n.Positive, n.ToImprove, n.Blank, n.Empty())
 		}
 		for _, a := range p.Actions() {
+			fmt.Fprintf(&b, "%+v\n", a)
+		}
+		for _, a := range p.ActionsOn(ParseDateOr(benchgen.Today)) {
 			fmt.Fprintf(&b, "%+v\n", a)
 		}
 		fmt.Fprintf(&b, "%v %v\n", p.Problems, p.Conflicts)

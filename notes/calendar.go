@@ -14,6 +14,7 @@ type Meeting struct {
 	Kind    string // regular or goals
 	Planned bool   // the date of a note already written for it
 	Seq     int    // 1 for the next 1:1 with the report, 2 for the one after, ...
+	Slot    Slot   // the report's recurring time: a timed event; zero for an all-day one
 }
 
 // Title is the meeting's calendar title: "1:1 with Alice Chen" or "Goals 1:1 with Alice Chen".
@@ -38,6 +39,9 @@ func (m Meeting) UID() string { return m.Slug + "-" + strconv.Itoa(m.Seq) + "@on
 //     next due day, today when overdue or never met, moved past an absence;
 //   - then every cadence after the last of those (away days do not count, as
 //     for next_due), until the window or the report's archive day ends;
+//   - with a slot in the profile, each of those not planned yet falls on the
+//     first slot day on or after it (as next_due does), and every meeting
+//     carries the slot's time and length;
 //   - a 1:1 is a goals 1:1 when more than goals_every days have passed since
 //     the last goals 1:1 (or the first 1:1 where there is none), as `new` and
 //     `audit` decide; a planned note keeps the kind it was written with.
@@ -69,9 +73,17 @@ func Schedule(p *Person, cfg Config, today time.Time, days int, all bool) []Meet
 			out = append(out, Meeting{Date: n.Date, Kind: n.Kind, Planned: true})
 		}
 	}
+	// with a slot, every 1:1 not planned yet falls on the slot's weekday
+	after := func(d time.Time) time.Time {
+		d = away.After(d, cadence)
+		if !prof.Slot.IsZero() {
+			d = nextSlotDay(prof.Slot, away, d)
+		}
+		return d
+	}
 	var next time.Time
 	if len(out) > 0 {
-		next = away.After(out[len(out)-1].Date, cadence)
+		next = after(out[len(out)-1].Date)
 	} else {
 		next = today
 		if s := ComputeStats(p, cfg, today); s.LastHeld != nil && s.Due.After(today) {
@@ -80,8 +92,11 @@ func Schedule(p *Person, cfg Config, today time.Time, days int, all bool) []Meet
 		if away.On(next) {
 			next = AddDays(away.Until(next), 1)
 		}
+		if !prof.Slot.IsZero() {
+			next = nextSlotDay(prof.Slot, away, next)
+		}
 	}
-	for ; next.Before(end); next = away.After(next, cadence) {
+	for ; next.Before(end); next = after(next) {
 		out = append(out, Meeting{Date: next, Kind: KindRegular})
 	}
 	var kept []Meeting
@@ -96,7 +111,7 @@ func Schedule(p *Person, cfg Config, today time.Time, days int, all bool) []Meet
 			ref = m.Date
 		}
 		if m.Date.Before(end) {
-			m.Slug, m.Name, m.Seq = p.Slug, prof.Name, len(kept)+1
+			m.Slug, m.Name, m.Seq, m.Slot = p.Slug, prof.Name, len(kept)+1, prof.Slot
 			kept = append(kept, m)
 		}
 	}

@@ -21,8 +21,10 @@ type Config struct {
 	GraceDays       int
 	GoalsEveryDays  int
 	ThemeLengthDays int
-	Away            []Absence // the manager's own absences
-	Sync            string    // "auto" to sync after every commit
+	// PrepareAheadDays: a note dated this many days ahead (or today) with no feedback is unprepared.
+	PrepareAheadDays int
+	Away             []Absence // the manager's own absences
+	Sync             string    // "auto" to sync after every commit
 }
 
 // Absence is a stretch of days, both ends included, on which someone is away.
@@ -36,7 +38,7 @@ func (a Absence) Contains(d time.Time) bool { return !d.Before(a.From) && !d.Aft
 
 // DefaultConfig returns the settings used when oneone.yaml is silent.
 func DefaultConfig() Config {
-	return Config{Cadence: "weekly", CadenceDays: 7, GraceDays: 2, GoalsEveryDays: 56, ThemeLengthDays: 56}
+	return Config{Cadence: "weekly", CadenceDays: 7, GraceDays: 2, GoalsEveryDays: 56, ThemeLengthDays: 56, PrepareAheadDays: 2}
 }
 
 // LoadConfig reads root/oneone.yaml.
@@ -84,7 +86,7 @@ func ParseConfig(data []byte) (Config, error) {
 		key string
 		dst *int
 		pos bool
-	}{{"grace", &c.GraceDays, false}, {"goals_every", &c.GoalsEveryDays, true}, {"theme_length", &c.ThemeLengthDays, true}} {
+	}{{"grace", &c.GraceDays, false}, {"goals_every", &c.GoalsEveryDays, true}, {"theme_length", &c.ThemeLengthDays, true}, {"prepare_ahead", &c.PrepareAheadDays, false}} {
 		s, err := scalar(mapGet(m, d.key), d.key)
 		if err != nil {
 			return c, err

@@ -8,13 +8,45 @@ import (
 // DateLayout is how oneone writes dates: 2026-11-25.
 const DateLayout = "2006-01-02"
 
-// ParseDate reads a YYYY-MM-DD date as midnight UTC and refuses impossible dates.
+// ParseDate reads a YYYY-MM-DD date as midnight UTC. A date written right
+// that names no day (2026-02-30, 2026-13-01) is "no such day", anything
+// else a format error.
 func ParseDate(s string) (time.Time, error) {
 	t, err := time.Parse(DateLayout, s)
-	if err != nil || len(s) != len(DateLayout) {
-		return time.Time{}, fmt.Errorf("bad date %q: write it as YYYY-MM-DD, e.g. 2026-11-25", s)
+	if err == nil && len(s) == len(DateLayout) {
+		return t, nil
 	}
-	return t, nil
+	if y, m, d, ok := dateFields(s); ok {
+		switch {
+		case m < 1 || m > 12:
+			return time.Time{}, fmt.Errorf("no such day %q: there is no month %d; months go from 01 to 12", s, m)
+		case d < 1:
+			return time.Time{}, fmt.Errorf("no such day %q: days start at 01", s)
+		default:
+			last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			return time.Time{}, fmt.Errorf("no such day %q: %s %d has %d days", s, time.Month(m), y, last)
+		}
+	}
+	return time.Time{}, fmt.Errorf("bad date %q: write it as YYYY-MM-DD, e.g. 2026-11-25", s)
+}
+
+// dateFields reads the numbers of a date written as four, two and two digits.
+func dateFields(s string) (y, m, d int, ok bool) {
+	if len(s) != len(DateLayout) || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	num := func(t string) int {
+		n := 0
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return -1
+			}
+			n = n*10 + int(t[i]-'0')
+		}
+		return n
+	}
+	y, m, d = num(s[:4]), num(s[5:7]), num(s[8:])
+	return y, m, d, y >= 0 && m >= 0 && d >= 0
 }
 
 // Day truncates t to its calendar day, as midnight UTC.

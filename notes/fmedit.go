@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -618,6 +619,49 @@ func setThemeStatus(data []byte, title, status string, plain bool) ([]byte, erro
 	default:
 		return nil, fmt.Errorf("unknown theme status %q: use active, done or dropped", status)
 	}
+	return setThemeKey(data, title, "status", status, false, plain)
+}
+
+// FinishTheme marks the theme titled title (matched case-insensitively) done
+// or dropped and writes `finished: DAY` beside its status, keeping every
+// other byte of the file.
+func FinishTheme(data []byte, title, status string, day time.Time) ([]byte, error) {
+	if status != ThemeDone && status != ThemeDropped {
+		return nil, fmt.Errorf("a theme is finished done or dropped, not %q", status)
+	}
+	out, err := setThemeStatus(data, title, status, false)
+	if err != nil {
+		return nil, err
+	}
+	return setThemeKey(out, title, "finished", FormatDate(day), false, false)
+}
+
+// RenameTheme gives the theme titled title (matched case-insensitively) the
+// title to in a profile's frontmatter, keeping every other byte of the file.
+// Another theme already titled to (in any letter case or spacing) is an error.
+func RenameTheme(data []byte, title, to string) ([]byte, error) {
+	to = strings.TrimSpace(to)
+	if to == "" {
+		return nil, errors.New("a theme needs a title")
+	}
+	d, err := openYAML(data, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, v := d.entry("themes"); v != nil && v.Kind == yaml.SequenceNode {
+		for _, item := range v.Content {
+			if tt := mapGet(item, "title"); tt != nil && themeKey(tt.Value) == themeKey(to) && themeKey(to) != themeKey(title) {
+				return nil, fmt.Errorf("there is a theme %q already: notes rate a theme by its title, so pick another title", tt.Value)
+			}
+		}
+	}
+	return setThemeKey(data, title, "title", to, true, false)
+}
+
+// setThemeKey sets key of the theme titled title (matched case-insensitively)
+// to value: in place in a block list, by rewriting a flow list as a block one.
+// str writes the value as a string whatever it looks like.
+func setThemeKey(data []byte, title, key, value string, str, plain bool) ([]byte, error) {
 	d, err := openYAML(data, plain)
 	if err != nil {
 		return nil, err
@@ -649,8 +693,12 @@ func setThemeStatus(data []byte, title, status string, plain bool) ([]byte, erro
 	if !ok {
 		return nil, refused("theme %q is not a mapping", themes[i].Title)
 	}
+	nv, err := decodeFields([]field{{key, value, str}})
+	if err != nil {
+		return nil, err
+	}
 	m = cloneMap(m)
-	m["status"] = status
+	m[key] = nv[key]
 	list[i] = m
 	want["themes"] = list
 
@@ -658,10 +706,10 @@ func setThemeStatus(data []byte, title, status string, plain bool) ([]byte, erro
 	switch {
 	case v.Style&yaml.FlowStyle != 0 || item.Style&yaml.FlowStyle != 0:
 		k, _ := d.entry("themes")
-		setKey(item, "status", status)
+		setKey(item, key, value, str)
 		out, err = d.rewriteAsBlock(k, v, v.Content, nil)
 	default:
-		out, err = d.setMapKey(item, "status", status, false)
+		out, err = d.setMapKey(item, key, value, str)
 	}
 	if err != nil {
 		return nil, err
@@ -669,15 +717,123 @@ func setThemeStatus(data []byte, title, status string, plain bool) ([]byte, erro
 	return d.verify(out, want)
 }
 
-// setKey sets a scalar key of a mapping node, adding it when missing.
-func setKey(m *yaml.Node, key, value string) {
+// RenameRating renames the key old (exactly) of a note's frontmatter themes
+// map to to, keeping every other byte of the file; a note that does not rate
+// old is returned as it is. A note that rates to already is an error.
+func RenameRating(data []byte, old, to string) ([]byte, error) {
+	parts, err := SplitFrontmatter(data)
+	if err != nil || !parts.HasFront {
+		return data, err
+	}
+	d, err := openYAML(data, false)
+	if err != nil {
+		return nil, err
+	}
+	_, v := d.entry("themes")
+	if v == nil || v.Kind != yaml.MappingNode {
+		return data, nil
+	}
+	var key *yaml.Node
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		switch k := v.Content[i]; {
+		case k.Kind == yaml.ScalarNode && strings.TrimSpace(k.Value) == to && to != old:
+			return nil, fmt.Errorf("it rates %q already: merge the two ratings by hand first", to)
+		case k.Kind == yaml.ScalarNode && strings.TrimSpace(k.Value) == old:
+			key = k
+		}
+	}
+	if key == nil {
+		return data, nil
+	}
+	want := cloneMap(d.old)
+	ratings, ok := want["themes"].(map[string]any)
+	if !ok {
+		return nil, refused("the themes map does not decode as a map")
+	}
+	ratings = cloneMap(ratings)
+	ratings[to] = ratings[key.Value]
+	delete(ratings, key.Value)
+	want["themes"] = ratings
+	text, err := styledScalar(key, to)
+	if err != nil {
+		return nil, err
+	}
+	at, err := d.pos(key)
+	if err != nil {
+		return nil, err
+	}
+	end, err := d.tokenEnd(key, at)
+	if err != nil {
+		return nil, err
+	}
+	return d.verify(d.replace(at, end, text), want)
+}
+
+// styledScalar writes value as a one-line string scalar in the quoting style
+// of old: a double-quoted key stays double-quoted, a single-quoted one single-quoted.
+func styledScalar(old *yaml.Node, value string) (string, error) {
+	text, err := scalarText(value, true) // also refuses line breaks and control characters
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case old.Style&yaml.DoubleQuotedStyle != 0:
+		j, err := json.Marshal(value)
+		return string(j), err
+	case old.Style&yaml.SingleQuotedStyle != 0:
+		return "'" + strings.ReplaceAll(value, "'", "''") + "'", nil
+	}
+	return text, nil
+}
+
+// SetNoteKey sets a top-level scalar key of a note's frontmatter (status,
+// date), keeping every other byte; a note without frontmatter gets one
+// holding only that key, above its text.
+func SetNoteKey(data []byte, key, value string) ([]byte, error) {
+	if bytes.Count(data, []byte("\r")) != bytes.Count(data, []byte("\r\n")) {
+		// a lone carriage return ends a line for the reader, not for the editor
+		return nil, refused("the file has a line break that is a lone carriage return; save it with LF or CRLF endings first")
+	}
+	parts, err := SplitFrontmatter(data)
+	if err != nil {
+		return nil, err
+	}
+	if parts.HasFront {
+		return setTopLevelKey(data, key, value, false)
+	}
+	nl := "\n"
+	if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
+		nl = "\r\n"
+	}
+	text, err := scalarText(value, false)
+	if err != nil {
+		return nil, err
+	}
+	start := 0
+	if bytes.HasPrefix(data, bom) {
+		start = len(bom)
+	}
+	head := "---" + nl + key + ": " + text + nl + "---" + nl
+	out := append(append(append([]byte(nil), data[:start]...), head...), data[start:]...)
+	if p, err := SplitFrontmatter(out); err != nil || !p.HasFront || !bytes.Equal(p.Body, data[start:]) {
+		return nil, refused("a frontmatter above the text would not read back")
+	}
+	return out, nil
+}
+
+// setKey sets a scalar key of a mapping node, adding it when missing; str tags the value a string.
+func setKey(m *yaml.Node, key, value string, str bool) {
+	v := &yaml.Node{Kind: yaml.ScalarNode, Value: value}
+	if str {
+		v.Tag = "!!str"
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			m.Content[i+1] = &yaml.Node{Kind: yaml.ScalarNode, Value: value}
+			m.Content[i+1] = v
 			return
 		}
 	}
-	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &yaml.Node{Kind: yaml.ScalarNode, Value: value})
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, v)
 }
 
 // setMapKey sets key in the block mapping m: the value token is replaced, or a line is added.
@@ -802,4 +958,25 @@ func cloneMap(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// MoveNoteDate returns a note's content for another day: its frontmatter's
+// date key, when it has one, set to day; every other byte as it was (the
+// title line in the body is the user's text).
+func MoveNoteDate(data []byte, day time.Time) ([]byte, error) {
+	parts, err := SplitFrontmatter(data)
+	if err != nil {
+		return nil, err
+	}
+	if !parts.HasFront {
+		return data, nil
+	}
+	d, err := openYAML(data, false)
+	if err != nil {
+		return nil, err
+	}
+	if k, _ := d.entry("date"); k == nil {
+		return data, nil
+	}
+	return SetNoteKey(data, "date", FormatDate(day))
 }

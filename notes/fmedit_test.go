@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 const longBody = `Free text about alice: what she wants ("move into management").
@@ -329,5 +330,131 @@ func TestSetThemeStatusCRLFComment(t *testing.T) {
 	want := "---\r\nname: Dan\r\nthemes:\r\n  - title: A\r\n    # c\r\n    status: done\r\n  - title: B\r\n    started: 2026-10-01\r\n    status: dropped\r\n---\r\nbody\r\n"
 	if string(out) != want {
 		t.Errorf("got %q\nwant %q", out, want)
+	}
+}
+
+func TestFinishTheme(t *testing.T) {
+	profile := "---\nname: Alice\nthemes:\n  - title: Grow   # the big one\n    started: 2026-06-01\n    status: active\n  - {title: Mentor, started: 2026-07-01}\n---\n" + longBody
+	day := ParseDateOr("2026-11-25")
+	got, err := FinishTheme([]byte(profile), "grow", ThemeDone, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(profile, "    status: active\n", "    status: done\n    finished: 2026-11-25\n", 1)
+	if string(got) != want {
+		t.Errorf("block item:\n%s\nwant:\n%s", got, want)
+	}
+	got, err = FinishTheme([]byte(profile), "Mentor", ThemeDropped, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParseProfile("alice", got, DefaultConfig())
+	if err != nil || p.Themes[1].Status != ThemeDropped || FormatDate(p.Themes[1].Finished) != "2026-11-25" || !strings.HasSuffix(string(got), longBody) {
+		t.Errorf("flow item: %v %+v\n%s", err, p, got)
+	}
+	// marked again: the day is replaced
+	again, err := FinishTheme(want2(t, profile, day), "grow", ThemeDropped, ParseDateOr("2026-11-26"))
+	if err != nil || !strings.Contains(string(again), "    status: dropped\n    finished: 2026-11-26\n") {
+		t.Errorf("again: %v\n%s", err, again)
+	}
+	if _, err := FinishTheme([]byte(profile), "grow", ThemeActive, day); err == nil {
+		t.Error("active is no finish")
+	}
+}
+
+func want2(t *testing.T, profile string, day time.Time) []byte {
+	t.Helper()
+	out, err := FinishTheme([]byte(profile), "grow", ThemeDone, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestRenameTheme(t *testing.T) {
+	profile := "\ufeff---\r\nname: Alice\r\nthemes:\r\n  - title: \"Grow\"  # quoted\r\n    status: active\r\n  - title: Mentor\r\n---\r\nbody\r\n"
+	got, err := RenameTheme([]byte(profile), "grow", "Grow: as a lead")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(profile, `"Grow"`, `'Grow: as a lead'`, 1)
+	if string(got) != want {
+		t.Errorf("got:\n%q\nwant:\n%q", got, want)
+	}
+	if _, err := RenameTheme([]byte(profile), "grow", "MENTOR"); err == nil || !strings.Contains(err.Error(), `there is a theme "Mentor" already`) {
+		t.Errorf("rename onto another theme: %v", err)
+	}
+	if got, err := RenameTheme([]byte(profile), "grow", "GROW"); err != nil || !strings.Contains(string(got), "title: GROW  # quoted") {
+		t.Errorf("a new letter case of the same title: %v %q", err, got)
+	}
+	var me *ThemeMatchError
+	if _, err := RenameTheme([]byte(profile), "nope", "x"); !errors.As(err, &me) {
+		t.Errorf("unknown theme: %v", err)
+	}
+}
+
+func TestRenameRating(t *testing.T) {
+	note := "---\ndate: 2026-11-18\nthemes:\n  Grow: on-track   # keep\n  \"Other: x\": at-risk\n# Grow: commented\n---\n## Themes\n### Grow\nGrow stays here.\n"
+	got, err := RenameRating([]byte(note), "Grow", "Grow as a lead")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Replace(note, "  Grow: on-track", "  Grow as a lead: on-track", 1); string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	got, err = RenameRating([]byte(note), "Other: x", "Other")
+	if err != nil || !strings.Contains(string(got), "  \"Other\": at-risk\n") { // its quotes stay
+		t.Errorf("quoted key: %v\n%s", err, got)
+	}
+	if got, err := RenameRating([]byte("---\nthemes:\n  'Grow': on-track\n---\n"), "Grow", "Dana's theme"); err != nil || string(got) != "---\nthemes:\n  'Dana''s theme': on-track\n---\n" {
+		t.Errorf("single quotes: %v %q", err, got)
+	}
+	flow := "---\nthemes: {Grow: on-track, B: at-risk}\n---\nx\n"
+	if got, err := RenameRating([]byte(flow), "Grow", "Lead"); err != nil || string(got) != "---\nthemes: {Lead: on-track, B: at-risk}\n---\nx\n" {
+		t.Errorf("flow: %v %q", err, got)
+	}
+	// not rated, a case that only looks alike, no frontmatter: unchanged
+	for _, in := range []string{note, "## Themes\n### Grow\n", "---\nthemes:\n  grow: on-track\n---\n"} {
+		if got, err := RenameRating([]byte(in), "Other", "x"); err != nil || string(got) != in && !strings.Contains(in, "Other") {
+			t.Errorf("%q: %v %q", in, err, got)
+		}
+		if got, err := RenameRating([]byte(in), "GROW", "x"); err != nil || string(got) != in {
+			t.Errorf("%q: %v %q", in, err, got)
+		}
+	}
+	if _, err := RenameRating([]byte("---\nthemes:\n  A: on-track\n  B: at-risk\n---\n"), "A", "B"); err == nil || !strings.Contains(err.Error(), `rates "B" already`) {
+		t.Errorf("collision: %v", err)
+	}
+}
+
+func TestSetNoteKey(t *testing.T) {
+	for _, tt := range []struct{ in, key, value, want string }{
+		{"---\ndate: 2026-11-25\nkind: regular\n# status: held    # held | skipped | cancelled\n---\n# Title\n", "status", "skipped",
+			"---\ndate: 2026-11-25\nkind: regular\n# status: held    # held | skipped | cancelled\nstatus: skipped\n---\n# Title\n"},
+		{"---\nstatus: held  # was\n---\nx\n", "status", "cancelled", "---\nstatus: cancelled  # was\n---\nx\n"},
+		{"## Feedback\n- x\n", "status", "skipped", "---\nstatus: skipped\n---\n## Feedback\n- x\n"},
+		{"\ufeff## Feedback\r\n- x\r\n", "status", "skipped", "\ufeff---\r\nstatus: skipped\r\n---\r\n## Feedback\r\n- x\r\n"},
+		{"---\n---\nx\n", "status", "skipped", "---\nstatus: skipped\n---\nx\n"},
+		{"---\ndate: 2026-12-02\nkind: goals\n---\nx\n", "date", "2026-12-04", "---\ndate: 2026-12-04\nkind: goals\n---\nx\n"},
+	} {
+		got, err := SetNoteKey([]byte(tt.in), tt.key, tt.value)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("SetNoteKey(%q, %s, %s) = %q, %v; want %q", tt.in, tt.key, tt.value, got, err, tt.want)
+		}
+	}
+}
+
+func TestMoveNoteDate(t *testing.T) {
+	day := ParseDateOr("2026-12-04")
+	for in, want := range map[string]string{
+		"---\ndate: 2026-12-02  # moved?\nkind: goals\n---\n# 1:1 with Alice — 2026-12-02\n": "---\ndate: 2026-12-04  # moved?\nkind: goals\n---\n# 1:1 with Alice — 2026-12-02\n",
+		"---\nkind: goals\n---\nx\n":                        "---\nkind: goals\n---\nx\n",
+		"no frontmatter\n":                                  "no frontmatter\n",
+		"\ufeff---\r\ndate: \"2026-12-02\"\r\n---\r\nx\r\n": "\ufeff---\r\ndate: 2026-12-04\r\n---\r\nx\r\n",
+	} {
+		got, err := MoveNoteDate([]byte(in), day)
+		if err != nil || string(got) != want {
+			t.Errorf("MoveNoteDate(%q) = %q, %v; want %q", in, got, err, want)
+		}
 	}
 }

@@ -121,8 +121,23 @@ func FuzzParseNote(f *testing.F) {
 				t.Fatalf("rating %q", r.Rating)
 			}
 		}
-		_ = n.FeedbackEmpty()
 		_ = n.TopicsEmpty("")
+		if n.Mood < 0 || n.Mood > MaxMood {
+			t.Fatalf("mood %d", n.Mood)
+		}
+		for _, tk := range n.Tasks {
+			if tk.Dropped && tk.Checked {
+				t.Fatalf("task %+v both dropped and checked", tk)
+			}
+		}
+		if n.Positive < 0 || n.ToImprove < 0 || (n.FeedbackEmpty() && (n.Positive > 0 || n.ToImprove > 0)) {
+			t.Fatalf("feedback %d positive, %d to improve, empty %v", n.Positive, n.ToImprove, n.FeedbackEmpty())
+		}
+		for _, s := range n.Sections {
+			if n.Blank && !s.Empty {
+				t.Fatalf("a blank note with a section %q that is not empty", s.Heading)
+			}
+		}
 	})
 }
 

@@ -72,6 +72,9 @@ func Guide(cfg Config) string {
 		p("- A 1:1 that slips is overdue: we find a new slot soon rather than skip it.")
 	}
 	p("- Days when either of us is away (holidays, leave) do not count.")
+	p("- We keep a regular slot (the same weekday and time). When a 1:1 cannot")
+	p("  happen, it is marked skipped or cancelled, or moved to another day,")
+	p("  never left as an empty note: an empty note is a 1:1 nobody knows about.")
 	p("")
 	p("## How we prepare")
 	p("")
@@ -81,10 +84,20 @@ func Guide(cfg Config) string {
 	p("you want to learn, where you want more say. It is your platform to speak up,")
 	p("and your topics come first.")
 	p("")
-	p("**%s** prepares real feedback, written down before the 1:1 and never made", first)
-	p("up on the spot: something specific you did well and why it mattered, and")
-	p("something to do differently, with a concrete example. %s also reviews your", first)
-	p("themes and the open action items.")
+	p("We start with a quick check-in: how are you, from 1 to 5? It is written")
+	p("down, and when it stays well below your usual for two 1:1s in a row, that")
+	p("comes first, before any other topic.")
+	p("")
+	ahead := "before the 1:1"
+	if cfg.PrepareAheadDays > 0 {
+		ahead = fmt.Sprintf("at least %s before the 1:1", daysPhrase(cfg.PrepareAheadDays))
+	}
+	p("**%s** prepares real feedback, written down %s and never made", first, ahead)
+	p("up on the spot: something specific you did well and why it mattered")
+	p("(\"Positive: ...\"), and something to do differently, with a concrete example")
+	p("(\"To improve: ...\"). Feedback means both: several 1:1s of only praise, or")
+	p("only criticism, are a sign that something is not being said.")
+	p("%s also reviews your themes and the open action items.", first)
 	p("")
 	p("## Goals and themes")
 	p("")
@@ -95,14 +108,16 @@ func Guide(cfg Config) string {
 	p("  each, such as \"better communication with non-technical people\", \"mentor a")
 	p("  new employee\" or \"take the lead on a big feature\".")
 	p("- Every 1:1 revisits each active theme: progress, feedback and the next step,")
-	p("  rated on track, at risk or off track. At its end a theme is done or dropped,")
-	p("  and the next goals 1:1 picks new ones.")
+	p("  rated on track, at risk or off track (a theme agreed on since the last 1:1")
+	p("  starts at the next one). At its end a theme is done or dropped, and the")
+	p("  next goals 1:1, put in the calendar ahead, picks new ones.")
 	p("")
 	p("## Action items")
 	p("")
-	p("What either of us agrees to do is written down as an action item with a name.")
-	p("Open items carry over to the next 1:1 until they are done, so nothing is")
-	p("quietly forgotten.")
+	p("What either of us agrees to do is written down as an action item with the")
+	p("name of who does it (\"%s: send the draft\"). Open items carry over to the", firstOr(first, "Alex"))
+	p("next 1:1 until they are done, or until we agree to drop one, which is")
+	p("marked dropped rather than deleted: nothing is quietly forgotten.")
 	p("")
 	p("## What is written down, and what is private")
 	p("")
@@ -111,6 +126,14 @@ func Guide(cfg Config) string {
 	p("section holds %s own notes and is never shared. Ask to see the", whose)
 	p("agenda or your notes at any time.")
 	return b.String()
+}
+
+// firstOr returns first, or alt when first is the generic "Your manager".
+func firstOr(first, alt string) string {
+	if first == "Your manager" {
+		return alt
+	}
+	return first
 }
 
 // cadencePhrase says a cadence the way people do: "every week".

@@ -18,7 +18,12 @@ func TestGuide(t *testing.T) {
 			"**Dana** prepares real feedback", "never made\nup on the spot", "Every 8 weeks (about every two months) we hold a **goals 1:1**",
 			"small steps of about 8 weeks", "Every 1:1 revisits each active theme", "Open items carry over",
 			"except the **Private** section", "holds Dana Reyes's own notes",
+			// what the findings of issue 15 ask of the practice
+			"marked skipped or cancelled", "never left as an empty note", "written down at least 2 days before the 1:1",
+			"(\"Positive: ...\")", "(\"To improve: ...\")", "Feedback means both", "how are you, from 1 to 5?",
+			"put in the calendar ahead", "starts at the next one", "(\"Dana: send the draft\")", "marked dropped rather than deleted",
 		}, nil},
+		{"prepare_ahead 0d", "manager: Dana\nprepare_ahead: 0d\n", []string{"written down before the 1:1 and never made"}, []string{"at least"}},
 		{"biweekly, no grace, quarterly goals, 6-week themes", "manager: Sam\ncadence: biweekly\ngrace: 0d\ngoals_every: 12w\ntheme_length: 6w\n", []string{
 			"We meet every two weeks,", "A 1:1 that slips is overdue", "Every 12 weeks (about every quarter)", "about 6 weeks",
 		}, []string{"slips by up to"}},

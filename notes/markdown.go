@@ -26,11 +26,14 @@ type Section struct {
 // Is reports whether the section's heading is name, ignoring letter case.
 func (s *Section) Is(name string) bool { return strings.EqualFold(s.Heading, name) }
 
-// Task is a GFM task list item of a note.
+// Task is a GFM task list item of a note, or a dropped one ("- [-] text",
+// the Obsidian Tasks convention for cancelled).
 type Task struct {
 	Text    string    // as written, without the checkbox
 	Key     string    // identity: lower case, spaces collapsed, no carry-over marker
 	Checked bool      // - [x]
+	Dropped bool      // - [-]: neither open nor done, never carried again
+	Private bool      // written in a level-2 Private section
 	From    time.Time // the date of a trailing "(from YYYY-MM-DD)" marker, if any
 	Line    int       // 1-based line in the body
 }
@@ -39,7 +42,7 @@ var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
 
 var (
 	htmlComment = regexp.MustCompile(`(?s)<!--.*?(-->|$)`)
-	checkbox    = regexp.MustCompile(`^\s*\[[ xX]\]\s?`)
+	checkbox    = regexp.MustCompile(`^\s*\[[ xX-]\]\s?`)
 	emptyATX    = regexp.MustCompile(`(?m)^ {0,3}#{1,2}[ \t]*#*[ \t]*$`)
 )
 
@@ -89,23 +92,44 @@ func cutFromMarker(s string) (rest, date string) {
 	return strings.TrimRight(t[:len(t)-marker], asciiSpace), date
 }
 
-// parseMarkdown finds the level-2 sections and the task items of a body.
-func parseMarkdown(body []byte) ([]Section, []Task) {
+// parsedBody is what parseMarkdown reads from a note's body.
+type parsedBody struct {
+	sections []Section
+	tasks    []Task
+	// blank: nothing but headings, whitespace, HTML comments and empty list items
+	blank bool
+	// feedback items of each kind in the Feedback section
+	positive, toImprove int
+}
+
+// parseMarkdown finds the level-2 sections, the task items, the feedback
+// kinds and whether anything is written in a body.
+func parseMarkdown(body []byte) parsedBody {
 	doc := md.Parser().Parse(text.NewReader(body))
-	var sections []Section
+	var out parsedBody
+	out.blank = true
 	var cur *Section
 	var curNodes []ast.Node
+	feedback := -1 // index of the first Feedback section
+	var feedbackNodes []ast.Node
 	closeSection := func(end int) {
 		if cur != nil {
 			cur.End = end
 			cur.Empty = blocksEmpty(curNodes, body)
-			sections = append(sections, *cur)
+			if feedback < 0 && cur.Is("feedback") {
+				feedback, feedbackNodes = len(out.sections), curNodes
+			}
+			out.sections = append(out.sections, *cur)
 			cur, curNodes = nil, nil
 		}
 	}
 	pos := 0
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok && h.Level <= 2 {
+		h, isHeading := n.(*ast.Heading)
+		if !isHeading && out.blank && !blocksEmpty([]ast.Node{n}, body) {
+			out.blank = false
+		}
+		if isHeading && h.Level <= 2 {
 			start, after := headingSpan(h, body, pos)
 			pos = after
 			closeSection(start)
@@ -119,7 +143,44 @@ func parseMarkdown(body []byte) ([]Section, []Task) {
 		}
 	}
 	closeSection(len(body))
-	return sections, findTasks(doc, body)
+	var offsets []int
+	out.tasks, offsets = findTasks(doc, body)
+	for _, s := range out.sections {
+		if !IsPrivateHeading(s.Heading) {
+			continue
+		}
+		for i, off := range offsets {
+			if off >= s.Start && off < s.End {
+				out.tasks[i].Private = true
+			}
+		}
+	}
+	if feedback >= 0 && !out.sections[feedback].Empty {
+		s := out.sections[feedback]
+		out.positive, out.toImprove = countFeedback(body[s.ContentStart:s.End], s.ContentStart, codeSpans(feedbackNodes))
+	}
+	return out
+}
+
+// codeSpans returns the byte ranges of the code blocks among nodes and their descendants.
+func codeSpans(nodes []ast.Node) []span {
+	var out []span
+	for _, n := range nodes {
+		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch c.(type) {
+			case *ast.FencedCodeBlock, *ast.CodeBlock:
+				if lines := c.Lines(); lines.Len() > 0 {
+					out = append(out, span{lines.At(0).Start, lines.At(lines.Len() - 1).Stop})
+				}
+				return ast.WalkSkipChildren, nil
+			}
+			return ast.WalkContinue, nil
+		})
+	}
+	return out
 }
 
 // headingSpan returns the offsets of a heading's first line and of the line after it.
@@ -211,9 +272,24 @@ func listItemEmpty(item ast.Node, body []byte) bool {
 	return true
 }
 
-// findTasks collects every GFM task list item in the document.
-func findTasks(doc ast.Node, body []byte) []Task {
+// droppedBox opens the text of a dropped item: "[-]" then a space or nothing.
+func droppedBox(raw string) (string, bool) {
+	t := strings.TrimLeft(raw, asciiSpace)
+	if !strings.HasPrefix(t, "[-]") {
+		return raw, false
+	}
+	rest := t[len("[-]"):]
+	if rest != "" && !strings.ContainsRune(asciiSpace, rune(rest[0])) {
+		return raw, false // "[-]x" is text, as "[x]y" is no task
+	}
+	return rest, true
+}
+
+// findTasks collects every GFM task list item in the document, and every
+// dropped one ("- [-] text"), with the offset of each in the body.
+func findTasks(doc ast.Node, body []byte) ([]Task, []int) {
 	var tasks []Task
+	var offsets []int
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -226,26 +302,39 @@ func findTasks(doc ast.Node, body []byte) []Task {
 		if first == nil {
 			return ast.WalkContinue, nil
 		}
-		cb, ok := first.FirstChild().(*extast.TaskCheckBox)
-		if !ok {
+		var t Task
+		var raw string
+		if cb, ok := first.FirstChild().(*extast.TaskCheckBox); ok {
+			raw = checkbox.ReplaceAllString(string(nodeText(first, body)), "")
+			t.Checked = cb.IsChecked
+		} else if _, para := first.(*ast.Paragraph); para || isTextBlock(first) {
+			if raw, ok = droppedBox(string(nodeText(first, body))); !ok {
+				return ast.WalkContinue, nil
+			}
+			t.Dropped = true
+		} else {
 			return ast.WalkContinue, nil
 		}
-		raw := checkbox.ReplaceAllString(string(nodeText(first, body)), "")
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
 			return ast.WalkContinue, nil
 		}
-		t := Task{Text: raw, Key: TaskKey(raw), Checked: cb.IsChecked}
+		t.Text, t.Key = raw, TaskKey(raw)
 		if _, from := cutFromMarker(raw); from != "" {
 			if d, err := ParseDate(from); err == nil {
 				t.From = d
 			}
 		}
+		off := 0
 		if first.Lines().Len() > 0 {
-			t.Line = bytes.Count(body[:first.Lines().At(0).Start], []byte("\n")) + 1
+			off = first.Lines().At(0).Start
+			t.Line = bytes.Count(body[:off], []byte("\n")) + 1
 		}
 		tasks = append(tasks, t)
+		offsets = append(offsets, off)
 		return ast.WalkContinue, nil
 	})
-	return tasks
+	return tasks, offsets
 }
+
+func isTextBlock(n ast.Node) bool { _, ok := n.(*ast.TextBlock); return ok }

@@ -7,25 +7,29 @@ import (
 
 // Prep is one upcoming or overdue 1:1 and what to prepare for it.
 type Prep struct {
-	Slug        string       `json:"slug"`
-	Name        string       `json:"name"`
-	CadenceDays int          `json:"cadence_days"`
-	LastHeld    *string      `json:"last_held"`
-	NextDue     *string      `json:"next_due"` // null when never met
-	DaysOverdue int          `json:"days_overdue"`
-	Overdue     bool         `json:"overdue"` // past cadence plus grace
-	NeverMet    bool         `json:"never_met"`
-	AwayUntil   *string      `json:"away_until"`
-	Archived    *string      `json:"archived"`
-	TodayNote   *string      `json:"today_note"`     // a 1:1 today: its note's path
-	PrepNote    *string      `json:"prep_note"`      // the planned note's path (today's when there is one), or null
-	PrepKind    *string      `json:"prep_kind"`      // the planned note's kind, null without one
-	FeedbackOK  bool         `json:"feedback_ready"` // the prep note's Feedback is written
-	TopicsOK    bool         `json:"topics_ready"`   // the prep note's topics section has the report's topics
-	GoalsDue    bool         `json:"goals_due"`
-	LastGoals   *string      `json:"last_goals"`
-	Themes      []PrepTheme  `json:"themes"`
-	Actions     []PrepAction `json:"open_actions"`
+	Slug        string  `json:"slug"`
+	Name        string  `json:"name"`
+	CadenceDays int     `json:"cadence_days"`
+	LastHeld    *string `json:"last_held"`
+	NextDue     *string `json:"next_due"` // null when never met
+	DaysOverdue int     `json:"days_overdue"`
+	Overdue     bool    `json:"overdue"` // past cadence plus grace
+	NeverMet    bool    `json:"never_met"`
+	AwayUntil   *string `json:"away_until"`
+	Archived    *string `json:"archived"`
+	TodayNote   *string `json:"today_note"`     // a 1:1 today: its note's path
+	PrepNote    *string `json:"prep_note"`      // the planned note's path (today's when there is one), or null
+	PrepKind    *string `json:"prep_kind"`      // the planned note's kind, null without one
+	FeedbackOK  bool    `json:"feedback_ready"` // the prep note's Feedback is written
+	TopicsOK    bool    `json:"topics_ready"`   // the prep note's topics section has the report's topics
+	GoalsDue    bool    `json:"goals_due"`
+	LastGoals   *string `json:"last_goals"`
+	Slot        *string `json:"slot"` // the profile's recurring time, "mon 10:00 30m"
+	// FeedbackOnly is "positive" when the last 4 held 1:1s with feedback of a
+	// kind held only praise, "to-improve" when only points to improve, null otherwise.
+	FeedbackOnly *string      `json:"feedback_only"`
+	Themes       []PrepTheme  `json:"themes"`
+	Actions      []PrepAction `json:"open_actions"`
 
 	Due time.Time `json:"-"` // the day the 1:1 is due; today for a report never met
 }
@@ -52,7 +56,11 @@ func PrepFor(p *Person, cfg Config, today time.Time) Prep {
 		Slug: p.Slug, Name: p.Profile.Name, CadenceDays: s.CadenceDays, LastHeld: s.LastHeld, NextDue: s.NextDue,
 		DaysOverdue: s.DaysOverdue, Overdue: s.Overdue, NeverMet: s.LastHeld == nil, AwayUntil: s.AwayUntil,
 		Archived: s.Archived,
-		Due:      s.Due, Themes: []PrepTheme{}, Actions: []PrepAction{},
+		Due:      s.Due, Themes: []PrepTheme{}, Actions: []PrepAction{}, Slot: s.Slot,
+	}
+	if b := FeedbackBalance(p, today); b.Unbalanced() {
+		kind := b.Kind
+		pr.FeedbackOnly = &kind
 	}
 	if pr.NeverMet {
 		pr.Due = today
@@ -96,7 +104,7 @@ func PrepFor(p *Person, cfg Config, today time.Time) Prep {
 		}
 		pr.Themes = append(pr.Themes, pt)
 	}
-	for _, a := range p.OpenActions() {
+	for _, a := range p.OpenActionsOn(today) {
 		pr.Actions = append(pr.Actions, PrepAction{Text: a.Text, Since: FormatDate(a.First), AgeDays: a.Age(today), File: a.FirstPath})
 	}
 	return pr

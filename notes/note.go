@@ -37,7 +37,23 @@ type Note struct {
 	Body     []byte   // the Markdown after the frontmatter, LF endings
 	Sections []Section
 	Tasks    []Task
+
+	// Mood is the report's own check-in, 1 to 5 (the frontmatter's mood), 0 when there is none.
+	Mood int
+	// Positive and ToImprove count the items of each kind in the Feedback
+	// section (see FeedbackKind); HasPositiveFeedback, HasToImproveFeedback
+	// and FeedbackBoth read them.
+	Positive, ToImprove int
+	// Blank is true when nothing is written below the frontmatter: nothing but
+	// headings, whitespace, HTML comments and empty list items.
+	Blank bool
 }
+
+// MinMood and MaxMood bound a note's mood: the report's "how are you, 1 to 5?".
+const (
+	MinMood = 1
+	MaxMood = 5
+)
 
 // Rating is one entry of a note's themes map.
 type Rating struct {
@@ -104,7 +120,8 @@ func ParseNote(slug, name string, data []byte) (*Note, error) {
 			return nil, err
 		}
 	}
-	n.Sections, n.Tasks = parseMarkdown(n.Body)
+	b := parseMarkdown(n.Body)
+	n.Sections, n.Tasks, n.Blank, n.Positive, n.ToImprove = b.sections, b.tasks, b.blank, b.positive, b.toImprove
 	return n, nil
 }
 
@@ -150,7 +167,22 @@ func (n *Note) readFront(front []byte) error {
 	default:
 		return fmt.Errorf("unknown status %q: use held, skipped or cancelled", n.Status)
 	}
+	if n.Mood, err = parseMood(mapGet(m, "mood")); err != nil {
+		return err
+	}
 	return n.readRatings(mapGet(m, "themes"))
+}
+
+// parseMood reads the mood key: a whole number from 1 to 5, or nothing.
+func parseMood(v *yaml.Node) (int, error) {
+	s, err := scalar(v, "mood")
+	if err != nil || s == "" {
+		return 0, err
+	}
+	if len(s) == 1 && s[0] >= '0'+MinMood && s[0] <= '0'+MaxMood {
+		return int(s[0] - '0'), nil
+	}
+	return 0, fmt.Errorf("mood %q: the check-in is a whole number from %d to %d (how are you, 1 to 5?); leave the key out when there was none", s, MinMood, MaxMood)
 }
 
 func (n *Note) readRatings(t *yaml.Node) error {
@@ -235,6 +267,15 @@ func (n *Note) Topics() *Section {
 	}
 	return nil
 }
+
+// HasMood reports whether the note records the report's check-in.
+func (n *Note) HasMood() bool { return n.Mood > 0 }
+
+// Empty reports whether nothing was written in the note: no theme rated and,
+// below the frontmatter, nothing but headings, whitespace, HTML comments and
+// empty list items (an empty-note finding when it is dated before today and
+// neither skipped nor cancelled).
+func (n *Note) Empty() bool { return len(n.Ratings) == 0 && n.Blank }
 
 // FeedbackEmpty reports whether the Feedback section is missing or empty.
 func (n *Note) FeedbackEmpty() bool { s := n.Feedback(); return s == nil || s.Empty }

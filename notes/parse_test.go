@@ -107,7 +107,7 @@ const sampleNote = `---
 date: 2026-11-25
 kind: regular
 status: held
-mood: good
+energy: good
 themes:
   Better communication with non-technical people: on-track
 ---
@@ -364,5 +364,27 @@ func TestActionAgeNeverNegative(t *testing.T) {
 	}
 	if got := (Action{First: ParseDateOr("2026-11-20")}).Age(today); got != 5 {
 		t.Errorf("age = %d, want 5", got)
+	}
+}
+
+func TestParseDateNoSuchDay(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-02-30": `no such day "2026-02-30": February 2026 has 28 days`,
+		"2028-02-30": `no such day "2028-02-30": February 2028 has 29 days`,
+		"2026-11-31": `no such day "2026-11-31": November 2026 has 30 days`,
+		"2026-13-01": `no such day "2026-13-01": there is no month 13`,
+		"2026-00-10": `no such day "2026-00-10": there is no month 0`,
+		"2026-01-00": `no such day "2026-01-00": days start at 01`,
+		"2026-1-01":  `bad date "2026-1-01": write it as YYYY-MM-DD`,
+		"tomorrow":   `bad date "tomorrow"`,
+		"2026-11-2x": `bad date "2026-11-2x"`,
+		"+026-11-25": `bad date "+026-11-25"`,
+	} {
+		if _, err := ParseDate(in); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("ParseDate(%q) = %v, want %q", in, err, want)
+		}
+	}
+	if d, err := ParseDate("2028-02-29"); err != nil || FormatDate(d) != "2028-02-29" {
+		t.Errorf("a leap day: %v %v", d, err)
 	}
 }

@@ -30,6 +30,7 @@ type Profile struct {
 	Themes      []Theme
 	Archived    time.Time // zero when the report is current
 	Away        []Absence
+	Slot        Slot // the recurring 1:1 time; zero without one
 	Body        string
 }
 
@@ -39,6 +40,8 @@ type Theme struct {
 	Started time.Time `json:"-"`
 	Due     time.Time `json:"-"`
 	Status  string    `json:"status"`
+	// Finished is the day the theme was marked done or dropped (theme done|drop write it), zero when not known.
+	Finished time.Time `json:"-"`
 }
 
 // FirstName returns the first word of the report's name.
@@ -120,6 +123,13 @@ func ParseProfile(slug string, data []byte, cfg Config) (*Profile, error) {
 	if p.Themes, err = parseThemes(mapGet(m, "themes"), cfg.ThemeLengthDays); err != nil {
 		return nil, err
 	}
+	if slot, err := scalar(mapGet(m, "slot"), "slot"); err != nil {
+		return nil, err
+	} else if slot != "" {
+		if p.Slot, err = ParseSlot(slot); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
@@ -154,6 +164,9 @@ func parseThemes(n *yaml.Node, length int) ([]Theme, error) {
 			return nil, fmt.Errorf("theme %q: %w", t.Title, err)
 		}
 		if t.Due, err = dateValue(mapGet(item, "due"), "theme due"); err != nil {
+			return nil, fmt.Errorf("theme %q: %w", t.Title, err)
+		}
+		if t.Finished, err = dateValue(mapGet(item, "finished"), "theme finished"); err != nil {
 			return nil, fmt.Errorf("theme %q: %w", t.Title, err)
 		}
 		if t.Due.IsZero() && !t.Started.IsZero() {

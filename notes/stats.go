@@ -28,6 +28,8 @@ type Stats struct {
 	// (the manager's is ManagerAwayUntil).
 	AwayUntil *string `json:"away_until"`
 	Archived  *string `json:"archived"`
+	// Slot is the profile's recurring 1:1 time ("mon 10:00 30m"), null without one.
+	Slot *string `json:"slot"`
 
 	// Overdue is true once the gap exceeds cadence plus grace.
 	Overdue bool `json:"-"`
@@ -147,6 +149,17 @@ func (a Away) After(from time.Time, n int) time.Time {
 	return d
 }
 
+// NextDue returns the day the 1:1 after one held on last is due: the cadence
+// after it, away days not counted, then the first slot day on or after that
+// (not an away day) when the profile has a slot.
+func NextDue(prof *Profile, away Away, last time.Time) time.Time {
+	due := away.After(last, prof.CadenceDays)
+	if !prof.Slot.IsZero() {
+		due = nextSlotDay(prof.Slot, away, due)
+	}
+	return due
+}
+
 // ComputeStats returns a report's cadence figures as of today.
 func ComputeStats(p *Person, cfg Config, today time.Time) Stats {
 	prof := p.Profile
@@ -158,6 +171,10 @@ func ComputeStats(p *Person, cfg Config, today time.Time) Stats {
 	if !prof.Archived.IsZero() {
 		v := FormatDate(prof.Archived)
 		s.Archived = &v
+	}
+	if !prof.Slot.IsZero() {
+		v := prof.Slot.String()
+		s.Slot = &v
 	}
 	away := AwayFor(prof, cfg)
 	if u := AwayFor(prof, Config{}).Until(today); !u.IsZero() {
@@ -172,13 +189,15 @@ func ComputeStats(p *Person, cfg Config, today time.Time) Stats {
 	s.Last = last
 	lv := FormatDate(last)
 	s.LastHeld = &lv
-	s.Due = away.After(last, s.CadenceDays)
+	s.Due = NextDue(prof, away, last)
 	dv := FormatDate(s.Due)
 	s.NextDue = &dv
 	s.GapDays = away.Gap(last, today)
 	s.CalendarGapDays = DaysBetween(last, today)
-	s.DaysOverdue = max(s.GapDays-s.CadenceDays, 0)
-	s.Overdue = s.GapDays > s.CadenceDays+cfg.GraceDays
+	// the days from next_due to today, away days not counted; without a slot
+	// this is the gap less the cadence, and overdue is a gap past cadence + grace
+	s.DaysOverdue = max(away.Gap(s.Due, today), 0)
+	s.Overdue = s.DaysOverdue > cfg.GraceDays
 
 	windowStart := AddDays(today, -89) // the 90 days up to and including today
 	var inWindow []time.Time

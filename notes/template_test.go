@@ -82,8 +82,9 @@ func TestScaffoldCarriesEveryOpenItem(t *testing.T) {
 	write("oneone.yaml", "manager: Dana\n")
 	write("bob/profile.md", "---\nname: Bob Martin\n---\n")
 	write("bob/2026-11-01.md", "## Action items\n- [ ] Bob: draft the RFC\n- [ ] Dana: intro to Sam\n\n## Private\n- [ ] Dana: talk to HR about Bob's raise\n")
-	write("bob/2026-11-08.md", "---\nstatus: cancelled\n---\nCancelled: offsite.\n")
-	write("bob/2026-11-15.md", "## Action items\n- [x] Dana: intro to Sam\n")
+	// a cancelled 1:1 and a held one with no action items drop nothing
+	write("bob/2026-11-08.md", "---\nstatus: cancelled\n---\nCancelled: offsite.\n- [x] Dana: intro to Sam\n")
+	write("bob/2026-11-15.md", "## Feedback\n- Positive: the RFC draft\n")
 	write("bob/2026-11-30.md", "## Action items\n- [ ] Bob: later item\n")
 	r, err := Open(root)
 	if err != nil {

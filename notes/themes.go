@@ -14,6 +14,7 @@ type ThemeStatus struct {
 	Status     string  `json:"status"`
 	Started    *string `json:"started"`
 	Due        *string `json:"due"`
+	Finished   *string `json:"finished"`  // the day it was marked done or dropped, null when active or not known
 	DaysLeft   *int    `json:"days_left"` // negative when overdue; null without a due date or once done or dropped
 	Revisited  int     `json:"revisited"`
 	LastRating *string `json:"last_rating"`
@@ -32,6 +33,7 @@ func Themes(people []*Person, today time.Time) []ThemeStatus {
 			ts := ThemeStatus{Slug: p.Slug, Title: t.Title, Status: t.Status}
 			ts.Started = DatePtr(t.Started)
 			ts.Due = DatePtr(t.Due)
+			ts.Finished = DatePtr(t.Finished)
 			if !t.Due.IsZero() && t.Status == ThemeActive { // a finished theme has no days left
 				d := DaysBetween(today, t.Due)
 				ts.DaysLeft = &d

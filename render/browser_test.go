@@ -129,7 +129,19 @@ func TestBrowser(t *testing.T) {
 		want[p.Slug] = Timeline(p, rep.Config, rep.Today, 26).Weeks
 	}
 	var rows []string
-	walk(doc, func(g *html.Node) {
+	var timeline, checkins *html.Node
+	walk(doc, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "svg" && hasClass(n, "timeline") {
+			timeline = n
+		}
+		if n.Type == html.ElementNode && n.Data == "svg" && hasClass(n, "checkins") {
+			checkins = n
+		}
+	})
+	if timeline == nil || checkins == nil {
+		t.Fatalf("the index lacks the timeline (%v) or the check-ins chart (%v)", timeline != nil, checkins != nil)
+	}
+	walk(timeline, func(g *html.Node) {
 		if g.Type != html.ElementNode || g.Data != "g" || !hasClass(g, "row") {
 			return
 		}
@@ -156,6 +168,66 @@ func TestBrowser(t *testing.T) {
 	})
 	if got := strings.Join(rows, ","); got != "alice,bob,carol" {
 		t.Errorf("timeline rows in the browser: %s, want alice,bob,carol", got)
+	}
+	// the check-ins chart: the same rows and weeks, each week's mood and feedback as computed
+	rows = nil
+	walk(checkins, func(g *html.Node) {
+		if g.Type != html.ElementNode || g.Data != "g" || !hasClass(g, "row") {
+			return
+		}
+		slug, _ := attr(g, "data-slug")
+		rows = append(rows, slug)
+		var p *notes.Person
+		for _, q := range rep.people() {
+			if q.Slug == slug {
+				p = q
+			}
+		}
+		wantWeeks := Checkins(p, rep.Today, 26).Weeks
+		var got []string
+		for c := g.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || (c.Data != "g" && c.Data != "rect") {
+				continue
+			}
+			week, _ := attr(c, "data-week")
+			desc := week
+			walk(c, func(m *html.Node) {
+				if m.Type == html.ElementNode && m.Data == "rect" {
+					class, _ := attr(m, "class")
+					desc += " " + class
+				}
+			})
+			got = append(got, desc)
+		}
+		if len(got) != len(wantWeeks) {
+			t.Errorf("check-ins row %s: %d weeks in the browser, want %d", slug, len(got), len(wantWeeks))
+			return
+		}
+		for i, w := range wantWeeks {
+			want := notes.FormatDate(w.Start)
+			switch {
+			case w.Mood == 0 && w.Feedback == "":
+				want += " mood none"
+			case w.Mood == 0:
+				want += " mood unknown fb " + w.Feedback
+			default:
+				want += fmt.Sprintf(" mood m%d", w.Mood)
+				if w.Feedback != "" {
+					want += " fb " + w.Feedback
+				}
+			}
+			if got[i] != want {
+				t.Errorf("check-ins row %s week %d: %q, want %q", slug, i, got[i], want)
+			}
+		}
+	})
+	if got := strings.Join(rows, ","); got != "alice,bob,carol" {
+		t.Errorf("check-ins rows in the browser: %s, want alice,bob,carol", got)
+	}
+	for _, class := range []string{"mood m2", "mood m4", "fb both", "fb to-improve"} {
+		if !strings.Contains(dom, `class="`+class+`"`) {
+			t.Errorf("the fixture should show a %q mark", class)
+		}
 	}
 	for _, state := range []string{CellGoals, CellHeld, CellMissed, CellOverdue, CellPlanned, CellNone} {
 		if !strings.Contains(dom, `class="cell `+state+`"`) {

@@ -137,6 +137,9 @@ type indexData struct {
 	People                                []personRow
 	Timeline                              template.HTML
 	Legend                                []legendItem
+	Checkins                              template.HTML
+	CheckinLegend                         []legendItem
+	Moods                                 []int
 	HasAudit                              bool
 	Findings                              []findingRow
 	Actions                               []actionRow
@@ -197,11 +200,13 @@ func (r *Report) index(people []*notes.Person) ([]byte, error) {
 	d := indexData{page: r.page("1:1 report", "")}
 	names := map[string]string{}
 	var rows []TimelineRow
+	var checkins []CheckinRow
 	for _, p := range people {
 		names[p.Slug] = p.Profile.Name
 		row := r.personRow(p, PersonPage(p.Slug))
 		d.People = append(d.People, row)
 		rows = append(rows, Timeline(p, r.Config, r.Today, r.Weeks))
+		checkins = append(checkins, Checkins(p, r.Today, r.Weeks))
 		if p.Profile.ArchivedBy(r.Today) {
 			continue
 		}
@@ -246,6 +251,11 @@ func (r *Report) index(people []*notes.Person) ([]byte, error) {
 	for _, l := range Legend {
 		d.Legend = append(d.Legend, legendItem{l.State, l.Label})
 	}
+	d.Checkins = CheckinsSVG(checkins, r.Today, r.Weeks)
+	for _, l := range CheckinLegend {
+		d.CheckinLegend = append(d.CheckinLegend, legendItem{l.State, l.Label})
+	}
+	d.Moods = []int{1, 2, 3, 4, 5}
 	if r.Audit != nil {
 		d.HasAudit = true
 		for _, f := range r.findings() {
@@ -299,6 +309,7 @@ type noteView struct {
 	Ratings                      []notes.Rating
 	Body                         template.HTML
 	Empty                        bool
+	Mood                         int // the report's check-in, 0 when none
 }
 
 type personData struct {
@@ -364,7 +375,7 @@ func (r *Report) person(p *notes.Person) ([]byte, error) {
 			body = n.Shareable()
 		}
 		v := noteView{ID: noteID(n.Date), Date: notes.FormatDate(n.Date), Kind: n.Kind, Status: n.EffectiveStatus(r.Today),
-			File: n.Path, Ratings: n.Ratings, Body: MarkdownHTML(body, 3)}
+			File: n.Path, Ratings: n.Ratings, Body: MarkdownHTML(body, 3), Mood: n.Mood}
 		v.Empty = len(bytes.TrimSpace([]byte(notes.StripComments(string(body))))) == 0
 		d.Notes = append(d.Notes, v)
 	}
@@ -374,7 +385,7 @@ func (r *Report) person(p *notes.Person) ([]byte, error) {
 // openActions returns p's open action items; a shareable report leaves out
 // those written in a Private section.
 func (r *Report) openActions(p *notes.Person) []notes.Action {
-	open := p.OpenActions()
+	open := p.OpenActionsOn(r.Today)
 	if !r.Shareable {
 		return open
 	}

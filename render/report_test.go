@@ -199,7 +199,7 @@ func hostileReport(t *testing.T, shareable bool) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := notes.ParseNote("eve", "2026-11-18.md", []byte(hostileNote+"\n## PRIVATE\nsecret note text\n- [ ] Dana: secret new task\n\n## Action items\n- [ ] <b>bold</b> task\n"))
+	n, err := notes.ParseNote("eve", "2026-11-18.md", []byte(hostileNote+"\n## PRIVATE\nsecret note text\n- [ ] Dana: secret new task\n- [ ] Dana: secret stale task (from 2026-10-01)\n\n## Action items\n- [ ] <b>bold</b> task\n- [ ] Eve: shared stale task (from 2026-10-01)\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

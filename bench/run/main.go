@@ -114,7 +114,8 @@ func run() error {
 			func(int) *exec.Cmd { return oneone(dir, "audit") })
 		audit := measure(label+": oneone audit", nil, func(int) *exec.Cmd { return oneone(dir, "audit") })
 		js := measure(label+": oneone audit --json", nil, func(int) *exec.Cmd { return oneone(dir, "audit", "--json") })
-		for _, r := range []*result{cold, audit, js} {
+		acts := measure(label+": oneone actions", nil, func(int) *exec.Cmd { return oneone(dir, "actions") })
+		for _, r := range []*result{cold, audit, js, acts} {
 			r.vs(find, "find")
 			r.vs(cat, "cat")
 		}

@@ -349,14 +349,6 @@ func (a *App) printJSON(v any) error {
 // infof talks to the user on stderr; data goes to stdout.
 func (a *App) infof(format string, args ...any) { fmt.Fprintf(a.Stderr, format+"\n", args...) }
 
-// dateArg parses a --date style flag, defaulting to today.
-func (a *App) dateArg(s string) (time.Time, error) {
-	if s == "" {
-		return a.Today()
-	}
-	return notes.ParseDate(s)
-}
-
 // slugsArg validates slug arguments before any file is touched.
 func slugsArg(args []string) error {
 	for _, s := range args {

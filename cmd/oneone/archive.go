@@ -41,11 +41,8 @@ func runArchive(a *App, slug string, o archiveOptions) error {
 	if err := notes.ValidateSlug(slug); err != nil {
 		return err
 	}
-	day, err := a.dateArg(o.Date)
+	day, err := a.dateFlag("date", o.Date)
 	if err != nil {
-		if o.Date != "" {
-			return fmt.Errorf("--date: %w", err)
-		}
 		return err
 	}
 	d := notes.FormatDate(day)

@@ -30,8 +30,8 @@ and action items that get done. Broken notes and sync conflict copies are
 reported too; the rest is still audited.
 
 Finding codes: overdue, never-met, goals-due, no-theme, theme-overdue,
-theme-not-revisited, unprepared, no-feedback, one-sided, stale-action,
-invalid-note, sync-conflict.
+theme-not-revisited, unprepared, empty-note, feedback-unbalanced, mood-drop,
+no-feedback, one-sided, stale-action, invalid-note, sync-conflict.
 
 Exit status: 0 no findings, 1 findings, 2 usage or repository error.`,
 		Example: `  oneone audit

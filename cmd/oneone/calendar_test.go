@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/rogpeppe/go-internal/txtar"
@@ -108,5 +109,70 @@ func TestCalendarParses(t *testing.T) {
 		if !seen[ev.Id()] {
 			t.Errorf("UID %s of --weeks 1 is not in the 8-week calendar", ev.Id())
 		}
+	}
+}
+
+// TestCalendarSlotParses: a report with a slot gets timed events that a real
+// iCalendar parser reads as local (floating) times of the slot's length on the
+// slot's weekday, in any time zone of the computer that imports them.
+func TestCalendarSlotParses(t *testing.T) {
+	ar, err := txtar.ParseFile(filepath.Join("testdata", "practice_slot.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if !strings.HasPrefix(f.Name, "team/") {
+			continue
+		}
+		path := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(f.Name, "team/")))
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errb bytes.Buffer
+	env := map[string]string{"ONEONE_TODAY": "2026-11-25", "HOME": dir}
+	if code := Main([]string{"--dir", dir, "calendar", "--weeks", "4"}, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] }); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(out.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	timed := 0
+	for _, ev := range cal.Events() {
+		uid := ev.Id()
+		if strings.HasPrefix(uid, "bob-") {
+			if _, err := ev.GetAllDayStartAt(); err != nil {
+				t.Errorf("%s: not an all-day event: %v", uid, err)
+			}
+			continue
+		}
+		start, err := ev.GetStartAt()
+		if err != nil {
+			t.Fatalf("%s: %v", uid, err)
+		}
+		end, err := ev.GetEndAt()
+		if err != nil {
+			t.Fatalf("%s: %v", uid, err)
+		}
+		if start.Location() != time.Local {
+			t.Errorf("%s: start in %v, want local (floating) time", uid, start.Location())
+		}
+		want := map[string]struct {
+			wd   time.Weekday
+			h, m int
+			len  time.Duration
+		}{"alice": {time.Monday, 10, 0, 45 * time.Minute}, "cleo": {time.Wednesday, 9, 30, 30 * time.Minute}}[strings.SplitN(uid, "-", 2)[0]]
+		if start.Weekday() != want.wd || start.Hour() != want.h || start.Minute() != want.m || end.Sub(start) != want.len {
+			t.Errorf("%s: %v to %v, want %v %02d:%02d for %v", uid, start, end, want.wd, want.h, want.m, want.len)
+		}
+		timed++
+	}
+	if timed < 6 {
+		t.Errorf("only %d timed events in 4 weeks", timed)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/oneone/oneone/notes"
@@ -20,12 +21,21 @@ type logEntry struct {
 	File     string         `json:"file"`
 	Feedback bool           `json:"feedback"`
 	Topics   bool           `json:"topics"`
+	// Mood is the report's check-in, 1 to 5, null when none was written.
+	Mood *int `json:"mood"`
+	// Positive and ToImprove count the Feedback items of each kind.
+	Positive  int `json:"positive"`
+	ToImprove int `json:"to_improve"`
 }
 
 func newLogCmd(a *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "log SLUG",
-		Short: "The 1:1s with SLUG: date, kind, status, themes revisited",
+		Short: "The 1:1s with SLUG: date, kind, status, check-in, feedback, themes revisited",
+		Long: `log lists every 1:1 note of SLUG, newest first: its date, kind and status
+(held, skipped, cancelled or planned), the report's check-in (mood, 1 to 5),
+the feedback written (+ for positive items, Δ for items to improve) and the
+themes rated there.`,
 		Example: `  oneone log alice
   oneone log alice --json | jq '.[] | select(.kind == "goals")'`,
 		Args:              cobra.ExactArgs(1),
@@ -65,8 +75,14 @@ func newLogCmd(a *App) *cobra.Command {
 						themes = append(themes, r)
 					}
 				}
-				entries = append(entries, logEntry{Date: notes.FormatDate(n.Date), Kind: n.Kind, Status: n.EffectiveStatus(today),
-					Themes: themes, Actions: open, File: n.Path, Feedback: !n.FeedbackEmpty(), Topics: !n.TopicsEmpty(p.Profile.FirstName())})
+				e := logEntry{Date: notes.FormatDate(n.Date), Kind: n.Kind, Status: n.EffectiveStatus(today),
+					Themes: themes, Actions: open, File: n.Path, Feedback: !n.FeedbackEmpty(), Topics: !n.TopicsEmpty(p.Profile.FirstName()),
+					Positive: n.Positive, ToImprove: n.ToImprove}
+				if n.HasMood() {
+					m := n.Mood
+					e.Mood = &m
+				}
+				entries = append(entries, e)
 			}
 			if a.JSON {
 				return a.printJSON(entries)
@@ -76,7 +92,7 @@ func newLogCmd(a *App) *cobra.Command {
 				a.infof("no 1:1 notes with %s yet: run `oneone new %s`", p.Profile.Name, p.Slug)
 				return nil
 			}
-			t := render.Table{Header: []string{"DATE", "KIND", "STATUS", "THEMES REVISITED"}, MaxWidth: a.termWidth(), Flex: 3}
+			t := render.Table{Header: []string{"DATE", "KIND", "STATUS", "MOOD", "FEEDBACK", "THEMES REVISITED"}, MaxWidth: a.termWidth(), Flex: 5}
 			for _, e := range entries {
 				var themes []string
 				for _, r := range e.Themes {
@@ -89,9 +105,30 @@ func newLogCmd(a *App) *cobra.Command {
 				case "planned":
 					status = pal.Cyan(status)
 				}
-				t.Add(e.Date, e.Kind, status, strings.Join(themes, "; "))
+				mood := "-"
+				if e.Mood != nil {
+					mood = strconv.Itoa(*e.Mood) + "/5"
+					if *e.Mood <= 2 {
+						mood = pal.Yellow(mood)
+					}
+				}
+				t.Add(e.Date, e.Kind, status, mood, feedbackLabel(e), strings.Join(themes, "; "))
 			}
 			return t.Write(a.Stdout, pal)
 		},
 	}
+}
+
+// feedbackLabel says what kinds of feedback a 1:1 holds: "+ Δ" for both,
+// "+" praise only, "Δ" points to improve only, "-" none of a kind.
+func feedbackLabel(e logEntry) string {
+	switch {
+	case e.Positive > 0 && e.ToImprove > 0:
+		return "+ Δ"
+	case e.Positive > 0:
+		return "+"
+	case e.ToImprove > 0:
+		return "Δ"
+	}
+	return "-"
 }

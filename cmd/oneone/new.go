@@ -50,9 +50,9 @@ func runNew(a *App, slug string, o newOptions) error {
 	if err := notes.ValidateSlug(slug); err != nil {
 		return err
 	}
-	day, err := a.dateArg(o.Date)
+	day, err := a.dateFlag("date", o.Date)
 	if err != nil {
-		return fmt.Errorf("--date: %w", err)
+		return err
 	}
 	if o.Kind != "" && o.Kind != notes.KindRegular && o.Kind != notes.KindGoals {
 		return fmt.Errorf("--kind: unknown kind %q: use regular or goals", o.Kind)

@@ -28,7 +28,10 @@ func newNextCmd(a *App) *cobra.Command {
 		Long: `List today's 1:1s (a note dated today), then the 1:1s due within the next N
 days, any overdue ones and reports never met, soonest first, each with what to prepare: the prep note (a note dated
 today or later) and whether its Feedback is written, the active themes to
-revisit, the open action items, and whether a goals 1:1 is due.
+revisit, the open action items, and whether a goals 1:1 is due. With a slot
+in the profile (slot: mon 10:00) the due day is the slot's weekday, shown
+with its time. When the last 4 1:1s with feedback held only praise (or only
+points to improve), next says so: feedback means both.
 
 Reports away today are listed last as "away until D" and are not due, unless
 they were overdue already before the absence.
@@ -112,6 +115,13 @@ func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, day time.Time, 
 		if p.PrepNote == nil {
 			put("  feedback:   ", pal.Yellow("not written yet: one positive, one to improve"))
 		}
+		if p.FeedbackOnly != nil {
+			line := fmt.Sprintf("only praise in the last %d 1:1s: prepare something to improve too", notes.FeedbackBalanceCount)
+			if *p.FeedbackOnly == notes.FeedbackToImprove {
+				line = fmt.Sprintf("only points to improve in the last %d 1:1s: say what went well too", notes.FeedbackBalanceCount)
+			}
+			put("  balance:    ", pal.Yellow(line))
+		}
 		if !p.TopicsOK {
 			put("  topics:     ", fmt.Sprintf("ask %s to add theirs: it is their 1:1", firstName(p.Name)))
 		}
@@ -158,6 +168,8 @@ func nextHeadline(p notes.Prep, archived bool, pal render.Palette) string {
 	switch {
 	case archived:
 		return "archived " + *p.Archived + ", not due"
+	case p.TodayNote != nil && p.Slot != nil:
+		return pal.Bold("1:1 today at " + slotTime(*p.Slot))
 	case p.TodayNote != nil:
 		return pal.Bold("1:1 today")
 	case p.AwayUntil != nil && p.Overdue:
@@ -171,7 +183,35 @@ func nextHeadline(p notes.Prep, archived bool, pal render.Palette) string {
 	case p.DaysOverdue > 0:
 		return pal.Yellow(fmt.Sprintf("due %s, %dd late (in grace)", *p.NextDue, p.DaysOverdue))
 	}
-	return "due " + *p.NextDue
+	return "due " + dueDay(p)
+}
+
+// dueDay is the due date, with the slot's weekday and time when there is a slot: "2026-11-30 (Mon 10:00)".
+func dueDay(p notes.Prep) string {
+	if p.NextDue == nil {
+		return "-"
+	}
+	return withSlot(*p.NextDue, p.Slot)
+}
+
+// withSlot adds the weekday of date, and the slot's time, to a date of a report with a slot.
+func withSlot(date string, slot *string) string {
+	if slot == nil {
+		return date
+	}
+	d, err := notes.ParseDate(date)
+	if err != nil {
+		return date
+	}
+	return fmt.Sprintf("%s (%s %s)", date, d.Weekday().String()[:3], slotTime(*slot))
+}
+
+// slotTime is the time of a slot as written by Slot.String: "mon 10:00 30m" -> "10:00".
+func slotTime(slot string) string {
+	if f := strings.Fields(slot); len(f) >= 2 {
+		return f[1]
+	}
+	return slot
 }
 
 // weeksLabel writes a number of days as weeks when it divides evenly.

@@ -16,6 +16,10 @@ func newPeopleCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "people",
 		Short: "Each report: cadence, last held 1:1, next due, days overdue",
+		Long: `people lists every current report (--all: those who left too) with the
+cadence, the last held 1:1, the day the next one is due and how late it is.
+A report with a slot in the profile (slot: mon 10:00) shows the next due
+day's weekday: the 1:1 is on that day.`,
 		Example: `  oneone people
   oneone people --all --json`,
 		Args: cobra.NoArgs,
@@ -58,7 +62,11 @@ func newPeopleCmd(a *App) *cobra.Command {
 				case s.DaysOverdue > 0:
 					over = pal.Yellow(strconv.Itoa(s.DaysOverdue) + "d (in grace)")
 				}
-				t.Add(s.Slug, s.Name, cadenceLabel(s.CadenceDays), orDash(s.LastHeld), orDash(s.NextDue), over)
+				next := orDash(s.NextDue)
+				if s.NextDue != nil && s.Slot != nil {
+					next += " " + notes.ParseDateOr(*s.NextDue).Weekday().String()[:3]
+				}
+				t.Add(s.Slug, s.Name, cadenceLabel(s.CadenceDays), orDash(s.LastHeld), next, over)
 			}
 			return t.Write(a.Stdout, pal)
 		},

@@ -22,14 +22,17 @@ type themeAddOptions struct {
 func newThemeCmd(a *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "theme",
-		Short: "Add a theme to a report's profile, or mark one done or dropped",
+		Short: "Add a theme to a report's profile, mark one done or dropped, or rename one",
 		Long: `theme changes the themes list in SLUG/profile.md and commits it. Only that
 list changes: comments, key order, quoting, other keys and the body of the
 profile stay exactly as they were. TITLE may be one quoted argument or several
-words; done and drop match it case-insensitively.`,
+words; done, drop and rename match it case-insensitively. done and drop also
+write "finished: DATE" (today). rename changes the title in the profile and
+in every note's themes ratings, in one commit.`,
 		Example: `  oneone theme add alice "Mentor a new employee" --due 2027-02-01
   oneone theme done alice "mentor a new employee"
-  oneone theme drop alice Better communication with non-technical people`,
+  oneone theme drop alice Better communication with non-technical people
+  oneone theme rename alice "Mentor a new employee" "Mentor Sam through onboarding"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
@@ -67,6 +70,18 @@ words; done and drop match it case-insensitively.`,
 			},
 		})
 	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "rename SLUG OLD NEW",
+		Short: "Rename a theme in the profile and in every note's ratings, in one commit",
+		Long: `rename gives the theme OLD (matched case-insensitively) the title NEW in
+SLUG/profile.md and in the themes ratings of every note of SLUG that rates it,
+in one commit, so that its history of ratings follows it. Headings in the
+notes' text ("### OLD") are your words and stay as written. Quote both titles.`,
+		Example:           `  oneone theme rename alice "Mentor a new employee" "Mentor Sam through onboarding"`,
+		Args:              cobra.ExactArgs(3),
+		ValidArgsFunction: a.completeAnyTheme,
+		RunE:              func(cmd *cobra.Command, args []string) error { return runThemeRename(a, args[0], args[1], args[2]) },
+	})
 	return cmd
 }
 
@@ -78,12 +93,12 @@ func runThemeAdd(a *App, slug, title string, o themeAddOptions) error {
 	if title == "" {
 		return errors.New("a theme needs a title: oneone theme add SLUG \"TITLE\"")
 	}
-	if !utf8.ValidString(title) || strings.ContainsFunc(title, unicode.IsControl) {
-		return errors.New("the theme title is not plain text (invalid UTF-8 or a control character): type it again")
+	if err := plainTitle(title); err != nil {
+		return err
 	}
-	started, err := a.dateArg(o.started)
+	started, err := a.dateFlag("started", o.started)
 	if err != nil {
-		return fmt.Errorf("--started: %w", err)
+		return err
 	}
 	r, err := a.Repo()
 	if err != nil {
@@ -114,21 +129,34 @@ func runThemeAdd(a *App, slug, title string, o themeAddOptions) error {
 
 // themeResult is what `theme add|done|drop --json` print.
 type themeResult struct {
-	Slug    string  `json:"slug"`
-	Title   string  `json:"title"`
-	Status  string  `json:"status"`
-	Started *string `json:"started"`
-	Due     *string `json:"due"`
-	File    string  `json:"file"`
+	Slug     string  `json:"slug"`
+	Title    string  `json:"title"`
+	Status   string  `json:"status"`
+	Started  *string `json:"started"`
+	Due      *string `json:"due"`
+	Finished *string `json:"finished"`
+	File     string  `json:"file"`
+}
+
+// plainTitle refuses a theme title that is not plain text.
+func plainTitle(title string) error {
+	if !utf8.ValidString(title) || strings.ContainsFunc(title, unicode.IsControl) {
+		return errors.New("the theme title is not plain text (invalid UTF-8 or a control character): type it again")
+	}
+	return nil
 }
 
 func runThemeStatus(a *App, slug, title, verb, status string) error {
 	if err := notes.ValidateSlug(slug); err != nil {
 		return err
 	}
+	today, err := a.Today()
+	if err != nil {
+		return err
+	}
 	var name string
 	var found notes.Theme
-	err := editProfile(a, slug, "", func(p *notes.Profile, data []byte) ([]byte, string, error) {
+	err = editProfile(a, slug, "", func(p *notes.Profile, data []byte) ([]byte, string, error) {
 		i, err := notes.FindTheme(p.Themes, title)
 		if err != nil {
 			return nil, "", fmt.Errorf("%s/%s: %w", slug, notes.ProfileFile, err)
@@ -137,8 +165,9 @@ func runThemeStatus(a *App, slug, title, verb, status string) error {
 		if p.Themes[i].Status == status {
 			return data, fmt.Sprintf("theme %q is already %s", name, status), nil
 		}
-		out, err := notes.SetThemeStatus(data, name, status)
-		return out, fmt.Sprintf("theme %q of %s is now %s", name, slug, status), err
+		out, err := notes.FinishTheme(data, name, status, today)
+		found.Finished = today
+		return out, fmt.Sprintf("theme %q of %s is now %s (finished %s)", name, slug, status, notes.FormatDate(today)), err
 	}, func() string { return fmt.Sprintf("%s: theme %s %q", slug, verb, name) })
 	if err != nil || !a.JSON {
 		return err
@@ -148,7 +177,8 @@ func runThemeStatus(a *App, slug, title, verb, status string) error {
 }
 
 func themeJSON(slug string, t notes.Theme) themeResult {
-	return themeResult{Slug: slug, Title: t.Title, Status: t.Status, Started: notes.DatePtr(t.Started), Due: notes.DatePtr(t.Due), File: slug + "/" + notes.ProfileFile}
+	return themeResult{Slug: slug, Title: t.Title, Status: t.Status, Started: notes.DatePtr(t.Started), Due: notes.DatePtr(t.Due),
+		Finished: notes.DatePtr(t.Finished), File: slug + "/" + notes.ProfileFile}
 }
 
 // editProfile changes slug/profile.md through edit, checks the result still

@@ -26,7 +26,7 @@ const Today = "2026-11-25"
 
 // Version changes whenever the generated content changes, so that cached
 // repositories are rebuilt.
-const Version = "1"
+const Version = "2"
 
 // Spec describes a repository to generate.
 type Spec struct {
@@ -68,7 +68,11 @@ func Files(spec Spec) []File {
 	files := []File{{Path: "oneone.yaml", Data: []byte(configText), Day: start.AddDate(0, 0, -1)},
 		{Path: ".gitignore", Data: []byte("# temporary files of an interrupted oneone\n.*.oneone-tmp-*\n"), Day: start.AddDate(0, 0, -1)}}
 	for i := 0; i < spec.Reports; i++ {
-		files = append(files, genReport(rng, i, start, today)...)
+		// what version 2 added (check-ins, "- [-]", praise-only feedback, slots,
+		// finished themes) draws from its own source, so that the rest of the
+		// files stay exactly as version 1 wrote them
+		extra := rand.New(rand.NewPCG(spec.Seed, 0x7700+uint64(i)))
+		files = append(files, genReport(rng, extra, i, start, today)...)
 	}
 	sort.SliceStable(files, func(i, j int) bool {
 		if !files[i].Day.Equal(files[j].Day) {
@@ -98,7 +102,7 @@ type action struct {
 	first time.Time
 }
 
-func genReport(rng *rand.Rand, i int, start, today time.Time) []File {
+func genReport(rng, extra *rand.Rand, i int, start, today time.Time) []File {
 	first := firstNames[i%len(firstNames)]
 	last := lastNames[(i/len(firstNames)+i*7)%len(lastNames)]
 	slug := fmt.Sprintf("%s-%03d", strings.ToLower(first), i)
@@ -161,10 +165,10 @@ func genReport(rng *rand.Rand, i int, start, today time.Time) []File {
 		}
 		planned := day.After(today)
 		var body []byte
-		body, open = noteBody(rng, first, day, kind, status, planned, active, open)
+		body, open = noteBody(rng, extra, i%10, first, day, today, kind, status, planned, active, open)
 		files = append(files, File{Path: slug + "/" + day.Format(time.DateOnly) + ".md", Data: body, Day: minDay(day, today)})
 	}
-	files = append(files, File{Path: slug + "/profile.md", Data: profileText(rng, first, last, cadenceName, themes), Day: joined})
+	files = append(files, File{Path: slug + "/profile.md", Data: profileText(rng, extra, first, last, cadenceName, themes), Day: joined})
 	return files
 }
 
@@ -175,14 +179,20 @@ func minDay(a, b time.Time) time.Time {
 	return a
 }
 
-func profileText(rng *rand.Rand, first, last, cadence string, themes []theme) []byte {
+func profileText(rng, extra *rand.Rand, first, last, cadence string, themes []theme) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "---\nname: %s %s\nrole: %s\ncadence: %s\n", first, last, roles[rng.IntN(len(roles))], cadence)
+	if extra.IntN(3) == 0 {
+		fmt.Fprintf(&b, "slot: %s %02d:%02d\n", []string{"mon", "tue", "wed", "thu", "fri"}[extra.IntN(5)], 9+extra.IntN(8), 30*extra.IntN(2))
+	}
 	if len(themes) > 0 {
 		b.WriteString("themes:\n")
 		for _, t := range themes {
 			fmt.Fprintf(&b, "  - title: %s\n    started: %s\n    due: %s\n    status: %s\n",
 				t.title, t.started.Format(time.DateOnly), t.due.Format(time.DateOnly), t.status)
+			if t.status != "active" {
+				fmt.Fprintf(&b, "    finished: %s\n", t.due.Format(time.DateOnly))
+			}
 		}
 	}
 	fmt.Fprintf(&b, "---\n%s wants to grow toward %s. %s\n", first, ambitions[rng.IntN(len(ambitions))], sentence(rng, 20))
@@ -190,12 +200,33 @@ func profileText(rng *rand.Rand, first, last, cadence string, themes []theme) []
 }
 
 // noteBody writes one note and returns the action items still open after it.
-func noteBody(rng *rand.Rand, first string, day time.Time, kind, status string, planned bool, active []theme, open []action) ([]byte, []action) {
+// persona shapes some reports: 3 gives praise only, 5 has a bad last month,
+// 7 leaves a held note blank now and then.
+func noteBody(rng, extra *rand.Rand, persona int, first string, day, today time.Time, kind, status string, planned bool, active []theme, open []action) ([]byte, []action) {
+	held := !planned && status == ""
+	blank := held && persona == 7 && extra.IntN(30) == 0
+	body, still := noteText(rng, extra, persona, first, day, today, kind, status, planned, active, open)
+	if blank { // written as the template left it: nothing said, no item listed
+		t := fmt.Sprintf("---\ndate: %s\nkind: %s\n---\n# 1:1 with %s\n\n## Feedback\n<!-- Positive: ... -->\n\n## %s's topics\n\n## Action items\n- [ ] \n", day.Format(time.DateOnly), kind, first, first)
+		return []byte(t), open
+	}
+	return body, still
+}
+
+func noteText(rng, extra *rand.Rand, persona int, first string, day, today time.Time, kind, status string, planned bool, active []theme, open []action) ([]byte, []action) {
 	var b bytes.Buffer
 	date := day.Format(time.DateOnly)
 	fmt.Fprintf(&b, "---\ndate: %s\nkind: %s\n", date, kind)
 	if status != "" {
 		fmt.Fprintf(&b, "status: %s\n", status)
+	}
+	badMonth := persona == 5 && today.Sub(day) < 30*24*time.Hour
+	if !planned && status == "" && (extra.IntN(2) == 0 || badMonth) {
+		mood := 3 + extra.IntN(3)
+		if extra.IntN(10) == 0 || badMonth {
+			mood = 1 + extra.IntN(2) // a bad week
+		}
+		fmt.Fprintf(&b, "mood: %d\n", mood)
 	}
 	if len(active) > 0 {
 		b.WriteString("themes:\n")
@@ -227,7 +258,9 @@ func noteBody(rng *rand.Rand, first string, day time.Time, kind, status string, 
 		b.WriteString("<!-- Positive: something specific. To improve: one thing to do differently. -->\n")
 	default:
 		fmt.Fprintf(&b, "- Positive: %s\n", sentence(rng, 18+rng.IntN(20)))
-		fmt.Fprintf(&b, "- To improve: %s\n", sentence(rng, 14+rng.IntN(20)))
+		if improve := sentence(rng, 14+rng.IntN(20)); extra.IntN(5) > 0 && (persona != 3 || extra.IntN(20) == 0) {
+			fmt.Fprintf(&b, "- To improve: %s\n", improve)
+		}
 		if rng.IntN(3) == 0 {
 			fmt.Fprintf(&b, "- %s\n", sentence(rng, 12+rng.IntN(12)))
 		}
@@ -257,7 +290,10 @@ func noteBody(rng *rand.Rand, first string, day time.Time, kind, status string, 
 		switch r := rng.IntN(100); {
 		case held && r < 55: // done
 			fmt.Fprintf(&b, "- [x] %s (from %s)\n", a.text, a.first.Format(time.DateOnly))
-		case r < 56: // dropped silently: stays open in history
+		case r < 56: // dropped: deleted from the list, or now and then marked "- [-]"
+			if extra.IntN(2) == 0 {
+				fmt.Fprintf(&b, "- [-] %s (from %s)\n", a.text, a.first.Format(time.DateOnly))
+			}
 		default:
 			fmt.Fprintf(&b, "- [ ] %s (from %s)\n", a.text, a.first.Format(time.DateOnly))
 			still = append(still, a)
