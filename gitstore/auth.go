@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
@@ -165,6 +166,7 @@ type authInfo struct {
 	source    string // where the credential came from (never the credential)
 	host      string // the remote's host
 	sc        *scrubber
+	idle      time.Duration // a transfer with no byte for this long is cancelled (0: IdleTimeout)
 }
 
 // Where an https credential came from.
@@ -194,7 +196,7 @@ func (o *SyncOptions) home() string {
 
 // resolveAuth picks credentials for rawURL without ever prompting.
 func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
-	ai := &authInfo{sc: &scrubber{}}
+	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout}
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))

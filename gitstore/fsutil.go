@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/oneone/oneone/notes"
 )
@@ -58,5 +59,37 @@ func cleanTemp(dir string) {
 		if !e.IsDir() && IsTempFile(e.Name()) {
 			_ = os.Remove(filepath.Join(dir, e.Name()))
 		}
+	}
+}
+
+// cleanPackTemp removes what an interrupted or failed fetch of go-git leaves in
+// .git/objects/pack: tmp_pack_* and tmp_obj_* files. go-git names them with
+// decimal digits (os.CreateTemp); git's own (six letters and digits) are left
+// to git unless they are over an hour old. Only with the repository lock held.
+func (s *Store) cleanPackTemp() {
+	dir := filepath.Join(s.gitDir, "objects", "pack")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		name := e.Name()
+		rest, ok := strings.CutPrefix(name, "tmp_pack_")
+		if !ok {
+			if rest, ok = strings.CutPrefix(name, "tmp_obj_"); !ok {
+				continue
+			}
+		}
+		if e.IsDir() {
+			continue
+		}
+		ours := rest != "" && strings.Trim(rest, "0123456789") == "" && len(rest) != 6
+		if !ours {
+			fi, err := e.Info()
+			if err != nil || time.Since(fi.ModTime()) < time.Hour {
+				continue
+			}
+		}
+		_ = os.Remove(filepath.Join(dir, name))
 	}
 }

@@ -110,8 +110,15 @@ func httpBackend(t *testing.T, root string) *cgi.Handler {
 // httpRemote serves root through git http-backend behind basic auth (user/pass).
 func httpRemote(t *testing.T, root, user, pass string) string {
 	t.Helper()
+	return httpRemoteServer(t, root, user, pass, true)
+}
+
+// httpRemoteServer is httpRemote; without keepAlive every request comes on a
+// connection of its own (so that a test proxy can tell the requests apart).
+func httpRemoteServer(t *testing.T, root, user, pass string, keepAlive bool) string {
+	t.Helper()
 	h := httpBackend(t, root)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, p, ok := r.BasicAuth()
 		if !ok || u != user || p != pass {
 			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
@@ -121,6 +128,8 @@ func httpRemote(t *testing.T, root, user, pass string) string {
 		r.Header.Set("Remote-User", u)
 		h.ServeHTTP(w, r)
 	}))
+	srv.Config.SetKeepAlivesEnabled(keepAlive)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv.URL + "/notes.git"
 }
@@ -159,10 +168,11 @@ func daemonRemote(t *testing.T, root string) string {
 
 // machine is a notes repository on one "computer".
 type machine struct {
-	t   *testing.T
-	st  *Store
-	dir string
-	env map[string]string
+	t    *testing.T
+	st   *Store
+	dir  string
+	env  map[string]string
+	idle time.Duration // SyncOptions.IdleTimeout (0: the default)
 }
 
 func newMachine(t *testing.T, url string) *machine {
@@ -199,7 +209,7 @@ func (m *machine) remove(rel string) {
 }
 
 func (m *machine) sync() (*SyncResult, error) {
-	return m.st.Sync(SyncOptions{Author: Author{"Dana", "dana@example.com"}, Getenv: func(k string) string { return m.env[k] }})
+	return m.st.Sync(SyncOptions{Author: Author{"Dana", "dana@example.com"}, Getenv: func(k string) string { return m.env[k] }, IdleTimeout: m.idle})
 }
 
 func (m *machine) mustSync() *SyncResult {

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -25,6 +24,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/oneone/oneone/notes"
@@ -39,6 +39,9 @@ type SyncOptions struct {
 	// branch (git config branch.<name>.merge). Empty: the remembered one, else the one
 	// of the same name, else origin's default branch, else its only branch.
 	Branch string
+	// IdleTimeout is how long a transfer may go without a byte before sync gives up
+	// as offline (0: IdleTimeout's default, 30 s).
+	IdleTimeout time.Duration
 }
 
 // Conflict is a note changed on both sides: the local file stays at Path and the remote
@@ -79,7 +82,9 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 		opts.Author = s.DefaultAuthor("")
 	}
 	res := &SyncResult{}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// Each transfer gives up after IdleTimeout without a byte; this caps a
+	// server that keeps trickling.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 
 	// Ask the remote where its branch is while the work tree is scanned for
@@ -387,47 +392,121 @@ func (s *Store) refHash(name plumbing.ReferenceName) plumbing.Hash {
 }
 
 // fetch brings origin's branch into the tracking ref and returns its hash (zero when the remote is empty).
+// The objects come in one pack over an upload-pack session of its own; a transfer
+// that goes without a byte for the idle timeout is cancelled as offline.
 func (s *Store) fetch(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName) (plumbing.Hash, error) {
-	rem, err := s.repo.Remote(RemoteName)
-	if err != nil {
-		return plumbing.ZeroHash, err
+	w := newIdleWatch(ctx, ai.idle)
+	defer w.done()
+	fail := func(err error) (plumbing.Hash, error) {
+		if w.stalled() {
+			return plumbing.ZeroHash, s.stalledError("fetch from", rawURL, ai, w)
+		}
+		return plumbing.ZeroHash, s.remoteError("fetch from", rawURL, ai, err)
 	}
-	// go-git creates the tracking ref's folders 0777 and the ref 0666 less the umask:
-	// the folders are made private first, the ref after.
+	ep, err := transport.NewEndpoint(rawURL)
+	if err != nil {
+		return plumbing.ZeroHash, ai.sc.err(err)
+	}
+	cl, err := client.NewClient(ep)
+	if err != nil {
+		return plumbing.ZeroHash, ai.sc.err(err)
+	}
+	sess, err := cl.NewUploadPackSession(ep, ai.method)
+	if err != nil {
+		return fail(err)
+	}
+	defer sess.Close()
+	ar, err := sess.AdvertisedReferencesContext(w.ctx)
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return plumbing.ZeroHash, nil
+	}
+	if err != nil {
+		return fail(err)
+	}
+	w.touch(0)
+	refs, err := ar.AllReferences()
+	if err != nil {
+		return fail(err)
+	}
+	ref, err := refs.Reference(branch)
+	if err != nil || ref.Type() != plumbing.HashReference {
+		return plumbing.ZeroHash, nil // origin has no such branch (yet)
+	}
+	tip := ref.Hash()
+	if s.repo.Storer.HasEncodedObject(tip) != nil {
+		req := packp.NewUploadPackRequestFromCapabilities(ar.Capabilities)
+		req.Wants = []plumbing.Hash{tip}
+		req.Haves = s.haves(tracking)
+		resp, err := sess.UploadPack(w.ctx, req)
+		if err != nil && !errors.Is(err, transport.ErrEmptyUploadPackRequest) {
+			return fail(err)
+		}
+		if err == nil {
+			pack := w.reader(sidebandReader(req.Capabilities, resp, w))
+			err = packfile.UpdateObjectStorage(s.repo.Storer, pack)
+			_ = resp.Close()
+			if err != nil {
+				s.cleanPackTemp()
+				return fail(err)
+			}
+		}
+		s.privatePacks()
+	}
+	// go-git would create the tracking ref's folders 0777 less the umask; setRef makes them 0700.
 	refPath := filepath.Join(s.gitDir, filepath.FromSlash(tracking.String()))
 	for dir := filepath.Dir(refPath); len(dir) > len(s.gitDir); dir = filepath.Dir(dir) {
 		_ = os.Chmod(dir, 0o700) // made 0755 by an older oneone
 	}
-	if err := mkdirAll(filepath.Dir(refPath)); err != nil {
+	if err := s.setRef(tracking, tip); err != nil {
 		return plumbing.ZeroHash, err
 	}
-	defer func() { _ = os.Chmod(refPath, 0o600) }()
-	err = rem.FetchContext(ctx, &git.FetchOptions{
-		RemoteName: RemoteName,
-		RemoteURL:  rawURL,
-		RefSpecs:   []config.RefSpec{config.RefSpec("+" + branch.String() + ":" + tracking.String())},
-		Auth:       ai.method,
-		Tags:       git.NoTags,
-	})
-	if err == nil {
-		s.privatePacks()
-	}
-	var noMatch git.NoMatchingRefSpecError
-	switch {
-	case err == nil || errors.Is(err, git.NoErrAlreadyUpToDate):
-	case errors.Is(err, transport.ErrEmptyRemoteRepository) || errors.As(err, &noMatch):
-		return plumbing.ZeroHash, nil
-	default:
-		return plumbing.ZeroHash, s.remoteError("fetch from", rawURL, ai, err)
-	}
-	ref, err := s.repo.Storer.Reference(tracking)
-	if err != nil {
-		if errors.Is(err, plumbing.ErrReferenceNotFound) {
-			return plumbing.ZeroHash, nil
+	return tip, nil
+}
+
+// haves lists the commits this side has that origin probably has too: the
+// tracking ref and the branch's recent history, so that only new objects come.
+func (s *Store) haves(tracking plumbing.ReferenceName) []plumbing.Hash {
+	var out []plumbing.Hash
+	seen := map[plumbing.Hash]bool{}
+	add := func(h plumbing.Hash) {
+		if !h.IsZero() && !seen[h] && s.repo.Storer.HasEncodedObject(h) == nil {
+			seen[h] = true
+			out = append(out, h)
 		}
-		return plumbing.ZeroHash, err
 	}
-	return ref.Hash(), nil
+	add(s.refHash(tracking))
+	_, local, _ := s.head()
+	for i := 0; i < 32 && !local.IsZero(); i++ {
+		add(local)
+		c, err := object.GetCommit(s.repo.Storer, local)
+		if err != nil || len(c.ParentHashes) == 0 {
+			break
+		}
+		local = c.ParentHashes[0]
+	}
+	return out
+}
+
+// sidebandReader demultiplexes a pack sent over side-band (progress messages go to progress).
+func sidebandReader(caps *capability.List, r io.Reader, progress sideband.Progress) io.Reader {
+	var t sideband.Type
+	switch {
+	case caps.Supports(capability.Sideband64k):
+		t = sideband.Sideband64k
+	case caps.Supports(capability.Sideband):
+		t = sideband.Sideband
+	default:
+		return r
+	}
+	d := sideband.NewDemuxer(t, r)
+	d.Progress = progress
+	return d
+}
+
+// stalledError says that a transfer went without a byte for the idle timeout.
+func (s *Store) stalledError(op, rawURL string, ai *authInfo, w *idleWatch) error {
+	return ai.sc.err(&lineError{fmt.Sprintf("cannot reach origin %s: the transfer stalled (no data for %s while trying to %s it): your notes are committed locally; run `oneone sync` again when it answers",
+		Redact(rawURL), w.d, strings.TrimSuffix(strings.TrimSuffix(op, " from"), " to")), []error{errOffline, errStalled}})
 }
 
 // privatePacks makes the pack files a fetch wrote (0444 from go-git) private like
@@ -555,7 +634,19 @@ func (s *Store) setUpstream(branch, upstream plumbing.ReferenceName, res *SyncRe
 }
 
 // push sends local to origin's branch (branch is origin's name for it), which must still be at remote.
+// A transfer that goes without a byte for the idle timeout is cancelled as offline.
 func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
+	w := newIdleWatch(ctx, ai.idle)
+	defer w.done()
+	ctx = w.ctx
+	err := s.pushSession(ctx, rawURL, ai, w, branch, tracking, local, remote)
+	if err != nil && w.stalled() {
+		return s.stalledError("push to", rawURL, ai, w)
+	}
+	return err
+}
+
+func (s *Store) pushSession(ctx context.Context, rawURL string, ai *authInfo, w *idleWatch, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
 		return ai.sc.err(err)
@@ -573,6 +664,7 @@ func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, t
 	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return s.remoteError("push to", rawURL, ai, err)
 	}
+	w.touch(0)
 	old := plumbing.ZeroHash
 	caps := capability.NewList()
 	if ar != nil {
@@ -595,11 +687,12 @@ func (s *Store) push(ctx context.Context, rawURL string, ai *authInfo, branch, t
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		e := packfile.NewEncoder(pw, s.repo.Storer, !caps.Supports(capability.OFSDelta))
+		e := packfile.NewEncoder(w.writer(pw), s.repo.Storer, !caps.Supports(capability.OFSDelta))
 		_, err := e.Encode(hashes, 10)
 		done <- pw.CloseWithError(err)
 	}()
 	req.Packfile = pr
+	req.Progress = w // the server's progress while it takes the pack in counts as activity
 	rs, err := sess.ReceivePack(ctx, req)
 	_ = pr.Close()
 	encErr := <-done

@@ -27,8 +27,8 @@ func pair(t *testing.T, transport string) (a, b *machine, bare string) {
 	var url string
 	env := map[string]string{}
 	switch transport {
-	case "http":
-		url = httpRemote(t, root, "dana", "s3cret-token")
+	case "http", "http-close":
+		url = httpRemoteServer(t, root, "dana", "s3cret-token", transport == "http")
 		env["ONEONE_GIT_TOKEN"] = "s3cret-token"
 		env["ONEONE_GIT_USERNAME"] = "dana"
 	default:
