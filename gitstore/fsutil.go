@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/oneone/oneone/notes"
@@ -93,3 +94,20 @@ func (s *Store) cleanPackTemp() {
 		_ = os.Remove(filepath.Join(dir, name))
 	}
 }
+
+// IsDiskFull reports whether err means the disk is full.
+func IsDiskFull(err error) bool {
+	return err != nil && (errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || strings.Contains(err.Error(), "no space left on device"))
+}
+
+// diskFullError says that the disk holding dir is full, in one line that names
+// the fix; errors.Is still sees the cause.
+type diskFullError struct {
+	op, dir string
+	err     error
+}
+
+func (e *diskFullError) Error() string {
+	return fmt.Sprintf("%s: the disk is full (no space left on the disk holding %s): free some space, then run `oneone sync` again (your notes are committed locally)", e.op, e.dir)
+}
+func (e *diskFullError) Unwrap() error { return e.err }

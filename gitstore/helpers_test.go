@@ -33,6 +33,27 @@ func TestMain(m *testing.M) {
 		}
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	case "fulldisk":
+		// Runs inside `unshare -rm` with a small tmpfs mounted at GITSTORE_DIR's
+		// parent: three syncs from GITSTORE_URL, each reported as a line of JSON.
+		st, err := Init(os.Getenv("GITSTORE_DIR"))
+		if err == nil {
+			err = st.SetRemote(os.Getenv("GITSTORE_URL"))
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		for range 3 {
+			_, err := st.Sync(SyncOptions{Author: Author{"Helper", "h@example.com"}})
+			msg := ""
+			if err != nil {
+				msg = err.Error()
+			}
+			left, _ := filepath.Glob(filepath.Join(st.gitDir, "objects", "pack", "tmp_*"))
+			_ = json.NewEncoder(os.Stdout).Encode(map[string]any{"error": msg, "offline": IsOffline(err), "full": IsDiskFull(err), "leftovers": len(left)})
+		}
+		os.Exit(0)
 	case "hold":
 		st, err := Open(os.Getenv("GITSTORE_DIR"))
 		if err != nil {

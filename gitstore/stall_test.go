@@ -82,6 +82,9 @@ func TestSyncStalledTransfers(t *testing.T) {
 				t.Fatalf("the local commit is not reported: %+v", res)
 			}
 			lockFree(t, b)
+			if left := packTemps(t, b); len(left) != 0 {
+				t.Errorf("the stalled fetch left %v", left)
+			}
 			p.letGo()
 			b.mustSync()
 			want := map[string]string{"oneone.yaml": "manager: Dana\n", "alice/2026-11-25.md": note, "alice/2026-12-02.md": big, "bob/profile.md": "---\nname: Bob\n---\n"}

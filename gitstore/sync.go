@@ -69,7 +69,13 @@ type SyncResult struct {
 var ErrNoRemote = errors.New("no remote")
 
 // Sync commits pending edits, fetches origin, integrates (fast-forward or a file by file merge) and pushes.
-func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
+func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
+	defer func() {
+		var df *diskFullError
+		if IsDiskFull(err) && !errors.As(err, &df) {
+			err = &diskFullError{"sync", s.dir, err}
+		}
+	}()
 	unlock, err := s.Lock(DefaultLockTimeout)
 	if err != nil {
 		return nil, err
@@ -81,7 +87,7 @@ func (s *Store) Sync(opts SyncOptions) (*SyncResult, error) {
 	if opts.Author.Name == "" {
 		opts.Author = s.DefaultAuthor("")
 	}
-	res := &SyncResult{}
+	res = &SyncResult{}
 	// Each transfer gives up after IdleTimeout without a byte; this caps a
 	// server that keeps trickling.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
@@ -530,6 +536,9 @@ func (s *Store) privatePacks() {
 func (s *Store) remoteError(op, rawURL string, ai *authInfo, err error) error {
 	const kept = " (your notes are committed locally)"
 	u := Redact(rawURL)
+	if IsDiskFull(err) { // before the network checks: a failed write closes the connection too
+		return ai.sc.err(&diskFullError{op + " " + u, s.dir, err})
+	}
 	var opErr *net.OpError
 	var netErr net.Error
 	wrap := func(msg string, errs ...error) error {
