@@ -1194,8 +1194,10 @@ func (s *Store) pathEntry(tree plumbing.Hash, p string) (entry, error) {
 func conflictName(p, short string) string {
 	dir, file := path.Split(p)
 	ext := path.Ext(file)
-	if ext == file {
+	if ext == file || len(ext) > 32 {
 		ext = ""
 	}
-	return dir + strings.TrimSuffix(file, ext) + ".conflict-" + short + ext
+	mark := ".conflict-" + short
+	stem := notes.TruncateName(strings.TrimSuffix(file, ext), notes.MaxNameBytes-len(mark)-len(ext)) // fits any name git accepts
+	return dir + stem + mark + ext
 }
