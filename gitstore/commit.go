@@ -356,8 +356,12 @@ func commitAllMessage(p []pendingChange) string {
 func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, indexUpdate, []string, error) {
 	tracked := make(map[string]int, len(idx.Entries)) // index in idx.Entries
 	dirs := map[string]bool{}
+	gitlinks := map[string]bool{} // submodules: carried through untouched, never walked into
 	for i, e := range idx.Entries {
 		tracked[e.Name] = i
+		if e.Mode == filemode.Submodule {
+			gitlinks[e.Name] = true
+		}
 		for d := e.Name; ; {
 			i := strings.LastIndexByte(d, '/')
 			if i < 0 {
@@ -477,7 +481,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 				p = rel + "/" + name
 			}
 			if e.IsDir() {
-				if name == ".git" {
+				if name == ".git" || gitlinks[p] {
 					continue
 				}
 				if !dirs[p] && ignored(name, true) {
@@ -554,7 +558,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 		skipped = append(skipped, a.skipped...)
 	}
 	for i, e := range idx.Entries {
-		if !seen[i] && !e.SkipWorktree && !e.IntentToAdd {
+		if !seen[i] && !e.SkipWorktree && !e.IntentToAdd && e.Mode != filemode.Submodule {
 			if _, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(e.Name))); errors.Is(err, fs.ErrNotExist) {
 				pending = append(pending, pendingChange{e.Name, "delete"})
 			}

@@ -978,15 +978,34 @@ func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, c
 			return err
 		}
 		full := filepath.Join(s.dir, filepath.FromSlash(c.path))
+		if c.to.mode == filemode.Submodule || c.from.mode == filemode.Submodule && c.to.absent() {
+			// A gitlink (submodule) is carried through untouched: in the index, with an
+			// empty folder where git would leave one; never a nested repository removed.
+			if c.to.absent() {
+				_ = os.Remove(full) // only when empty
+				upd[c.path] = nil
+				continue
+			}
+			if c.from.mode != filemode.Submodule {
+				if c.from.absent() {
+					if _, err := os.Lstat(full); errors.Is(err, os.ErrNotExist) {
+						if err := mkdirAll(full); err != nil {
+							return err
+						}
+					}
+				} else if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return err
+				}
+			}
+			upd[c.path] = &index.Entry{Name: c.path, Hash: c.to.hash, Mode: filemode.Submodule}
+			continue
+		}
 		if c.to.absent() {
 			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
 			upd[c.path] = nil
 			removeEmptyParents(s.dir, filepath.Dir(full))
-			continue
-		}
-		if c.to.mode == filemode.Submodule {
 			continue
 		}
 		if err := s.writeWorktreeFile(c.path, c.to); err != nil {
