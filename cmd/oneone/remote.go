@@ -45,7 +45,7 @@ key in ~/.ssh/known_hosts.`,
 				}
 				shown := gitstore.Redact(args[0])
 				if shown != args[0] {
-					a.infof("oneone: the credentials in the URL were not saved; set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME) for sync instead")
+					a.infof("oneone: the credentials in the URL were not saved (neither the user name nor the token): for sync set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name), or put them in ~/.git-credentials")
 				}
 				if a.JSON {
 					return a.printJSON(remoteInfo{gitstore.RemoteName, &shown})
