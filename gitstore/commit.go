@@ -42,7 +42,7 @@ func (s *Store) Commit(msg string, author Author, paths ...string) (string, erro
 		}
 		rels = append(rels, r)
 	}
-	changes, upd, err := s.collect(idx, rels)
+	changes, upd, err := s.collect(idx, rels, nil)
 	if err != nil {
 		return "", err
 	}
@@ -53,8 +53,10 @@ func (s *Store) Commit(msg string, author Author, paths ...string) (string, erro
 	return h.String(), nil
 }
 
-// collect turns work tree paths into tree changes and index updates.
-func (s *Store) collect(idx *index.Index, rels []string) ([]change, indexUpdate, error) {
+// collect turns work tree paths into tree changes and index updates. A file that
+// looks like it holds a credential stops it with a *CredentialError, or, when
+// refused is not nil, is left out and recorded there.
+func (s *Store) collect(idx *index.Index, rels []string, refused *[]CredentialError) ([]change, indexUpdate, error) {
 	var changes []change
 	upd := indexUpdate{}
 	tracked := func(p string) bool {
@@ -123,6 +125,11 @@ func (s *Store) collect(idx *index.Index, rels []string) ([]change, indexUpdate,
 		}
 		seen[rel] = true
 		e, ie, err := s.fileEntry(rel, fi)
+		var ce *CredentialError
+		if refused != nil && errors.As(err, &ce) {
+			*refused = append(*refused, *ce)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -225,28 +232,42 @@ func (s *Store) CommitAll(author Author) ([]string, string, error) {
 	if err := s.CanCommit(); err != nil {
 		return nil, "", err
 	}
-	paths, h, _, err := s.commitAllLocked(author)
-	return paths, h, err
+	r, err := s.commitAllLocked(author)
+	if err == nil && len(r.refused) > 0 {
+		ce := r.refused[0]
+		err = &ce
+	}
+	return r.paths, r.hash, err
+}
+
+// committedAll is what commitAllLocked did.
+type committedAll struct {
+	paths   []string          // committed (added, changed or deleted)
+	kinds   map[string]string // path -> add | edit | delete
+	hash    string            // the new commit ("" when none)
+	skipped []string          // left out for their names (sorted, once each)
+	refused []CredentialError // left out: a line looks like a credential
 }
 
 // commitAllLocked is CommitAll under the lock; it also returns the work tree files left
-// out because of their names.
-func (s *Store) commitAllLocked(author Author) ([]string, string, []string, error) {
-	paths, h, skipped, err := s.commitAllScan(author)
-	sort.Strings(skipped)
-	out := skipped[:0]
-	for i, p := range skipped {
-		if i == 0 || p != skipped[i-1] {
+// out because of their names or contents.
+func (s *Store) commitAllLocked(author Author) (committedAll, error) {
+	r, err := s.commitAllScan(author)
+	sort.Strings(r.skipped)
+	out := r.skipped[:0]
+	for i, p := range r.skipped {
+		if i == 0 || p != r.skipped[i-1] {
 			out = append(out, p)
 		}
 	}
-	return paths, h, out, err
+	r.skipped = out
+	return r, err
 }
 
-func (s *Store) commitAllScan(author Author) ([]string, string, []string, error) {
+func (s *Store) commitAllScan(author Author) (r committedAll, err error) {
 	idx, idxTime, err := s.readIndex()
 	if err != nil {
-		return nil, "", nil, err
+		return r, err
 	}
 	// What the index stages (against HEAD) is computed while the work tree is scanned.
 	var staged []treeChange
@@ -259,10 +280,10 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 	pending, refresh, skipped, err := s.scan(idx, idxTime)
 	<-stagedDone
 	if err != nil {
-		return nil, "", nil, err
+		return r, err
 	}
 	if stagedErr != nil {
-		return nil, "", nil, stagedErr
+		return r, stagedErr
 	}
 	// Changes staged by hand (`git add`) to a name oneone never writes are left out too.
 	inScan := make(map[string]bool, len(pending))
@@ -283,7 +304,8 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 			refresh.apply(idx)
 			_ = s.writeIndex(idx)
 		}
-		return nil, "", skipped, fmt.Errorf("commit all: %w", ErrNothingChanged)
+		r.skipped = skipped
+		return r, fmt.Errorf("commit all: %w", ErrNothingChanged)
 	}
 	var paths []string
 	inWorkTree := make(map[string]bool, len(pending))
@@ -291,14 +313,28 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 		paths = append(paths, p.path)
 		inWorkTree[p.path] = true
 	}
-	changes, upd, err := s.collect(idx, paths)
+	var refused []CredentialError
+	changes, upd, err := s.collect(idx, paths, &refused)
 	if err != nil {
-		return nil, "", skipped, err
+		r.skipped = skipped
+		return r, err
 	}
 	// Changes staged by hand whose work tree file matches the index: commit the index's version.
 	for _, c := range staged {
 		if inWorkTree[c.path] {
 			continue
+		}
+		if !c.to.absent() && c.to.mode != filemode.Symlink && c.to.mode != filemode.Submodule {
+			data, err := s.readBlob(c.to.hash)
+			if err != nil {
+				r.skipped = skipped
+				return r, err
+			}
+			var ce *CredentialError
+			if errors.As(checkCredentials(c.path, data), &ce) {
+				refused = append(refused, *ce)
+				continue
+			}
 		}
 		changes = append(changes, change{c.path, c.to})
 		kind := "edit"
@@ -310,12 +346,33 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 		}
 		pending = append(pending, pendingChange{c.path, kind})
 	}
-	if len(staged) > 0 {
-		sort.Slice(pending, func(i, j int) bool { return pending[i].path < pending[j].path })
-		paths = paths[:0]
-		for _, p := range pending {
-			paths = append(paths, p.path)
+	r.skipped, r.refused = skipped, refused
+	if len(refused) > 0 { // left out: they stay on disk, uncommitted, until the line is gone
+		no := map[string]bool{}
+		for _, ce := range refused {
+			no[ce.Path] = true
 		}
+		kept := pending[:0]
+		for _, p := range pending {
+			if !no[p.path] {
+				kept = append(kept, p)
+			}
+		}
+		pending = kept
+		if len(pending) == 0 {
+			if len(refresh) > 0 {
+				refresh.apply(idx)
+				_ = s.writeIndex(idx)
+			}
+			return r, fmt.Errorf("commit all: %w", ErrNothingChanged)
+		}
+	}
+	sort.Slice(pending, func(i, j int) bool { return pending[i].path < pending[j].path })
+	paths = paths[:0]
+	r.kinds = make(map[string]string, len(pending))
+	for _, p := range pending {
+		paths = append(paths, p.path)
+		r.kinds[p.path] = p.kind
 	}
 	for k, v := range refresh {
 		if _, ok := upd[k]; !ok {
@@ -324,9 +381,10 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 	}
 	h, err := s.commitChanges(commitAllMessage(pending), author, idx, changes, upd)
 	if err != nil {
-		return nil, "", skipped, err
+		return r, err
 	}
-	return paths, h.String(), skipped, nil
+	r.paths, r.hash = paths, h.String()
+	return r, nil
 }
 
 func commitAllMessage(p []pendingChange) string {

@@ -423,6 +423,11 @@ func (s *Store) fileEntry(rel string, fi os.FileInfo) (entry, *index.Entry, erro
 	if err != nil {
 		return entry{}, nil, err
 	}
+	if mode != filemode.Symlink {
+		if err := checkCredentials(rel, data); err != nil {
+			return entry{}, nil, err
+		}
+	}
 	h, err := s.writeObject(plumbing.BlobObject, data)
 	if err != nil {
 		return entry{}, nil, fmt.Errorf("store %s: %w", rel, err)

@@ -50,19 +50,20 @@ type Conflict struct{ Path, Copy string }
 
 // SyncResult says what Sync did.
 type SyncResult struct {
-	Committed   []string   // pending edits committed before syncing
-	Pulled      bool       // remote changes were brought in
-	Pushed      bool       // local commits were sent
-	Merged      bool       // a merge commit was made
-	UpToDate    bool       // nothing to do
-	Conflicts   []Conflict // notes kept twice
-	Skipped     []string   // work tree files not committed: oneone never commits such a name (rename them)
-	Unwritten   []string   // files from origin kept in git but not written to disk: their names are unsafe
-	Remote      string     // origin URL, redacted
-	Head        string     // the commit both sides share after the sync
-	Branch      string     // the local branch
-	Upstream    string     // origin's branch it syncs with
-	NewUpstream bool       // Upstream was chosen (and remembered) by this sync
+	Committed   []string          // pending edits committed before syncing
+	Pulled      bool              // remote changes were brought in
+	Pushed      bool              // local commits were sent
+	Merged      bool              // a merge commit was made
+	UpToDate    bool              // nothing to do
+	Conflicts   []Conflict        // notes kept twice
+	Skipped     []string          // work tree files not committed: oneone never commits such a name (rename them)
+	Unwritten   []string          // files from origin kept in git but not written to disk: their names are unsafe
+	Remote      string            // origin URL, redacted
+	Head        string            // the commit both sides share after the sync
+	Branch      string            // the local branch
+	Upstream    string            // origin's branch it syncs with
+	NewUpstream bool              // Upstream was chosen (and remembered) by this sync
+	Refused     []CredentialError // files not committed: a line looks like a credential
 }
 
 // ErrNoRemote is returned by Sync when origin is not set.
@@ -129,11 +130,12 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 		}
 	}
 
-	paths, _, skipped, err := s.commitAllLocked(opts.Author)
-	res.Skipped = skipped
+	ca, err := s.commitAllLocked(opts.Author)
+	res.Skipped, res.Refused = ca.skipped, ca.refused
 	if err != nil && !errors.Is(err, ErrNothingChanged) {
 		return res, err
 	}
+	paths := ca.paths
 	res.Committed = paths
 	if !ok {
 		return res, fmt.Errorf("%w: set one with `oneone remote URL` (your notes are committed locally)", ErrNoRemote)

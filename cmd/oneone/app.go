@@ -209,7 +209,17 @@ func (a *App) Repo() (*notes.Repo, error) {
 		return nil, err
 	}
 	a.repo = r
+	a.warnUnknownKeys(r.Config)
 	return r, nil
+}
+
+// warnUnknownKeys says, once per command, which keys of oneone.yaml oneone does
+// not read: a misspelt setting, or a secret pasted there, is never silently ignored.
+func (a *App) warnUnknownKeys(c notes.Config) {
+	for _, k := range c.Unknown {
+		a.infof("oneone: warning: %s:%d: unknown key %q, ignored: oneone reads %s; fix its spelling or remove it",
+			notes.ConfigFile, k.Line, shownPath(k.Name), strings.Join(notes.ConfigKeys, ", "))
+	}
 }
 
 // Config returns the repository settings.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -81,12 +82,15 @@ When that is ambiguous, sync names origin's branches: choose one with
 				for _, c := range res.Conflicts {
 					out.Conflicts = append(out.Conflicts, conflictJSON{c.Path, c.Copy})
 				}
-				return a.printJSON(out)
+				if err := a.printJSON(out); err != nil {
+					return err
+				}
+				return refusedError(a, res)
 			}
 			for _, line := range syncReport(res) {
 				fmt.Fprintln(a.Stdout, line)
 			}
-			return nil
+			return refusedError(a, res)
 		},
 	}
 	cmd.Flags().StringVar(&branch, "branch", "", "origin's branch to sync with, remembered for the next syncs")
@@ -141,6 +145,21 @@ func syncWarnings(a *App, res *gitstore.SyncResult) {
 	for _, p := range res.Unwritten {
 		a.infof("oneone: warning: %s: from origin, kept in git but not written to disk: %s: rename it on the computer that added it", shownPath(p), gitstore.UnsafeReason(p))
 	}
+}
+
+// refusedError names every file sync did not commit because a line looks like a
+// credential; the command then exits 2 (the rest was synced).
+func refusedError(a *App, res *gitstore.SyncResult) error {
+	var last error
+	for i, ce := range res.Refused {
+		msg := fmt.Sprintf("%s, then run `oneone sync` again; %s is kept as it is, not committed", ce.Error(), shownPath(ce.Path))
+		if i < len(res.Refused)-1 {
+			a.infof("oneone: %s", msg)
+			continue
+		}
+		last = errors.New(msg)
+	}
+	return last
 }
 
 // shownPath is a repository path safe to print on one terminal line.
