@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -53,10 +54,35 @@ func (s *Store) Commit(msg string, author Author, paths ...string) (string, erro
 	return h.String(), nil
 }
 
-// collect turns work tree paths into tree changes and index updates. A file that
-// looks like it holds a credential stops it with a *CredentialError, or, when
-// refused is not nil, is left out and recorded there.
-func (s *Store) collect(idx *index.Index, rels []string, refused *[]CredentialError) ([]change, indexUpdate, error) {
+// collectReport is what collect left out or changed, for sync to say.
+type collectReport struct {
+	refused []CredentialError // files left out: a line looks like a credential
+	private []string          // files and folders whose mode collect made private
+}
+
+// collect turns work tree paths into tree changes and index updates. Every file
+// it commits is made private first (0600, 0700 when executable, in 0700
+// folders), whoever created it. A file that looks like it holds a credential
+// stops it with a *CredentialError, or, when rep is not nil, is left out and
+// recorded there.
+func (s *Store) collect(idx *index.Index, rels []string, rep *collectReport) ([]change, indexUpdate, error) {
+	madePrivate := func(rel string) {
+		if rep != nil {
+			rep.private = append(rep.private, rel)
+		}
+	}
+	checkedDirs := map[string]bool{}
+	privateDirs := func(rel string) {
+		for d := path.Dir(rel); d != "." && !checkedDirs[d]; d = path.Dir(d) {
+			checkedDirs[d] = true
+			full := filepath.Join(s.dir, filepath.FromSlash(d))
+			if fi, err := os.Lstat(full); err == nil && fi.IsDir() && fi.Mode().Perm()&0o077 != 0 {
+				if os.Chmod(full, 0o700) == nil {
+					madePrivate(d)
+				}
+			}
+		}
+	}
 	var changes []change
 	upd := indexUpdate{}
 	tracked := func(p string) bool {
@@ -124,10 +150,24 @@ func (s *Store) collect(idx *index.Index, rels []string, refused *[]CredentialEr
 			return nil
 		}
 		seen[rel] = true
+		if fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+			mode := os.FileMode(0o600)
+			if fi.Mode()&0o100 != 0 {
+				mode = 0o700
+			}
+			if err := os.Chmod(full, mode); err != nil {
+				return err
+			}
+			if fi, err = os.Lstat(full); err != nil {
+				return err
+			}
+			madePrivate(rel)
+		}
+		privateDirs(rel)
 		e, ie, err := s.fileEntry(rel, fi)
 		var ce *CredentialError
-		if refused != nil && errors.As(err, &ce) {
-			*refused = append(*refused, *ce)
+		if rep != nil && errors.As(err, &ce) {
+			rep.refused = append(rep.refused, *ce)
 			return nil
 		}
 		if err != nil {
@@ -247,6 +287,7 @@ type committedAll struct {
 	hash    string            // the new commit ("" when none)
 	skipped []string          // left out for their names (sorted, once each)
 	refused []CredentialError // left out: a line looks like a credential
+	private []string          // files and folders made private (0600/0700) before they were committed
 }
 
 // commitAllLocked is CommitAll under the lock; it also returns the work tree files left
@@ -313,8 +354,11 @@ func (s *Store) commitAllScan(author Author) (r committedAll, err error) {
 		paths = append(paths, p.path)
 		inWorkTree[p.path] = true
 	}
-	var refused []CredentialError
-	changes, upd, err := s.collect(idx, paths, &refused)
+	var rep collectReport
+	changes, upd, err := s.collect(idx, paths, &rep)
+	refused := rep.refused
+	sort.Strings(rep.private)
+	r.private = rep.private
 	if err != nil {
 		r.skipped = skipped
 		return r, err

@@ -64,6 +64,7 @@ type SyncResult struct {
 	Upstream    string            // origin's branch it syncs with
 	NewUpstream bool              // Upstream was chosen (and remembered) by this sync
 	Refused     []CredentialError // files not committed: a line looks like a credential
+	MadePrivate []string          // files (0600, or 0700 when executable) and folders (0700) made private before they were committed
 }
 
 // ErrNoRemote is returned by Sync when origin is not set.
@@ -131,7 +132,7 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 	}
 
 	ca, err := s.commitAllLocked(opts.Author)
-	res.Skipped, res.Refused = ca.skipped, ca.refused
+	res.Skipped, res.Refused, res.MadePrivate = ca.skipped, ca.refused, ca.private
 	if err != nil && !errors.Is(err, ErrNothingChanged) {
 		return res, err
 	}

@@ -142,6 +142,13 @@ func syncWarnings(a *App, res *gitstore.SyncResult) {
 	for _, p := range res.Skipped {
 		a.infof("oneone: warning: %s: not synced: %s: rename it, then run `oneone sync`", shownPath(p), gitstore.UnsafeReason(p))
 	}
+	if len(res.MadePrivate) > 0 {
+		shown := make([]string, len(res.MadePrivate))
+		for i, p := range res.MadePrivate {
+			shown[i] = shownPath(p)
+		}
+		a.infof("oneone: made private before committing, as every note is (others could read them; now 0600 files, 0700 folders): %s", strings.Join(shown, ", "))
+	}
 	for _, p := range res.Unwritten {
 		a.infof("oneone: warning: %s: from origin, kept in git but not written to disk: %s: rename it on the computer that added it", shownPath(p), gitstore.UnsafeReason(p))
 	}
