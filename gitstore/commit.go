@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -130,6 +131,9 @@ func (s *Store) collect(idx *index.Index, rels []string, rep *collectReport) ([]
 			return err
 		}
 		if fi.IsDir() {
+			if tracked(rel) { // a file replaced by a folder
+				del(rel)
+			}
 			for _, p := range trackedUnder(rel) {
 				if _, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
 					del(p)
@@ -150,6 +154,11 @@ func (s *Store) collect(idx *index.Index, rels []string, rep *collectReport) ([]
 			return nil
 		}
 		seen[rel] = true
+		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+			if tracked(d) { // a file replaced by a folder that holds this one
+				del(d)
+			}
+		}
 		if fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
 			mode := os.FileMode(0o600)
 			if fi.Mode()&0o100 != 0 {
@@ -636,8 +645,8 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 			if !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
 				continue
 			}
-			if ignored(name, false) {
-				continue
+			if ignored(name, false) || isIgnoredCopy(name, func(n string) bool { return ignored(n, false) }) {
+				continue // a conflict copy of an ignored file stays ignored: it never leaves this computer
 			}
 			a.pending = append(a.pending, pendingChange{p, "add"})
 		}
@@ -661,7 +670,8 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 	}
 	for i, e := range idx.Entries {
 		if !seen[i] && !e.SkipWorktree && !e.IntentToAdd && e.Mode != filemode.Submodule {
-			if _, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(e.Name))); errors.Is(err, fs.ErrNotExist) {
+			// gone, or a folder now (a file replaced by a folder of the same name)
+			if fi, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(e.Name))); errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && fi.IsDir() {
 				pending = append(pending, pendingChange{e.Name, "delete"})
 			}
 		}

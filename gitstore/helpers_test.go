@@ -229,6 +229,14 @@ func (m *machine) remove(rel string) {
 	}
 }
 
+// removeAll removes a file or a folder and everything in it.
+func (m *machine) removeAll(rel string) {
+	m.t.Helper()
+	if err := os.RemoveAll(filepath.Join(m.dir, filepath.FromSlash(rel))); err != nil {
+		m.t.Fatal(err)
+	}
+}
+
 func (m *machine) sync() (*SyncResult, error) {
 	return m.st.Sync(SyncOptions{Author: Author{"Dana", "dana@example.com"}, Getenv: func(k string) string { return m.env[k] }, IdleTimeout: m.idle})
 }

@@ -215,7 +215,9 @@ func (s *Store) applyTree(base plumbing.Hash, changes []change) (plumbing.Hash, 
 			return plumbing.ZeroHash, err
 		}
 		if h.IsZero() {
-			delete(entries, name)
+			if e, ok := entries[name]; ok && e.mode == filemode.Dir {
+				delete(entries, name) // a folder emptied; a file set in its place stays
+			}
 		} else {
 			entries[name] = entry{h, filemode.Dir}
 		}

@@ -19,7 +19,6 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
@@ -44,9 +43,39 @@ type SyncOptions struct {
 	IdleTimeout time.Duration
 }
 
-// Conflict is a note changed on both sides: the local file stays at Path and the remote
-// version is kept beside it at Copy.
-type Conflict struct{ Path, Copy string }
+// Conflict is a file sync could not merge: one version stays at Path, the other
+// is kept beside it at Copy; Kind says why and which is where.
+type Conflict struct {
+	Path, Copy string
+	Kind       string
+}
+
+// Kinds of conflict.
+const (
+	// ConflictBoth: changed on both sides; the local file stays, origin's version is the copy.
+	ConflictBoth = "both"
+	// ConflictDuringSync: saved while sync ran; the local file stays, origin's version is the copy.
+	ConflictDuringSync = "during-sync"
+	// ConflictIgnored: a local file ignored by git met a file of origin's of the same
+	// name; origin's takes the name, the local one is the copy (still ignored).
+	ConflictIgnored = "ignored"
+	// ConflictFileFolder: a file on one side, a folder on the other; the folder keeps
+	// the name, the file is the copy.
+	ConflictFileFolder = "file-folder"
+)
+
+// Revived is a file deleted on one side and edited on the other: the edit is kept.
+type Revived struct {
+	Path string
+	// DeletedHere: this computer deleted it and it came back with the other
+	// side's edit; otherwise the other side deleted it and the local edit stays.
+	DeletedHere bool
+}
+
+// testHookCheckout lets a test play an editor at a known point of the checkout:
+// stage "check" right before a file is compared with what the scan saw,
+// "rename" between that check and the write.
+var testHookCheckout func(stage, rel string)
 
 // SyncResult says what Sync did.
 type SyncResult struct {
@@ -55,7 +84,8 @@ type SyncResult struct {
 	Pushed      bool              // local commits were sent
 	Merged      bool              // a merge commit was made
 	UpToDate    bool              // nothing to do
-	Conflicts   []Conflict        // notes kept twice
+	Conflicts   []Conflict        // files kept twice (the copies it left)
+	Revived     []Revived         // files deleted on one side and edited on the other: the edit is kept
 	Skipped     []string          // work tree files not committed: oneone never commits such a name (rename them)
 	Unwritten   []string          // files from origin kept in git but not written to disk: their names are unsafe
 	Remote      string            // origin URL, redacted
@@ -935,135 +965,6 @@ func (s *Store) objectsToPush(local, remote plumbing.Hash) ([]plumbing.Hash, err
 	return out, nil
 }
 
-// Work tree updates ------------------------------------------------------------
-
-// checkoutCommit moves branch from commit `from` to `to`, updating only the files that differ.
-func (s *Store) checkoutCommit(branch plumbing.ReferenceName, from, to plumbing.Hash, res *SyncResult) error {
-	ft, err := s.commitTree(from)
-	if err != nil {
-		return err
-	}
-	tt, err := s.commitTree(to)
-	if err != nil {
-		return err
-	}
-	return s.checkoutTrees(branch, ft, tt, to, res)
-}
-
-// checkoutTrees writes the files that differ between trees into the work tree (files first,
-// then the branch, then the index, so a crash never loses text). A path safePath refuses
-// (.., .git, a backslash) is never written nor removed: it stays in git as it is, with a
-// skip-worktree index entry so that it does not count as deleted, and is listed in
-// res.Unwritten.
-func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, commit plumbing.Hash, res *SyncResult) error {
-	var changes []treeChange
-	if err := s.diffTrees(fromTree, toTree, "", &changes); err != nil {
-		return err
-	}
-	idx, _, err := s.readIndex()
-	if err != nil {
-		return err
-	}
-	upd := indexUpdate{}
-	// Deletions first, so that a file can replace a folder and the other way round.
-	sort.SliceStable(changes, func(i, j int) bool { return changes[i].to.absent() && !changes[j].to.absent() })
-	for _, c := range changes {
-		if !safePath(c.path) {
-			if c.to.absent() {
-				upd[c.path] = nil
-			} else {
-				upd[c.path] = &index.Entry{Name: c.path, Hash: c.to.hash, Mode: c.to.mode, SkipWorktree: true}
-				res.Unwritten = append(res.Unwritten, c.path)
-			}
-			continue
-		}
-		if err := s.checkNoSymlinkParents(c.path); err != nil {
-			return err
-		}
-		full := filepath.Join(s.dir, filepath.FromSlash(c.path))
-		if c.to.mode == filemode.Submodule || c.from.mode == filemode.Submodule && c.to.absent() {
-			// A gitlink (submodule) is carried through untouched: in the index, with an
-			// empty folder where git would leave one; never a nested repository removed.
-			if c.to.absent() {
-				_ = os.Remove(full) // only when empty
-				upd[c.path] = nil
-				continue
-			}
-			if c.from.mode != filemode.Submodule {
-				if c.from.absent() {
-					if _, err := os.Lstat(full); errors.Is(err, os.ErrNotExist) {
-						if err := mkdirAll(full); err != nil {
-							return err
-						}
-					}
-				} else if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
-					return err
-				}
-			}
-			upd[c.path] = &index.Entry{Name: c.path, Hash: c.to.hash, Mode: filemode.Submodule}
-			continue
-		}
-		if c.to.absent() {
-			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return err
-			}
-			upd[c.path] = nil
-			removeEmptyParents(s.dir, filepath.Dir(full))
-			continue
-		}
-		if err := s.writeWorktreeFile(c.path, c.to); err != nil {
-			return err
-		}
-		fi, err := os.Lstat(full)
-		if err != nil {
-			return err
-		}
-		ie := &index.Entry{Name: c.path, Hash: c.to.hash, Mode: c.to.mode}
-		fillStat(ie, statOf(fi))
-		upd[c.path] = ie
-	}
-	notes.CrashPoint("checkout-files")
-	if err := s.setRef(branch, commit); err != nil {
-		return err
-	}
-	notes.CrashPoint("checkout-ref")
-	upd.apply(idx)
-	return s.writeIndex(idx)
-}
-
-// writeWorktreeFile writes a blob into the work tree (0600 files, 0700 folders, atomic).
-func (s *Store) writeWorktreeFile(rel string, e entry) error {
-	full := filepath.Join(s.dir, filepath.FromSlash(rel))
-	if err := mkdirAll(filepath.Dir(full)); err != nil {
-		return err
-	}
-	data, err := s.readBlob(e.hash)
-	if err != nil {
-		return err
-	}
-	if fi, err := os.Lstat(full); err == nil && fi.IsDir() {
-		return fmt.Errorf("cannot write %s: a folder is in the way", full)
-	}
-	if e.mode == filemode.Symlink {
-		_ = os.Remove(full)
-		return os.Symlink(string(data), full)
-	}
-	mode := os.FileMode(0o600)
-	if e.mode == filemode.Executable {
-		mode = 0o700
-	}
-	return writeFileAtomicMode(full, data, mode)
-}
-
-func removeEmptyParents(root, dir string) {
-	for dir != root && strings.HasPrefix(dir, root) {
-		if err := os.Remove(dir); err != nil {
-			return
-		}
-		dir = filepath.Dir(dir)
-	}
-}
-
 // Merge ------------------------------------------------------------------------
 
 // merge builds a two-parent merge commit of local and remote, file by file, and checks it out.
@@ -1097,6 +998,7 @@ func (s *Store) merge(branch, upstream plumbing.ReferenceName, local, remote, ba
 		changes   []change
 		conflicts []Conflict
 		merged    []string
+		revived   []Revived
 	)
 	for _, tc := range theirs {
 		oc, both := oursBy[tc.path]
@@ -1105,8 +1007,10 @@ func (s *Store) merge(branch, upstream plumbing.ReferenceName, local, remote, ba
 			changes = append(changes, change{tc.path, tc.to})
 		case oc.to == tc.to:
 		case tc.to.absent(): // deleted there, edited here: the edit survives
+			revived = append(revived, Revived{Path: tc.path})
 		case oc.to.absent(): // deleted here, edited there: the edit survives
 			changes = append(changes, change{tc.path, tc.to})
+			revived = append(revived, Revived{Path: tc.path, DeletedHere: true})
 		default:
 			if text, ok, err := s.mergeText(tc.from, oc.to, tc.to); err != nil {
 				return plumbing.ZeroHash, nil, err
@@ -1126,9 +1030,23 @@ func (s *Store) merge(branch, upstream plumbing.ReferenceName, local, remote, ba
 				cp = conflictName(tc.path, tc.to.hash.String()[:7])
 			}
 			changes = append(changes, change{cp, tc.to})
-			conflicts = append(conflicts, Conflict{Path: tc.path, Copy: cp})
+			conflicts = append(conflicts, Conflict{Path: tc.path, Copy: cp, Kind: ConflictBoth})
 		}
 	}
+	changes, clashes, err := s.resolveClashes(lt, changes)
+	if err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	moved := map[string]bool{}
+	for _, c := range clashes {
+		moved[c.Path] = true
+	}
+	for _, r := range revived {
+		if !moved[r.Path] { // a file moved aside by a clash is said as such
+			res.Revived = append(res.Revived, r)
+		}
+	}
+	conflicts = append(conflicts, clashes...)
 	mt := lt
 	if len(changes) > 0 {
 		if mt, err = s.applyTree(lt, changes); err != nil {
@@ -1141,7 +1059,14 @@ func (s *Store) merge(branch, upstream plumbing.ReferenceName, local, remote, ba
 		body = append(body, "merged both edits of "+p)
 	}
 	for _, c := range conflicts {
+		if c.Kind == ConflictFileFolder {
+			body = append(body, fmt.Sprintf("%s is a file on one side and a folder on the other: the folder kept, the file kept as %s", c.Path, c.Copy))
+			continue
+		}
 		body = append(body, fmt.Sprintf("conflict in %s: remote version kept as %s", c.Path, c.Copy))
+	}
+	for _, r := range res.Revived {
+		body = append(body, fmt.Sprintf("%s deleted on one side, edited on the other: the edit kept", r.Path))
 	}
 	if len(body) > 0 {
 		msg += "\n\n" + strings.Join(body, "\n")
