@@ -1,6 +1,7 @@
 package gitstore
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,5 +239,60 @@ func TestSyncFileFolderClashes(t *testing.T) {
 			}
 			settle(t, a, b, bare, tc.ws...)
 		})
+	}
+}
+
+// A note deleted on one computer and edited on the other comes back with the
+// edit; each side says so at its next sync: the one that merges, and the other
+// when it pulls that merge.
+func TestSyncSaysDeleteVersusEdit(t *testing.T) {
+	const path = "alice/2026-11-25.md"
+	for _, deleterFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("deleter first %v", deleterFirst), func(t *testing.T) {
+			del, ed, bare := pair(t, "daemon")
+			del.remove(path)
+			ed.write(path, strings.Replace(note, "- two\n", "- two, edited\n", 1))
+			first, second := del, ed
+			if !deleterFirst {
+				first, second = ed, del
+			}
+			first.mustSync()
+			res := second.mustSync()
+			if !res.Merged || len(res.Revived) != 1 || res.Revived[0].Path != path || res.Revived[0].DeletedHere != (second == del) {
+				t.Fatalf("the merging side: %+v", res.Revived)
+			}
+			res = first.mustSync()
+			if len(res.Revived) != 1 || res.Revived[0].Path != path || res.Revived[0].DeletedHere != (first == del) {
+				t.Fatalf("the other side, pulling the merge: %+v (pulled %d)", res.Revived, res.PulledCommits)
+			}
+			if res := first.mustSync(); len(res.Revived) != 0 {
+				t.Fatalf("said twice: %+v", res.Revived)
+			}
+			settle(t, del, ed, bare, "- two, edited")
+		})
+	}
+}
+
+// sync counts the commits it integrates.
+func TestSyncCountsPulledCommits(t *testing.T) {
+	a, b, _ := pair(t, "daemon")
+	for i := range 3 {
+		a.write(fmt.Sprintf("alice/2026-12-0%d.md", i+1), "n\n")
+		a.mustSync()
+	}
+	if res := b.mustSync(); res.PulledCommits != 3 {
+		t.Fatalf("fast-forward: pulled %d, want 3", res.PulledCommits)
+	}
+	a.write("a.md", "a\n")
+	a.mustSync()
+	a.write("b.md", "b\n")
+	a.mustSync()
+	b.write("c.md", "c\n")
+	if res := b.mustSync(); res.PulledCommits != 2 || !res.Merged {
+		t.Fatalf("merge: pulled %d, want 2", res.PulledCommits)
+	}
+	c := newMachine(t, remoteURL(t, a))
+	if res, err := c.sync(); err != nil || res.PulledCommits != 8 {
+		t.Fatalf("into an empty repository: %+v, %v; want 8 commits", res, err)
 	}
 }

@@ -79,22 +79,24 @@ var testHookCheckout func(stage, rel string)
 
 // SyncResult says what Sync did.
 type SyncResult struct {
-	Committed   []string          // pending edits committed before syncing
-	Pulled      bool              // remote changes were brought in
-	Pushed      bool              // local commits were sent
-	Merged      bool              // a merge commit was made
-	UpToDate    bool              // nothing to do
-	Conflicts   []Conflict        // files kept twice (the copies it left)
-	Revived     []Revived         // files deleted on one side and edited on the other: the edit is kept
-	Skipped     []string          // work tree files not committed: oneone never commits such a name (rename them)
-	Unwritten   []string          // files from origin kept in git but not written to disk: their names are unsafe
-	Remote      string            // origin URL, redacted
-	Head        string            // the commit both sides share after the sync
-	Branch      string            // the local branch
-	Upstream    string            // origin's branch it syncs with
-	NewUpstream bool              // Upstream was chosen (and remembered) by this sync
-	Refused     []CredentialError // files not committed: a line looks like a credential
-	MadePrivate []string          // files (0600, or 0700 when executable) and folders (0700) made private before they were committed
+	Committed []string // pending edits committed before syncing
+	Pulled    bool     // remote changes were brought in
+	// PulledCommits counts the commits integrated: origin's commits this side did not have.
+	PulledCommits int
+	Pushed        bool              // local commits were sent
+	Merged        bool              // a merge commit was made
+	UpToDate      bool              // nothing to do
+	Conflicts     []Conflict        // files kept twice (the copies it left)
+	Revived       []Revived         // files deleted on one side and edited on the other: the edit is kept
+	Skipped       []string          // work tree files not committed: oneone never commits such a name (rename them)
+	Unwritten     []string          // files from origin kept in git but not written to disk: their names are unsafe
+	Remote        string            // origin URL, redacted
+	Head          string            // the commit both sides share after the sync
+	Branch        string            // the local branch
+	Upstream      string            // origin's branch it syncs with
+	NewUpstream   bool              // Upstream was chosen (and remembered) by this sync
+	Refused       []CredentialError // files not committed: a line looks like a credential
+	MadePrivate   []string          // files (0600, or 0700 when executable) and folders (0700) made private before they were committed
 }
 
 // ErrNoRemote is returned by Sync when origin is not set.
@@ -364,6 +366,22 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 	}
 
 	// Integrate.
+	if !remote.IsZero() && remote != local {
+		pulled, err := s.remoteOnly(local, remote)
+		if err != nil {
+			return err
+		}
+		res.PulledCommits += len(pulled)
+		if !local.IsZero() {
+			// a merge made elsewhere may have kept a file this side deleted, or
+			// dropped one this side edited: said on this side too
+			rv, err := s.revivedIn(pulled)
+			if err != nil {
+				return err
+			}
+			res.Revived = append(res.Revived, rv...)
+		}
+	}
 	switch {
 	case remote.IsZero() || remote == local:
 	case local.IsZero():
@@ -879,6 +897,142 @@ func (s *Store) paint(local, remote plumbing.Hash) (*graph, error) {
 		}
 	}
 	return g, nil
+}
+
+// remoteOnly lists the commits reachable from remote and not from local (git's
+// local..remote), newest first: both histories are walked by date until every
+// commit still queued is known to both sides.
+func (s *Store) remoteOnly(local, remote plumbing.Hash) ([]plumbing.Hash, error) {
+	flags := map[plumbing.Hash]uint8{}
+	q := &commitQueue{}
+	add := func(h plumbing.Hash, f uint8) error {
+		if flags[h]|f == flags[h] {
+			return nil
+		}
+		flags[h] |= f
+		c, err := object.GetCommit(s.repo.Storer, h)
+		if err != nil {
+			return fmt.Errorf("read commit %s: %w", h, err)
+		}
+		heap.Push(q, qitem{h, c.Committer.When})
+		return nil
+	}
+	if err := add(remote, fromRemote); err != nil {
+		return nil, err
+	}
+	if !local.IsZero() {
+		if err := add(local, fromLocal); err != nil {
+			return nil, err
+		}
+	}
+	// The walk goes on while a queued commit is not known to be local's.
+	pending := func() bool {
+		for _, it := range *q {
+			if flags[it.h]&fromLocal == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	done := map[plumbing.Hash]uint8{}
+	var order []plumbing.Hash
+	for q.Len() > 0 && pending() {
+		it := heap.Pop(q).(qitem)
+		f := flags[it.h]
+		if done[it.h] == f {
+			continue
+		}
+		if done[it.h] == 0 {
+			order = append(order, it.h)
+		}
+		done[it.h] = f
+		c, err := object.GetCommit(s.repo.Storer, it.h)
+		if err != nil {
+			return nil, fmt.Errorf("read commit %s: %w", it.h, err)
+		}
+		for _, p := range c.ParentHashes {
+			if err := add(p, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var out []plumbing.Hash
+	for _, h := range order {
+		if flags[h] == fromRemote {
+			out = append(out, h)
+		}
+	}
+	for _, it := range *q { // queued, never expanded, yet not local's
+		if flags[it.h] == fromRemote && done[it.h] == 0 {
+			out = append(out, it.h)
+		}
+	}
+	return out, nil
+}
+
+// revivedIn finds, in merge commits made elsewhere (pulled), files deleted on
+// one side of the merge and kept because the other side edited them, seen
+// from this side: a file this side deleted that came back (DeletedHere), or a
+// file this side edited that the other side had deleted.
+func (s *Store) revivedIn(pulled []plumbing.Hash) ([]Revived, error) {
+	isPulled := make(map[plumbing.Hash]bool, len(pulled))
+	for _, h := range pulled {
+		isPulled[h] = true
+	}
+	var out []Revived
+	seen := map[string]bool{}
+	for _, h := range pulled {
+		c, err := object.GetCommit(s.repo.Storer, h)
+		if err != nil {
+			return nil, err
+		}
+		if len(c.ParentHashes) != 2 {
+			continue
+		}
+		p0, p1 := c.ParentHashes[0], c.ParentHashes[1]
+		var mine, theirs plumbing.Hash // the parent from this side's history, the other
+		switch {
+		case !isPulled[p0] && isPulled[p1]:
+			mine, theirs = p0, p1
+		case isPulled[p0] && !isPulled[p1]:
+			mine, theirs = p1, p0
+		default:
+			continue
+		}
+		g, err := s.paint(mine, theirs)
+		if err != nil || len(g.bases) == 0 {
+			continue
+		}
+		mt, err1 := s.commitTree(mine)
+		tt, err2 := s.commitTree(theirs)
+		bt, err3 := s.commitTree(g.bases[0])
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, err
+		}
+		var diff []treeChange
+		if err := s.diffTrees(mt, tt, "", &diff); err != nil {
+			return nil, err
+		}
+		for _, d := range diff {
+			if d.from.absent() == d.to.absent() || seen[d.path] {
+				continue
+			}
+			inBase, err := s.pathEntry(bt, d.path)
+			if err != nil {
+				return nil, err
+			}
+			inMerge, err := s.pathEntry(c.TreeHash, d.path)
+			if err != nil {
+				return nil, err
+			}
+			if inBase.absent() || inMerge.absent() {
+				continue
+			}
+			seen[d.path] = true
+			out = append(out, Revived{Path: d.path, DeletedHere: d.from.absent()})
+		}
+	}
+	return out, nil
 }
 
 // objectsToPush lists the commits, trees and blobs local has and remote lacks.
