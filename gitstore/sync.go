@@ -41,6 +41,8 @@ type SyncOptions struct {
 	// IdleTimeout is how long a transfer may go without a byte before sync gives up
 	// as offline (0: IdleTimeout's default, 30 s).
 	IdleTimeout time.Duration
+
+	url string // origin's URL for this sync only (Clone: with the credentials it was given)
 }
 
 // Conflict is a file sync could not merge: one version stays at Path, the other
@@ -85,6 +87,7 @@ type SyncResult struct {
 	PulledCommits int
 	Pushed        bool              // local commits were sent
 	Merged        bool              // a merge commit was made
+	Adopted       bool              // this repository held only init's commit and took origin's history
 	UpToDate      bool              // nothing to do
 	Conflicts     []Conflict        // files kept twice (the copies it left)
 	Revived       []Revived         // files deleted on one side and edited on the other: the edit is kept
@@ -132,6 +135,9 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 	rawURL, ok, err := s.RemoteURL()
 	if err != nil {
 		return res, err
+	}
+	if opts.url != "" { // Clone: the URL as given, credentials used for this transfer only
+		rawURL = opts.url
 	}
 	branch := s.branch()
 	upstream, known := s.upstream(branch)
@@ -401,6 +407,14 @@ func (s *Store) integrateAndPush(ctx context.Context, rawURL string, ai *authInf
 			}
 			local, res.Pulled = remote, true
 		case g.flags[remote]&fromLocal != 0: // remote is behind: just push
+		case len(g.bases) == 0 && s.onlyInitCommit(local):
+			// A repository set up with `oneone init` meets a remote with history:
+			// it takes the remote's history (settings included) rather than merging
+			// two unrelated ones, where init's default oneone.yaml would win.
+			if err := s.checkoutCommit(branch, local, remote, res); err != nil {
+				return err
+			}
+			local, res.Pulled, res.Adopted = remote, true, true
 		default:
 			var base plumbing.Hash
 			if len(g.bases) > 0 {

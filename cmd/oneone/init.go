@@ -107,7 +107,7 @@ func runInit(a *App, dir string, o initOptions) error {
 		fmt.Fprintf(a.Stdout, "%s is already a oneone repository\n", dir)
 		return nil
 	}
-	if _, err := st.Commit("init: oneone notes repository", st.DefaultAuthor(cfg.Manager), commit...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
+	if _, err := st.Commit(gitstore.InitMessage, st.DefaultAuthor(cfg.Manager), commit...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
 		return err
 	}
 	if a.JSON {

@@ -114,9 +114,11 @@ func syncReport(res *gitstore.SyncResult) []string {
 	case res.UpToDate:
 		out = append(out, "up to date with origin ("+res.Remote+")")
 	default:
-		if res.Merged {
+		if res.Adopted {
+			out = append(out, "this repository held only init's commit: it took origin's history, its oneone.yaml included ("+res.Remote+")")
+		} else if res.Merged {
 			out = append(out, "merged the changes from origin ("+res.Remote+")")
-		} else if res.Pulled {
+		} else if res.Pulled && !res.Adopted {
 			out = append(out, "pulled the changes from origin ("+res.Remote+")")
 		}
 		if res.Pushed {
