@@ -81,8 +81,16 @@ var testHookCheckout func(stage, rel string)
 
 // SyncResult says what Sync did.
 type SyncResult struct {
-	Committed []string // pending edits committed before syncing
-	Pulled    bool     // remote changes were brought in
+	Committed []string // pending edits committed before syncing (Deleted lists the deletions among them)
+	Deleted   []string // files of Committed that were deleted
+	NoRemote  bool     // origin is not set: committed locally, nothing backed up
+	// RemoteHeadMissing: origin's HEAD names a branch it does not have (a bare
+	// repository made with plain `git init --bare`, HEAD on master), so a plain
+	// `git clone` of it checks out nothing.
+	RemoteHeadMissing bool
+	// Shares is one entry per shared report's agenda this sync served.
+	Shares []ShareResult
+	Pulled bool // remote changes were brought in
 	// PulledCommits counts the commits integrated: origin's commits this side did not have.
 	PulledCommits int
 	Pushed        bool              // local commits were sent
@@ -102,8 +110,20 @@ type SyncResult struct {
 	MadePrivate   []string          // files (0600, or 0700 when executable) and folders (0700) made private before they were committed
 }
 
-// ErrNoRemote is returned by Sync when origin is not set.
+// ErrNoRemote says that origin is not set. Sync itself no longer fails for it:
+// it commits and reports SyncResult.NoRemote.
 var ErrNoRemote = errors.New("no remote")
+
+// ShareResult is what a sync did for one report's shared agenda: the files it
+// published to the shared repository and those it brought back from it, or why
+// it could not (sync goes on with the others). The shared-agenda feature fills
+// SyncResult.Shares; until it does, the list is empty.
+type ShareResult struct {
+	Slug      string
+	Published []string
+	Received  []string
+	Err       error
+}
 
 // Sync commits pending edits, fetches origin, integrates (fast-forward or a file by file merge) and pushes.
 func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
@@ -176,8 +196,14 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 	}
 	paths := ca.paths
 	res.Committed = paths
+	for _, p := range paths {
+		if ca.kinds[p] == "delete" {
+			res.Deleted = append(res.Deleted, p)
+		}
+	}
 	if !ok {
-		return res, fmt.Errorf("%w: set one with `oneone remote URL` (your notes are committed locally)", ErrNoRemote)
+		res.NoRemote = true // committed locally; nothing is backed up
+		return res, nil
 	}
 	if authErr != nil {
 		return res, authErr
@@ -217,6 +243,13 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 	}
 	if err != nil {
 		return res, err
+	}
+	if res.Pushed && p.err == nil && p.refs.head == "" {
+		// Pushed to a remote whose HEAD names no branch of it (`git init --bare`
+		// makes HEAD master): a plain `git clone` of it would check out nothing.
+		if after, err := s.remoteRefs(ctx, rawURL, ai); err == nil && after.head == "" && len(after.branches) > 0 {
+			res.RemoteHeadMissing = true
+		}
 	}
 	res.UpToDate = len(res.Committed) == 0 && !res.Pulled && !res.Pushed
 	if s.refHash(plumbing.NewRemoteReferenceName(RemoteName, upstream.Short())).IsZero() {

@@ -1,7 +1,6 @@
 package gitstore
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -411,8 +410,8 @@ func TestLockHeldByOtherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	unlock()
-	if _, err := m.sync(); !errors.Is(err, ErrNoRemote) {
-		t.Fatalf("sync without remote: %v", err)
+	if res, err := m.sync(); err != nil || !res.NoRemote {
+		t.Fatalf("sync without remote: %+v, %v", res, err)
 	}
 }
 

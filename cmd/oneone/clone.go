@@ -58,7 +58,7 @@ A token written into the URL serves this clone only: it is never stored.`,
 			if shown != args[0] {
 				a.infof("oneone: the credentials in the URL served this clone only and were not saved: for sync set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name), or put them in ~/.git-credentials")
 			}
-			syncWarnings(a, res)
+			syncTalk(a, res)
 			if a.JSON {
 				return a.printJSON(cloneInfo{Dir: st.Dir(), Remote: shown, Commits: res.PulledCommits})
 			}

@@ -133,10 +133,9 @@ func (a *App) editAndCommit(r *notes.Repo, st *gitstore.Store, slug string, day 
 	switch {
 	case rec.Copy != "":
 		paths = append(paths, rec.Copy)
-		a.infof("conflict: %s changed while your editor had it open (a sync brought in another version) and the same lines differ: your text is kept in %s, the other version is in %s", rel, rel, rec.Copy)
-		a.infof("  to resolve: compare the two files, keep what you want in %s, delete %s, then run `oneone sync`", rel, rec.Copy)
+		a.infof("oneone: conflict: %s changed while your editor had it open (a sync brought in another version) and the same lines differ: your text is kept in %s, the other version is in %s; compare the two, keep what you want in %s, delete %s, then run `oneone sync`", rel, rel, rec.Copy, rel, rec.Copy)
 	case rec.Merged:
-		a.infof("%s changed while your editor had it open (a sync brought in another version): both versions merged into it", rel)
+		a.infof("oneone: %s changed while your editor had it open (a sync brought in another version): both versions merged into it", rel)
 	case bytes.Equal(before, after):
 		a.infof("%s unchanged", rel)
 		return nil

@@ -12,20 +12,45 @@ import (
 
 func init() { register(syncCmd) }
 
-// syncJSON is the JSON shape of `oneone sync --json`.
+// syncJSON is the JSON shape of `oneone sync --json`, exactly the spec's.
 type syncJSON struct {
-	Remote    string         `json:"remote"`
-	Committed []string       `json:"committed"`
-	Pulled    bool           `json:"pulled"`
-	Merged    bool           `json:"merged"`
-	Pushed    bool           `json:"pushed"`
-	UpToDate  bool           `json:"up_to_date"`
-	Conflicts []conflictJSON `json:"conflicts"`
+	Committed []string    `json:"committed"` // repository-relative paths committed by this sync (deletions too)
+	Pulled    int         `json:"pulled"`    // commits integrated
+	Pushed    bool        `json:"pushed"`
+	Conflicts []string    `json:"conflicts"` // conflict copies this sync left
+	Shares    []shareJSON `json:"shares"`    // one per shared report's agenda
 }
 
-type conflictJSON struct {
-	Path string `json:"path"`
-	Copy string `json:"copy"`
+// shareJSON is one shared agenda in `oneone sync --json`.
+type shareJSON struct {
+	Slug      string   `json:"slug"`
+	Published []string `json:"published"`
+	Received  []string `json:"received"`
+	Error     *string  `json:"error"`
+}
+
+// syncJSONOf is res as `sync --json` prints it: lists are [] rather than null.
+func syncJSONOf(a *App, res *gitstore.SyncResult) syncJSON {
+	out := syncJSON{Committed: nonNil(res.Committed), Pulled: res.PulledCommits, Pushed: res.Pushed, Conflicts: []string{}, Shares: []shareJSON{}}
+	for _, c := range res.Conflicts {
+		out.Conflicts = append(out.Conflicts, c.Copy)
+	}
+	for _, sh := range res.Shares {
+		j := shareJSON{Slug: sh.Slug, Published: nonNil(sh.Published), Received: nonNil(sh.Received)}
+		if sh.Err != nil {
+			msg := a.scrub(oneLine(sh.Err.Error()))
+			j.Error = &msg
+		}
+		out.Shares = append(out.Shares, j)
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func syncCmd(a *App) *cobra.Command {
@@ -66,23 +91,17 @@ When that is ambiguous, sync names origin's branches: choose one with
 			opts := a.syncOpts(st, r.Config.Manager)
 			opts.Branch = branch
 			res, err := st.Sync(opts)
-			syncWarnings(a, res)
+			syncTalk(a, res)
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
-					a.infof("committed %s: %s", syncPlural(len(res.Committed), "file"), strings.Join(res.Committed, ", "))
+					for _, line := range committedLines(res) {
+						a.infof("%s", line)
+					}
 				}
 				return err
 			}
 			if a.JSON {
-				out := syncJSON{Remote: res.Remote, Committed: res.Committed, Pulled: res.Pulled, Merged: res.Merged,
-					Pushed: res.Pushed, UpToDate: res.UpToDate, Conflicts: []conflictJSON{}}
-				if out.Committed == nil {
-					out.Committed = []string{}
-				}
-				for _, c := range res.Conflicts {
-					out.Conflicts = append(out.Conflicts, conflictJSON{c.Path, c.Copy})
-				}
-				if err := a.printJSON(out); err != nil {
+				if err := a.printJSON(syncJSONOf(a, res)); err != nil {
 					return err
 				}
 				return refusedError(a, res)
@@ -98,7 +117,31 @@ When that is ambiguous, sync names origin's branches: choose one with
 }
 
 func (a *App) syncOpts(st *gitstore.Store, manager string) gitstore.SyncOptions {
-	return gitstore.SyncOptions{Author: st.DefaultAuthor(manager), Getenv: a.Getenv, Home: a.Getenv("HOME")}
+	return gitstore.SyncOptions{Author: a.author(st, manager), Getenv: a.Getenv, Home: a.Getenv("HOME")}
+}
+
+// committedLines says what sync committed: the files added or changed, and the deletions as deletions.
+func committedLines(res *gitstore.SyncResult) []string {
+	deleted := map[string]bool{}
+	for _, p := range res.Deleted {
+		deleted[p] = true
+	}
+	var files, gone []string
+	for _, p := range res.Committed {
+		if deleted[p] {
+			gone = append(gone, shownPath(p))
+		} else {
+			files = append(files, shownPath(p))
+		}
+	}
+	var out []string
+	if len(files) > 0 {
+		out = append(out, fmt.Sprintf("committed %s: %s", syncPlural(len(files), "file"), strings.Join(files, ", ")))
+	}
+	if len(gone) > 0 {
+		out = append(out, fmt.Sprintf("committed the deletion of %s: %s", syncPlural(len(gone), "file"), strings.Join(gone, ", ")))
+	}
+	return out
 }
 
 // syncReport describes a sync in plain lines.
@@ -107,10 +150,9 @@ func syncReport(res *gitstore.SyncResult) []string {
 	if res.NewUpstream && res.Upstream != res.Branch {
 		out = append(out, fmt.Sprintf("your branch %s now syncs with origin's branch %s", res.Branch, res.Upstream))
 	}
-	if n := len(res.Committed); n > 0 {
-		out = append(out, fmt.Sprintf("committed %s: %s", syncPlural(n, "file"), strings.Join(res.Committed, ", ")))
-	}
+	out = append(out, committedLines(res)...)
 	switch {
+	case res.NoRemote:
 	case res.UpToDate:
 		out = append(out, "up to date with origin ("+res.Remote+")")
 	default:
@@ -128,12 +170,57 @@ func syncReport(res *gitstore.SyncResult) []string {
 			out = append(out, "origin already has everything ("+res.Remote+")")
 		}
 	}
-	for _, c := range res.Conflicts {
-		out = append(out,
-			fmt.Sprintf("conflict: %s was changed on both sides; yours is kept, the remote version is in %s", c.Path, c.Copy),
-			fmt.Sprintf("  to resolve: compare the two files, keep what you want in %s, delete %s, then run `oneone sync`", c.Path, c.Copy))
-	}
 	return out
+}
+
+// conflictLine says where each version of a conflict is and what to do, on one line.
+func conflictLine(c gitstore.Conflict) string {
+	p, cp := shownPath(c.Path), shownPath(c.Copy)
+	resolve := fmt.Sprintf("compare the two, keep what you want in %s, delete %s, then run `oneone sync`", p, cp)
+	switch c.Kind {
+	case gitstore.ConflictDuringSync:
+		return fmt.Sprintf("conflict: %s was saved while sync ran: yours is kept, origin's version is in %s; %s", p, cp, resolve)
+	case gitstore.ConflictIgnored:
+		return fmt.Sprintf("conflict: your %s is ignored by git and origin has a file of that name: origin's is now at %s, yours is kept in %s (ignored too: it stays on this computer); keep what you need, then delete %s", p, p, cp, cp)
+	case gitstore.ConflictFileFolder:
+		return fmt.Sprintf("conflict: %s is a file on one side and a folder on the other: the folder is kept, the file is in %s; move what you need into the folder, delete %s, then run `oneone sync`", p, cp, cp)
+	}
+	return fmt.Sprintf("conflict: %s was changed on both sides: yours is kept, origin's version is in %s; %s", p, cp, resolve)
+}
+
+// revivedLine says that a file deleted on one side and edited on the other is kept.
+func revivedLine(r gitstore.Revived) string {
+	p := shownPath(r.Path)
+	if r.DeletedHere {
+		return fmt.Sprintf("%s, which you deleted, is back: it was edited on another computer; delete it again and run `oneone sync` if it should go", p)
+	}
+	return fmt.Sprintf("%s was deleted on another computer but edited here: your edit is kept; delete it and run `oneone sync` if it should go", p)
+}
+
+// syncTalk says on stderr what a sync needs the user to know: files left
+// alone, every conflict copy and what to do with it, files deleted on one side
+// and edited on the other, a remote that backs nothing up or that git clone
+// cannot check out, commits without the user's email.
+func syncTalk(a *App, res *gitstore.SyncResult) {
+	if res == nil {
+		return
+	}
+	syncWarnings(a, res)
+	for _, c := range res.Conflicts {
+		a.infof("oneone: %s", conflictLine(c))
+	}
+	for _, r := range res.Revived {
+		a.infof("oneone: %s", revivedLine(r))
+	}
+	if res.RemoteHeadMissing {
+		a.infof("oneone: warning: origin's HEAD names a branch it does not have (plain `git init --bare` points it at master), so a plain `git clone` of origin checks out nothing: on the server run `git symbolic-ref HEAD refs/heads/%s` (create the next one with `git init --bare -b %s`), or make %s the default branch in your host's settings", res.Upstream, res.Upstream, res.Upstream)
+	}
+	if len(res.Committed) > 0 || res.Merged {
+		a.warnNoEmail()
+	}
+	if res.NoRemote {
+		a.infof("oneone: no remote: your notes are committed on this computer only, nothing is backed up: set one with `oneone remote URL`, then run `oneone sync`")
+	}
 }
 
 // syncWarnings says, once per file, which files sync left alone because of their names.
@@ -197,7 +284,7 @@ func autoSync(a *App, st *gitstore.Store) {
 		manager = cfg.Manager
 	}
 	res, err := st.Sync(a.syncOpts(st, manager))
-	syncWarnings(a, res)
+	syncTalk(a, res)
 	if err != nil {
 		msg := a.scrub(oneLine(err.Error()))
 		if !strings.Contains(msg, "committed locally") {
@@ -209,7 +296,7 @@ func autoSync(a *App, st *gitstore.Store) {
 	if res.Pulled || res.Pushed {
 		a.infof("synced with origin (%s)", res.Remote)
 	}
-	for _, c := range res.Conflicts {
-		a.infof("conflict: %s was changed on both sides; the remote version is in %s: keep what you want in %s, delete %s, then run `oneone sync`", c.Path, c.Copy, c.Path, c.Copy)
+	if err := refusedError(a, res); err != nil {
+		a.infof("oneone: warning: %s", err)
 	}
 }
