@@ -90,11 +90,27 @@ func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, c
 		if c.to.absent() {
 			switch {
 			case st.kind == diskAbsent:
-			case st.holds(c.from) && st.unchanged(full):
-				if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+			case st.holds(c.from):
+				removed, kept, err := removeIfUnchanged(full, notes.TempPath(full), st.stillSame())
+				if err != nil {
 					return err
 				}
-				removeEmptyParents(s.dir, filepath.Dir(full))
+				if removed {
+					removeEmptyParents(s.dir, filepath.Dir(full))
+					break
+				}
+				if kept != "" { // saved twice meanwhile: the older save beside the newer one
+					ks, err := readDiskState(kept)
+					if err != nil {
+						return err
+					}
+					cp, err := s.renameToCopy(kept, c.path, ks.hash)
+					if err != nil {
+						return err
+					}
+					res.Conflicts = append(res.Conflicts, Conflict{Path: c.path, Copy: cp, Kind: ConflictDuringSync})
+				}
+				res.Revived = append(res.Revived, Revived{Path: c.path})
 			default:
 				// Changed since the scan: kept, and no longer tracked, so that the
 				// next sync commits it again over origin's deletion.
@@ -298,16 +314,17 @@ func (s *Store) writeChecked(rel string, e entry, was diskState) (*index.Entry, 
 	if testHookCheckout != nil {
 		testHookCheckout("rename", rel)
 	}
-	if !was.unchanged(full) {
+	replaced, err := replaceIfUnchanged(tmp, full, was.kind == diskAbsent, was.stillSame())
+	if err != nil {
+		_ = os.Remove(tmp)
+		return nil, "", fmt.Errorf("write %s: %w", rel, err)
+	}
+	if !replaced { // saved (or made) since the check: the user's file stays
 		cp, err := s.renameToCopy(tmp, rel, e.hash)
 		if err != nil {
 			return nil, "", err
 		}
 		return &index.Entry{Name: rel, Hash: e.hash, Mode: e.mode}, cp, nil
-	}
-	if err := os.Rename(tmp, full); err != nil {
-		_ = os.Remove(tmp)
-		return nil, "", fmt.Errorf("write %s: %w", rel, err)
 	}
 	fi, err := os.Lstat(full)
 	if err != nil {
@@ -650,4 +667,25 @@ func (s *Store) walkTree(tree plumbing.Hash, prefix string, fn func(string) bool
 	}
 	_, err := walk(tree, prefix)
 	return err
+}
+
+// replaceAfterCheck is replaceIfUnchanged where the file system cannot swap:
+// the check comes right before a plain rename.
+func replaceAfterCheck(tmp, full string, absent bool, still func(os.FileInfo) bool) (bool, error) {
+	fi, err := os.Lstat(full)
+	switch {
+	case absent && errors.Is(err, fs.ErrNotExist):
+	case absent || err != nil || !still(fi):
+		return false, nil
+	}
+	return true, os.Rename(tmp, full)
+}
+
+// stillSame returns a test of whether a file is the one d saw: same inode,
+// size, modification time and type (a rename changes the change time).
+func (d diskState) stillSame() func(os.FileInfo) bool {
+	return func(fi os.FileInfo) bool {
+		st := statOf(fi)
+		return st.ino == d.st.ino && st.dev == d.st.dev && st.size == d.st.size && st.mtime.Equal(d.st.mtime) && st.mode == d.st.mode
+	}
 }
