@@ -187,6 +187,7 @@ type authInfo struct {
 	host      string // the remote's host
 	sc        *scrubber
 	idle      time.Duration // a transfer with no byte for this long is cancelled (0: IdleTimeout)
+	progress  func(int64)   // told the bytes a fetch received so far (SyncOptions.Progress)
 }
 
 // Where an https credential came from.
@@ -216,7 +217,7 @@ func (o *SyncOptions) home() string {
 
 // resolveAuth picks credentials for rawURL without ever prompting.
 func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
-	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout}
+	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout, progress: o.Progress}
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))

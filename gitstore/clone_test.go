@@ -65,12 +65,21 @@ func TestClone(t *testing.T) {
 
 	dir := filepath.Join(t.TempDir(), "notes")
 	withCreds := strings.Replace(url, "http://", "http://dana:tok-clone-123@", 1)
-	st, res, err := Clone(withCreds, dir, SyncOptions{Home: home, Getenv: func(string) string { return "" }})
+	var got []int64
+	st, res, err := Clone(withCreds, dir, SyncOptions{Home: home, Getenv: func(string) string { return "" }, Progress: func(n int64) { got = append(got, n) }})
 	if err != nil {
 		t.Fatalf("clone: %v", err)
 	}
 	if res.PulledCommits != 1 || st.Dir() != dir {
 		t.Fatalf("clone: %+v", res)
+	}
+	if len(got) == 0 || got[len(got)-1] < 100 {
+		t.Fatalf("progress: %v", got)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i] < got[i-1] {
+			t.Fatalf("progress goes back: %v", got)
+		}
 	}
 	b := &machine{t: t, st: st, dir: dir, env: a.env}
 	b.check(a.files())

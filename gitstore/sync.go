@@ -29,6 +29,10 @@ type SyncOptions struct {
 	// as offline (0: IdleTimeout's default, 30 s).
 	IdleTimeout time.Duration
 
+	// Progress, when set, is told how many bytes a fetch has received so far
+	// (for a progress line on a terminal).
+	Progress func(received int64)
+
 	url string // origin's URL for this sync only (Clone: with the credentials it was given)
 }
 

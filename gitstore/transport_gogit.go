@@ -100,6 +100,7 @@ func (t *goGitTransport) Refs(ctx context.Context) (*RemoteRefs, error) {
 func (t *goGitTransport) Fetch(ctx context.Context, branch plumbing.ReferenceName, haves []plumbing.Hash) (plumbing.Hash, error) {
 	s, ai := t.s, t.ai
 	w := newIdleWatch(ctx, ai.idle)
+	w.progress = ai.progress
 	defer w.done()
 	fail := func(err error) (plumbing.Hash, error) {
 		if w.stalled() {

@@ -2,9 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/oneone/oneone/gitstore"
 	"github.com/spf13/cobra"
 )
@@ -50,7 +54,12 @@ A token written into the URL serves this clone only: it is never stored.`,
 				dir = filepath.Join(home, "oneone")
 			}
 			opts := gitstore.SyncOptions{Getenv: a.Getenv, Home: a.Getenv("HOME")}
+			done := func() {}
+			if f, ok := a.Stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+				opts.Progress, done = progressLine(f, "receiving")
+			}
 			st, res, err := gitstore.Clone(args[0], dir, opts)
+			done()
 			if err != nil {
 				return err
 			}
@@ -71,4 +80,27 @@ A token written into the URL serves this clone only: it is never stored.`,
 			return nil
 		},
 	}
+}
+
+// progressLine returns a progress callback that rewrites one line of w (a
+// terminal) at most ten times a second, and a function that clears it.
+func progressLine(w io.Writer, what string) (func(int64), func()) {
+	var mu sync.Mutex
+	var last time.Time
+	shown := false
+	return func(n int64) {
+			mu.Lock()
+			defer mu.Unlock()
+			if time.Since(last) < 100*time.Millisecond {
+				return
+			}
+			last, shown = time.Now(), true
+			fmt.Fprintf(w, "\r%s %.1f MiB ", what, float64(n)/(1<<20))
+		}, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if shown {
+				fmt.Fprint(w, "\r\x1b[K")
+			}
+		}
 }

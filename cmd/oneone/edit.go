@@ -24,7 +24,10 @@ func newEditCmd(a *App) *cobra.Command {
 		Short: "Open a note (default: the newest) in $VISUAL/$EDITOR; commit it if changed",
 		Long: `Open SLUG's note of DATE (default: the newest) in $VISUAL, else $EDITOR, else vi.
 An editor with arguments works (EDITOR="code --wait"). When the editor exits
-and the note changed, oneone commits it.`,
+and the note changed, oneone commits it. When a sync changed the note while
+the editor was open, the editor's text is merged with that version line by
+line (or, where the same lines changed, that version is kept beside the note
+as a conflict copy, named on stderr): a stale buffer never undoes it.`,
 		Example: `  oneone edit alice
   oneone edit alice 2026-11-18
   EDITOR="code --wait" oneone edit bob`,

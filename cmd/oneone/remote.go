@@ -28,7 +28,8 @@ file:// URL of a bare repository (a USB drive).
 Credentials are never stored: for https set ONEONE_GIT_TOKEN (and
 ONEONE_GIT_USERNAME if your host wants your user name) or use
 ~/.git-credentials; for ssh use ssh-agent or ~/.ssh/id_ed25519, with the host
-key in ~/.ssh/known_hosts.`,
+key in ~/.ssh/known_hosts. A URL given with a password (or a token as its
+user name, https://TOKEN@host) is saved with neither.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone remote https://github.com/dana/oneone-notes.git
   oneone remote

@@ -63,7 +63,14 @@ origin, bring its changes in and push yours. When both sides changed, notes
 are merged file by file and line by line. When the same lines changed on both
 sides, your file stays as it is and the remote's version is kept beside it as
 <name>.conflict-<hash>.md: compare the two, keep what you want in the
-original, delete the copy and run sync again. No text is ever lost.
+original, delete the copy and run sync again. Each copy is named on stderr.
+No text is ever lost: a file saved while sync runs is never overwritten, and
+a file deleted on one side and edited on the other comes back, said so.
+
+Without origin, sync commits and says that nothing is backed up (exit 0).
+--json prints {"committed": [...], "pulled": N, "pushed": bool,
+"conflicts": [...], "shares": [...]}. A second computer gets the notes with
+` + "`oneone clone URL`" + `.
 
 Credentials: ssh-agent or ~/.ssh keys for ssh URLs (host keys are checked
 against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
