@@ -122,8 +122,12 @@ func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, c
 			continue
 		}
 		switch {
-		case st.holds(c.to):
+		case st.holds(c.to) && (st.kind == diskLink || (c.to.mode == filemode.Executable) == (st.st.mode&0o100 != 0)):
 			// already there: the same edit on both sides
+			ie := &index.Entry{Name: c.path, Hash: c.to.hash, Mode: c.to.mode}
+			fillStat(ie, st.st)
+			upd[c.path] = ie
+			continue
 		case st.holds(c.from):
 		case st.kind == diskAbsent:
 			// Deleted since the scan while origin changed it: origin's edit is
