@@ -57,7 +57,7 @@ func (s *Store) merge(branch, upstream plumbing.ReferenceName, local, remote, ba
 			changes = append(changes, change{tc.path, tc.to})
 			revived = append(revived, Revived{Path: tc.path, DeletedHere: true})
 		default:
-			if text, ok, err := s.mergeText(tc.from, oc.to, tc.to); err != nil {
+			if text, ok, err := s.mergeFile(tc.path, tc.from, oc.to, tc.to); err != nil {
 				return plumbing.ZeroHash, nil, err
 			} else if ok {
 				h, err := s.writeObject(plumbing.BlobObject, []byte(text))

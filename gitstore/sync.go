@@ -79,9 +79,7 @@ type SyncResult struct {
 	// repository made with plain `git init --bare`, HEAD on master), so a plain
 	// `git clone` of it checks out nothing.
 	RemoteHeadMissing bool
-	// Shares is one entry per shared report's agenda this sync served.
-	Shares []ShareResult
-	Pulled bool // remote changes were brought in
+	Pulled            bool // remote changes were brought in
 	// PulledCommits counts the commits integrated: origin's commits this side did not have.
 	PulledCommits int
 	Pushed        bool              // local commits were sent
@@ -104,17 +102,6 @@ type SyncResult struct {
 // ErrNoRemote says that origin is not set. Sync itself no longer fails for it:
 // it commits and reports SyncResult.NoRemote.
 var ErrNoRemote = errors.New("no remote")
-
-// ShareResult is what a sync did for one report's shared agenda: the files it
-// published to the shared repository and those it brought back from it, or why
-// it could not (sync goes on with the others). The shared-agenda feature fills
-// SyncResult.Shares; until it does, the list is empty.
-type ShareResult struct {
-	Slug      string
-	Published []string
-	Received  []string
-	Err       error
-}
 
 // Sync commits pending edits, fetches origin, integrates (fast-forward or a file by file merge) and pushes.
 func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
@@ -414,6 +401,16 @@ func (s *Store) pushNow(ctx context.Context, tr Transport, branch, tracking plum
 	if testHookBeforePush != nil {
 		testHookBeforePush()
 	}
+	if err := s.pushTo(ctx, tr, branch, tracking, local, remote); err != nil {
+		return err
+	}
+	notes.CrashPoint("sync-pushed")
+	return nil
+}
+
+// pushTo pushes local to the remote's branch over remote (only if the remote
+// is still there) with the objects it lacks, then moves the tracking ref.
+func (s *Store) pushTo(ctx context.Context, tr Transport, branch, tracking plumbing.ReferenceName, local, remote plumbing.Hash) error {
 	objects, err := s.objectsToPush(local, remote)
 	if err != nil {
 		return err
@@ -421,11 +418,7 @@ func (s *Store) pushNow(ctx context.Context, tr Transport, branch, tracking plum
 	if err := tr.Push(ctx, branch, remote, local, objects); err != nil {
 		return err
 	}
-	if err := s.setRef(tracking, local); err != nil {
-		return err
-	}
-	notes.CrashPoint("sync-pushed")
-	return nil
+	return s.setRef(tracking, local)
 }
 
 // fetch brings origin's branch into the local object store and the tracking

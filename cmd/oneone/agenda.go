@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"path"
+	"time"
 
 	"github.com/oneone/oneone/notes"
 	"github.com/spf13/cobra"
@@ -36,9 +38,19 @@ text, never passed through).`,
 		Example: `  oneone agenda alice
   oneone agenda alice 2026-11-25 | pbcopy
   oneone agenda alice --html > agenda.html`,
-		Args:              cobra.RangeArgs(1, 2),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if a.joinedDir() != "" { // the report's side of a shared agenda: agenda [DATE] (join.go)
+				return cobra.MaximumNArgs(1)(cmd, args)
+			}
+			return cobra.RangeArgs(1, 2)(cmd, args)
+		},
 		ValidArgsFunction: a.completeSlugDate,
-		RunE:              func(cmd *cobra.Command, args []string) error { return runAgenda(a, args, o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir := a.joinedDir(); dir != "" {
+				return runJoinedAgenda(a, dir, args, o)
+			}
+			return runAgenda(a, args, o)
+		},
 	}
 	cmd.Flags().BoolVar(&o.HTML, "html", false, "print an HTML fragment for email")
 	return cmd
@@ -110,6 +122,18 @@ func pickNote(p *notes.Person, args []string) (*notes.Note, error) {
 		if prob.Path == rel {
 			return nil, fmt.Errorf("%s: %s", prob.Path, prob.Message)
 		}
+	}
+	var dates []time.Time // every note file, the unreadable ones too: showing one says what is wrong
+	for _, n := range p.Notes {
+		dates = append(dates, n.Date)
+	}
+	for _, prob := range p.Problems {
+		if d, err := notes.NoteDate(path.Base(prob.Path)); err == nil {
+			dates = append(dates, d)
+		}
+	}
+	if hint := notes.DateHint(day, dates); hint != "" {
+		return nil, fmt.Errorf("no note %s: %s (list the notes with `oneone log %s`, or scaffold it with `oneone new %s --date %s`)", rel, hint, p.Slug, p.Slug, notes.FormatDate(day))
 	}
 	return nil, fmt.Errorf("no note %s: list the notes with `oneone log %s` or scaffold it with `oneone new %s --date %s`", rel, p.Slug, p.Slug, notes.FormatDate(day))
 }

@@ -17,33 +17,38 @@ type syncJSON struct {
 	Committed []string    `json:"committed"` // repository-relative paths committed by this sync (deletions too)
 	Pulled    int         `json:"pulled"`    // commits integrated
 	Pushed    bool        `json:"pushed"`
-	Conflicts []string    `json:"conflicts"` // conflict copies this sync left
-	Shares    []shareJSON `json:"shares"`    // one per shared report's agenda
+	Conflicts []string    `json:"conflicts"` // conflict copies this sync left (of notes and of shared agendas)
+	Shares    []shareJSON `json:"shares"`    // one per report who shares (shareserve.go)
 }
 
-// shareJSON is one shared agenda in `oneone sync --json`.
-type shareJSON struct {
-	Slug      string   `json:"slug"`
-	Published []string `json:"published"`
-	Received  []string `json:"received"`
-	Error     *string  `json:"error"`
-}
-
-// syncJSONOf is res as `sync --json` prints it: lists are [] rather than null.
-func syncJSONOf(a *App, res *gitstore.SyncResult) syncJSON {
+// syncJSONOf is what `sync --json` prints: lists are [] rather than null.
+func syncJSONOf(a *App, res *gitstore.SyncResult, shares []shareOutcome) syncJSON {
 	out := syncJSON{Committed: nonNil(res.Committed), Pulled: res.PulledCommits, Pushed: res.Pushed, Conflicts: []string{}, Shares: []shareJSON{}}
 	for _, c := range res.Conflicts {
 		out.Conflicts = append(out.Conflicts, c.Copy)
 	}
-	for _, sh := range res.Shares {
-		j := shareJSON{Slug: sh.Slug, Published: nonNil(sh.Published), Received: nonNil(sh.Received)}
-		if sh.Err != nil {
-			msg := a.scrub(oneLine(sh.Err.Error()))
-			j.Error = &msg
+	for _, o := range shares {
+		out.Shares = append(out.Shares, o.json(a))
+		for _, c := range o.Copies {
+			out.Conflicts = append(out.Conflicts, c.Copy)
 		}
-		out.Shares = append(out.Shares, j)
 	}
 	return out
+}
+
+// firstError returns the first of errs that is not nil, saying the others on stderr.
+func firstError(a *App, errs ...error) error {
+	var first error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+		case first == nil:
+			first = err
+		default:
+			a.infof("oneone: %s", a.scrub(oneLine(err.Error())))
+		}
+	}
+	return first
 }
 
 func nonNil(s []string) []string {
@@ -79,7 +84,14 @@ against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
 Branches: your branch syncs with origin's branch of the same name, else with
 origin's default branch (or its only branch), which oneone then remembers.
 When that is ambiguous, sync names origin's branches: choose one with
---branch NAME, remembered too.`,
+--branch NAME, remembered too.
+
+Shared agendas (oneone share): sync also serves every report who shares,
+with or without origin: it fetches their repository, brings their topics and
+ticked action items into the notes (committed and pushed to origin), and
+publishes the shareable agenda. A shared agenda that cannot be served is named
+on stderr, one line each, and sync exits 2 once everything else is done.
+Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone sync
   ONEONE_GIT_TOKEN=ghp_... oneone sync
@@ -87,6 +99,9 @@ When that is ambiguous, sync names origin's branches: choose one with
   oneone sync --branch master`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir := a.joinedDir(); dir != "" { // the report's side of a shared agenda
+				return runJoinedSync(a, dir, branch)
+			}
 			r, err := a.Repo()
 			if err != nil {
 				return err
@@ -97,26 +112,44 @@ When that is ambiguous, sync names origin's branches: choose one with
 			}
 			opts := a.syncOpts(st, r.Config.Manager)
 			opts.Branch = branch
+			probes := a.probeShares(r, st, opts) // every report's shared agenda (shareserve.go), asked meanwhile
 			res, err := st.Sync(opts)
+			shares, err := a.syncShares(r, st, opts, probes, res, err)
 			syncTalk(a, res)
+			for _, o := range shares {
+				for _, l := range o.Lines {
+					a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
+				}
+			}
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
 					for _, line := range committedLines(res) {
 						a.infof("%s", line)
 					}
 				}
+				if !a.JSON {
+					for _, line := range shareLines(shares) {
+						fmt.Fprintln(a.Stdout, line)
+					}
+				}
+				if serr := shareErrors(a, shares); serr != nil {
+					a.infof("oneone: %s", a.scrub(oneLine(serr.Error())))
+				}
 				return err
 			}
 			if a.JSON {
-				if err := a.printJSON(syncJSONOf(a, res)); err != nil {
+				if err := a.printJSON(syncJSONOf(a, res, shares)); err != nil {
 					return err
 				}
-				return refusedError(a, res)
+				return firstError(a, refusedError(a, res), shareErrors(a, shares))
 			}
 			for _, line := range syncReport(res) {
 				fmt.Fprintln(a.Stdout, line)
 			}
-			return refusedError(a, res)
+			for _, line := range shareLines(shares) {
+				fmt.Fprintln(a.Stdout, line)
+			}
+			return firstError(a, refusedError(a, res), shareErrors(a, shares))
 		},
 	}
 	cmd.Flags().StringVar(&branch, "branch", "", "origin's branch to sync with, remembered for the next syncs")
@@ -290,8 +323,22 @@ func autoSync(a *App, st *gitstore.Store) {
 	if cfg, err := a.Config(); err == nil {
 		manager = cfg.Manager
 	}
-	res, err := st.Sync(a.syncOpts(st, manager))
+	r, rerr := a.Repo()
+	opts := a.syncOpts(st, manager)
+	res, err := st.Sync(opts)
+	var shares []shareOutcome
+	if rerr == nil {
+		shares, err = a.syncShares(r, st, opts, nil, res, err)
+	}
 	syncTalk(a, res)
+	for _, o := range shares {
+		if o.Err != nil {
+			a.infof("oneone: warning: shared agenda of %s: %s", o.Slug, a.scrub(oneLine(o.Err.Error())))
+		}
+		for _, l := range o.Lines {
+			a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
+		}
+	}
 	if err != nil {
 		msg := a.scrub(oneLine(err.Error()))
 		if !strings.Contains(msg, "committed locally") {
