@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
@@ -27,7 +28,10 @@ func knownHostsName(host string, port int) string {
 	return fmt.Sprintf("[%s]:%d", host, port)
 }
 
-var userinfoRE = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^/@\s]*)@`)
+// userinfoRE finds the user part of URLs inside a free text: everything from
+// "://" to the last "@" before a space or a quote, so that a password holding
+// "/" or "@" (which breaks URL parsing) is covered too.
+var userinfoRE = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^\s"'<>]*)@`)
 
 // looksLikeToken reports whether the lone user part of an https URL is a token
 // (https://ghp_...@github.com/...) rather than a user name.
@@ -35,42 +39,63 @@ func looksLikeToken(user string) bool {
 	if len(user) >= 16 {
 		return true
 	}
-	for _, p := range []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-"} {
-		if strings.HasPrefix(user, p) {
+	return hasTokenPrefix(user)
+}
+
+// hasTokenPrefix reports whether s starts like a known kind of access token.
+func hasTokenPrefix(s string) bool {
+	for _, p := range []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glptt-", "xox"} {
+		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}
 	return false
 }
 
+// keptUserinfo is what may be shown or stored of a URL's user part: nothing for
+// http(s) when it carries a password (even an empty one: https://TOKEN:@host) or
+// when the lone user looks like a token; for other schemes (ssh://git@host) the
+// user without its password, unless it looks like a token.
+func keptUserinfo(scheme, info string) string {
+	user, _, hasPass := strings.Cut(info, ":")
+	web := strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https")
+	switch {
+	case strings.ContainsAny(user, "/@?#"): // not a user name: a password that broke the URL
+		return ""
+	case web && (hasPass || looksLikeToken(user)):
+		return ""
+	case hasTokenPrefix(user):
+		return ""
+	}
+	return user
+}
+
 // Redact removes passwords and tokens from a URL: https://user:tok@host/x becomes
-// https://user@host/x, a lone user part of an http(s) URL that looks like a token is
-// dropped, and the values in its query string are hidden (?access_token=***).
+// https://host/x (with a password, neither is kept), a lone user part that looks
+// like a token is dropped, and the values in its query string are hidden
+// (?access_token=***). The user part is found by position (from "://" to the last
+// "@"), never by a URL parser, so that a URL that does not parse is redacted too.
 func Redact(raw string) string {
-	if !strings.Contains(raw, "://") {
+	i := strings.Index(raw, "://")
+	if i < 0 {
 		return raw // scp-like git@host:path carries no secret
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return RedactText(raw)
-	}
-	if u.RawQuery != "" {
-		u.RawQuery = redactQuery(u.RawQuery)
-		raw = u.String()
-	}
-	if u.User == nil {
-		return raw
-	}
-	_, hasPass := u.User.Password()
-	if (u.Scheme == "http" || u.Scheme == "https") && !hasPass {
-		if !looksLikeToken(u.User.Username()) {
-			return raw
+	scheme, rest := raw[:i], raw[i+3:]
+	if j := strings.LastIndex(rest, "@"); j >= 0 {
+		info := rest[:j]
+		rest = rest[j+1:]
+		if u := keptUserinfo(scheme, info); u != "" {
+			rest = u + "@" + rest
 		}
-		u.User = nil
-	} else {
-		u.User = url.User(u.User.Username())
 	}
-	return u.String()
+	if base, q, ok := strings.Cut(rest, "?"); ok {
+		frag := ""
+		if k := strings.IndexByte(q, '#'); k >= 0 {
+			q, frag = q[:k], q[k:]
+		}
+		rest = base + "?" + redactQuery(q) + frag
+	}
+	return scheme + "://" + rest
 }
 
 // harmlessQuery are query parameters that never hold a secret (git's own ?service=).
@@ -108,14 +133,10 @@ func RedactText(s string) string {
 	return userinfoRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := userinfoRE.FindStringSubmatch(m)
 		scheme, info := sub[1], sub[2]
-		user, _, hasPass := strings.Cut(info, ":")
-		if strings.HasPrefix(strings.ToLower(scheme), "http") {
-			if hasPass && user != "" {
-				return scheme + user + "@"
-			}
-			return scheme
+		if u := keptUserinfo(strings.TrimSuffix(scheme, "://"), info); u != "" && !strings.HasPrefix(strings.ToLower(scheme), "http") {
+			return scheme + u + "@" // ssh://git@host: the user name is no secret
 		}
-		return scheme + user + "@"
+		return scheme
 	})
 }
 
@@ -165,6 +186,8 @@ type authInfo struct {
 	source    string // where the credential came from (never the credential)
 	host      string // the remote's host
 	sc        *scrubber
+	idle      time.Duration // a transfer with no byte for this long is cancelled (0: IdleTimeout)
+	progress  func(int64)   // told the bytes a fetch received so far (SyncOptions.Progress)
 }
 
 // Where an https credential came from.
@@ -194,7 +217,7 @@ func (o *SyncOptions) home() string {
 
 // resolveAuth picks credentials for rawURL without ever prompting.
 func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
-	ai := &authInfo{sc: &scrubber{}}
+	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout, progress: o.Progress}
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))
@@ -212,9 +235,10 @@ func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
 			}
 		}
 	}
-	if ep.Protocol == "http" || ep.Protocol == "https" {
-		if len(ep.User) >= 16 && ep.Password == "" {
-			ai.sc.add(ep.User) // looks like the https://TOKEN@host form
+	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
+		pass, hasPass := u.User.Password()
+		if looksLikeToken(u.User.Username()) || hasPass && pass == "" {
+			ai.sc.add(u.User.Username()) // the https://TOKEN@host and TOKEN:@host forms
 		}
 	}
 	switch ep.Protocol {

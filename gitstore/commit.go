@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -42,7 +44,7 @@ func (s *Store) Commit(msg string, author Author, paths ...string) (string, erro
 		}
 		rels = append(rels, r)
 	}
-	changes, upd, err := s.collect(idx, rels)
+	changes, upd, err := s.collect(idx, rels, nil)
 	if err != nil {
 		return "", err
 	}
@@ -53,8 +55,35 @@ func (s *Store) Commit(msg string, author Author, paths ...string) (string, erro
 	return h.String(), nil
 }
 
-// collect turns work tree paths into tree changes and index updates.
-func (s *Store) collect(idx *index.Index, rels []string) ([]change, indexUpdate, error) {
+// collectReport is what collect left out or changed, for sync to say.
+type collectReport struct {
+	refused []CredentialError // files left out: a line looks like a credential
+	private []string          // files and folders whose mode collect made private
+}
+
+// collect turns work tree paths into tree changes and index updates. Every file
+// it commits is made private first (0600, 0700 when executable, in 0700
+// folders), whoever created it. A file that looks like it holds a credential
+// stops it with a *CredentialError, or, when rep is not nil, is left out and
+// recorded there.
+func (s *Store) collect(idx *index.Index, rels []string, rep *collectReport) ([]change, indexUpdate, error) {
+	madePrivate := func(rel string) {
+		if rep != nil {
+			rep.private = append(rep.private, rel)
+		}
+	}
+	checkedDirs := map[string]bool{}
+	privateDirs := func(rel string) {
+		for d := path.Dir(rel); d != "." && !checkedDirs[d]; d = path.Dir(d) {
+			checkedDirs[d] = true
+			full := filepath.Join(s.dir, filepath.FromSlash(d))
+			if fi, err := os.Lstat(full); err == nil && fi.IsDir() && fi.Mode().Perm()&0o077 != 0 {
+				if os.Chmod(full, 0o700) == nil {
+					madePrivate(d)
+				}
+			}
+		}
+	}
 	var changes []change
 	upd := indexUpdate{}
 	tracked := func(p string) bool {
@@ -102,6 +131,9 @@ func (s *Store) collect(idx *index.Index, rels []string) ([]change, indexUpdate,
 			return err
 		}
 		if fi.IsDir() {
+			if tracked(rel) { // a file replaced by a folder
+				del(rel)
+			}
 			for _, p := range trackedUnder(rel) {
 				if _, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
 					del(p)
@@ -122,7 +154,31 @@ func (s *Store) collect(idx *index.Index, rels []string) ([]change, indexUpdate,
 			return nil
 		}
 		seen[rel] = true
+		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+			if tracked(d) { // a file replaced by a folder that holds this one
+				del(d)
+			}
+		}
+		if fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+			mode := os.FileMode(0o600)
+			if fi.Mode()&0o100 != 0 {
+				mode = 0o700
+			}
+			if err := os.Chmod(full, mode); err != nil {
+				return err
+			}
+			if fi, err = os.Lstat(full); err != nil {
+				return err
+			}
+			madePrivate(rel)
+		}
+		privateDirs(rel)
 		e, ie, err := s.fileEntry(rel, fi)
+		var ce *CredentialError
+		if rep != nil && errors.As(err, &ce) {
+			rep.refused = append(rep.refused, *ce)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -225,28 +281,43 @@ func (s *Store) CommitAll(author Author) ([]string, string, error) {
 	if err := s.CanCommit(); err != nil {
 		return nil, "", err
 	}
-	paths, h, _, err := s.commitAllLocked(author)
-	return paths, h, err
+	r, err := s.commitAllLocked(author)
+	if err == nil && len(r.refused) > 0 {
+		ce := r.refused[0]
+		err = &ce
+	}
+	return r.paths, r.hash, err
+}
+
+// committedAll is what commitAllLocked did.
+type committedAll struct {
+	paths   []string          // committed (added, changed or deleted)
+	kinds   map[string]string // path -> add | edit | delete
+	hash    string            // the new commit ("" when none)
+	skipped []string          // left out for their names (sorted, once each)
+	refused []CredentialError // left out: a line looks like a credential
+	private []string          // files and folders made private (0600/0700) before they were committed
 }
 
 // commitAllLocked is CommitAll under the lock; it also returns the work tree files left
-// out because of their names.
-func (s *Store) commitAllLocked(author Author) ([]string, string, []string, error) {
-	paths, h, skipped, err := s.commitAllScan(author)
-	sort.Strings(skipped)
-	out := skipped[:0]
-	for i, p := range skipped {
-		if i == 0 || p != skipped[i-1] {
+// out because of their names or contents.
+func (s *Store) commitAllLocked(author Author) (committedAll, error) {
+	r, err := s.commitAllScan(author)
+	sort.Strings(r.skipped)
+	out := r.skipped[:0]
+	for i, p := range r.skipped {
+		if i == 0 || p != r.skipped[i-1] {
 			out = append(out, p)
 		}
 	}
-	return paths, h, out, err
+	r.skipped = out
+	return r, err
 }
 
-func (s *Store) commitAllScan(author Author) ([]string, string, []string, error) {
+func (s *Store) commitAllScan(author Author) (r committedAll, err error) {
 	idx, idxTime, err := s.readIndex()
 	if err != nil {
-		return nil, "", nil, err
+		return r, err
 	}
 	// What the index stages (against HEAD) is computed while the work tree is scanned.
 	var staged []treeChange
@@ -259,10 +330,10 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 	pending, refresh, skipped, err := s.scan(idx, idxTime)
 	<-stagedDone
 	if err != nil {
-		return nil, "", nil, err
+		return r, err
 	}
 	if stagedErr != nil {
-		return nil, "", nil, stagedErr
+		return r, stagedErr
 	}
 	// Changes staged by hand (`git add`) to a name oneone never writes are left out too.
 	inScan := make(map[string]bool, len(pending))
@@ -283,7 +354,8 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 			refresh.apply(idx)
 			_ = s.writeIndex(idx)
 		}
-		return nil, "", skipped, fmt.Errorf("commit all: %w", ErrNothingChanged)
+		r.skipped = skipped
+		return r, fmt.Errorf("commit all: %w", ErrNothingChanged)
 	}
 	var paths []string
 	inWorkTree := make(map[string]bool, len(pending))
@@ -291,14 +363,31 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 		paths = append(paths, p.path)
 		inWorkTree[p.path] = true
 	}
-	changes, upd, err := s.collect(idx, paths)
+	var rep collectReport
+	changes, upd, err := s.collect(idx, paths, &rep)
+	refused := rep.refused
+	sort.Strings(rep.private)
+	r.private = rep.private
 	if err != nil {
-		return nil, "", skipped, err
+		r.skipped = skipped
+		return r, err
 	}
 	// Changes staged by hand whose work tree file matches the index: commit the index's version.
 	for _, c := range staged {
 		if inWorkTree[c.path] {
 			continue
+		}
+		if !c.to.absent() && c.to.mode != filemode.Symlink && c.to.mode != filemode.Submodule {
+			data, err := s.readBlob(c.to.hash)
+			if err != nil {
+				r.skipped = skipped
+				return r, err
+			}
+			var ce *CredentialError
+			if errors.As(checkCredentials(c.path, data), &ce) {
+				refused = append(refused, *ce)
+				continue
+			}
 		}
 		changes = append(changes, change{c.path, c.to})
 		kind := "edit"
@@ -310,12 +399,33 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 		}
 		pending = append(pending, pendingChange{c.path, kind})
 	}
-	if len(staged) > 0 {
-		sort.Slice(pending, func(i, j int) bool { return pending[i].path < pending[j].path })
-		paths = paths[:0]
-		for _, p := range pending {
-			paths = append(paths, p.path)
+	r.skipped, r.refused = skipped, refused
+	if len(refused) > 0 { // left out: they stay on disk, uncommitted, until the line is gone
+		no := map[string]bool{}
+		for _, ce := range refused {
+			no[ce.Path] = true
 		}
+		kept := pending[:0]
+		for _, p := range pending {
+			if !no[p.path] {
+				kept = append(kept, p)
+			}
+		}
+		pending = kept
+		if len(pending) == 0 {
+			if len(refresh) > 0 {
+				refresh.apply(idx)
+				_ = s.writeIndex(idx)
+			}
+			return r, fmt.Errorf("commit all: %w", ErrNothingChanged)
+		}
+	}
+	sort.Slice(pending, func(i, j int) bool { return pending[i].path < pending[j].path })
+	paths = paths[:0]
+	r.kinds = make(map[string]string, len(pending))
+	for _, p := range pending {
+		paths = append(paths, p.path)
+		r.kinds[p.path] = p.kind
 	}
 	for k, v := range refresh {
 		if _, ok := upd[k]; !ok {
@@ -324,9 +434,10 @@ func (s *Store) commitAllScan(author Author) ([]string, string, []string, error)
 	}
 	h, err := s.commitChanges(commitAllMessage(pending), author, idx, changes, upd)
 	if err != nil {
-		return nil, "", skipped, err
+		return r, err
 	}
-	return paths, h.String(), skipped, nil
+	r.paths, r.hash = paths, h.String()
+	return r, nil
 }
 
 func commitAllMessage(p []pendingChange) string {
@@ -356,8 +467,12 @@ func commitAllMessage(p []pendingChange) string {
 func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, indexUpdate, []string, error) {
 	tracked := make(map[string]int, len(idx.Entries)) // index in idx.Entries
 	dirs := map[string]bool{}
+	gitlinks := map[string]bool{} // submodules: carried through untouched, never walked into
 	for i, e := range idx.Entries {
 		tracked[e.Name] = i
+		if e.Mode == filemode.Submodule {
+			gitlinks[e.Name] = true
+		}
 		for d := e.Name; ; {
 			i := strings.LastIndexByte(d, '/')
 			if i < 0 {
@@ -477,7 +592,7 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 				p = rel + "/" + name
 			}
 			if e.IsDir() {
-				if name == ".git" {
+				if name == ".git" || gitlinks[p] {
 					continue
 				}
 				if !dirs[p] && ignored(name, true) {
@@ -530,8 +645,8 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 			if !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 {
 				continue
 			}
-			if ignored(name, false) {
-				continue
+			if ignored(name, false) || isIgnoredCopy(name, func(n string) bool { return ignored(n, false) }) {
+				continue // a conflict copy of an ignored file stays ignored: it never leaves this computer
 			}
 			a.pending = append(a.pending, pendingChange{p, "add"})
 		}
@@ -554,8 +669,9 @@ func (s *Store) scan(idx *index.Index, idxTime time.Time) ([]pendingChange, inde
 		skipped = append(skipped, a.skipped...)
 	}
 	for i, e := range idx.Entries {
-		if !seen[i] && !e.SkipWorktree && !e.IntentToAdd {
-			if _, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(e.Name))); errors.Is(err, fs.ErrNotExist) {
+		if !seen[i] && !e.SkipWorktree && !e.IntentToAdd && e.Mode != filemode.Submodule {
+			// gone, or a folder now (a file replaced by a folder of the same name)
+			if fi, err := os.Lstat(filepath.Join(s.dir, filepath.FromSlash(e.Name))); errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && fi.IsDir() {
 				pending = append(pending, pendingChange{e.Name, "delete"})
 			}
 		}

@@ -2,6 +2,7 @@ package gitstore
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,4 +159,46 @@ func TestCommitAllStaged(t *testing.T) {
 		t.Fatalf("indexTree %s (%v), git write-tree %s", root, err, runGit(t, m.dir, "write-tree"))
 	}
 	fsck(t, m.dir)
+}
+
+// A note created by hand with mode 0644 (in a folder made 0755) is made private
+// when sync commits it, and sync says so; an executable keeps its x bit.
+func TestSyncMakesHandMadeFilesPrivate(t *testing.T) {
+	isolate(t)
+	m := newMachine(t, "")
+	dir := filepath.Join(m.dir, "alice")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, mode := range map[string]os.FileMode{"alice/2026-11-25.md": 0o644, "alice/profile.md": 0o600, "tool.sh": 0o755} {
+		p := filepath.Join(m.dir, name)
+		if err := os.WriteFile(p, []byte("x\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.sync()
+	if err != nil || !res.NoRemote {
+		t.Fatal(res, err)
+	}
+	if want := []string{"alice", "alice/2026-11-25.md", "tool.sh"}; fmt.Sprint(res.MadePrivate) != fmt.Sprint(want) {
+		t.Fatalf("MadePrivate = %v, want %v", res.MadePrivate, want)
+	}
+	for name, want := range map[string]os.FileMode{"alice": 0o700, "alice/2026-11-25.md": 0o600, "alice/profile.md": 0o600, "tool.sh": 0o700} {
+		fi, err := os.Stat(filepath.Join(m.dir, name))
+		if err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", name, fi.Mode().Perm(), want)
+		}
+	}
+	if s := runGit(t, m.dir, "status", "--porcelain"); s != "" {
+		t.Fatalf("git status:\n%s", s)
+	}
+	if got := runGit(t, m.dir, "ls-files", "-s", "tool.sh"); !strings.HasPrefix(got, "100755") {
+		t.Fatalf("tool.sh lost its x bit: %s", got)
+	}
 }

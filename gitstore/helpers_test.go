@@ -33,6 +33,27 @@ func TestMain(m *testing.M) {
 		}
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	case "fulldisk":
+		// Runs inside `unshare -rm` with a small tmpfs mounted at GITSTORE_DIR's
+		// parent: three syncs from GITSTORE_URL, each reported as a line of JSON.
+		st, err := Init(os.Getenv("GITSTORE_DIR"))
+		if err == nil {
+			err = st.SetRemote(os.Getenv("GITSTORE_URL"))
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		for range 3 {
+			_, err := st.Sync(SyncOptions{Author: Author{"Helper", "h@example.com"}})
+			msg := ""
+			if err != nil {
+				msg = err.Error()
+			}
+			left, _ := filepath.Glob(filepath.Join(st.gitDir, "objects", "pack", "tmp_*"))
+			_ = json.NewEncoder(os.Stdout).Encode(map[string]any{"error": msg, "offline": IsOffline(err), "full": IsDiskFull(err), "leftovers": len(left)})
+		}
+		os.Exit(0)
 	case "hold":
 		st, err := Open(os.Getenv("GITSTORE_DIR"))
 		if err != nil {
@@ -110,8 +131,15 @@ func httpBackend(t *testing.T, root string) *cgi.Handler {
 // httpRemote serves root through git http-backend behind basic auth (user/pass).
 func httpRemote(t *testing.T, root, user, pass string) string {
 	t.Helper()
+	return httpRemoteServer(t, root, user, pass, true)
+}
+
+// httpRemoteServer is httpRemote; without keepAlive every request comes on a
+// connection of its own (so that a test proxy can tell the requests apart).
+func httpRemoteServer(t *testing.T, root, user, pass string, keepAlive bool) string {
+	t.Helper()
 	h := httpBackend(t, root)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, p, ok := r.BasicAuth()
 		if !ok || u != user || p != pass {
 			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
@@ -121,6 +149,8 @@ func httpRemote(t *testing.T, root, user, pass string) string {
 		r.Header.Set("Remote-User", u)
 		h.ServeHTTP(w, r)
 	}))
+	srv.Config.SetKeepAlivesEnabled(keepAlive)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv.URL + "/notes.git"
 }
@@ -159,10 +189,11 @@ func daemonRemote(t *testing.T, root string) string {
 
 // machine is a notes repository on one "computer".
 type machine struct {
-	t   *testing.T
-	st  *Store
-	dir string
-	env map[string]string
+	t    *testing.T
+	st   *Store
+	dir  string
+	env  map[string]string
+	idle time.Duration // SyncOptions.IdleTimeout (0: the default)
 }
 
 func newMachine(t *testing.T, url string) *machine {
@@ -198,8 +229,16 @@ func (m *machine) remove(rel string) {
 	}
 }
 
+// removeAll removes a file or a folder and everything in it.
+func (m *machine) removeAll(rel string) {
+	m.t.Helper()
+	if err := os.RemoveAll(filepath.Join(m.dir, filepath.FromSlash(rel))); err != nil {
+		m.t.Fatal(err)
+	}
+}
+
 func (m *machine) sync() (*SyncResult, error) {
-	return m.st.Sync(SyncOptions{Author: Author{"Dana", "dana@example.com"}, Getenv: func(k string) string { return m.env[k] }})
+	return m.st.Sync(SyncOptions{Author: Author{"Dana", "dana@example.com"}, Getenv: func(k string) string { return m.env[k] }, IdleTimeout: m.idle})
 }
 
 func (m *machine) mustSync() *SyncResult {

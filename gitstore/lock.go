@@ -69,6 +69,7 @@ func (s *Store) Lock(timeout time.Duration) (unlock func(), err error) {
 	cleanTemp(s.gitDir)
 	cleanTemp(filepath.Join(s.gitDir, "refs", "heads"))
 	cleanTemp(filepath.Join(s.gitDir, "refs", "remotes", RemoteName))
+	s.cleanPackTemp() // what a killed fetch left: on a small disk it would pile up
 	return s.unlocker(path), nil
 }
 

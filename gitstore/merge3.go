@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -26,11 +27,57 @@ func splitLines(t string) []string {
 	return lines
 }
 
-// lineHunks returns the changes that turn base into other, line by line.
-func lineHunks(base, other string) []hunk {
+// maxLineIDs is how many distinct lines lineRunes can tell apart: every valid
+// rune but the surrogates, which do not survive go-diff's string conversions.
+const maxLineIDs = utf8.MaxRune + 1 - (0xE000 - 0xD800)
+
+// lineRune is the rune that stands for the line numbered id, and lineID its inverse.
+// go-diff's own DiffLinesToRunes shifts the numbers from 0xD800 on but leaves
+// callers to undo it, so oneone numbers the lines itself.
+func lineRune(id int) rune {
+	if id >= 0xD800 {
+		id += 0xE000 - 0xD800
+	}
+	return rune(id)
+}
+
+func lineID(r rune) int {
+	if r >= 0xE000 {
+		r -= 0xE000 - 0xD800
+	}
+	return int(r)
+}
+
+// lineRunes turns both texts into one rune per line, the same rune for the same
+// line; ok=false when they hold more distinct lines than runes can number.
+func lineRunes(a, b []string) (ra, rb []rune, lines []string, ok bool) {
+	ids := map[string]int{}
+	conv := func(ls []string) []rune {
+		out := make([]rune, len(ls))
+		for i, l := range ls {
+			id, seen := ids[l]
+			if !seen {
+				id = len(lines)
+				ids[l] = id
+				lines = append(lines, l)
+			}
+			out[i] = lineRune(id)
+		}
+		return out
+	}
+	ra, rb = conv(a), conv(b)
+	return ra, rb, lines, len(lines) <= maxLineIDs
+}
+
+// lineHunks returns the changes that turn base into other, line by line; ok=false
+// when the texts are too big to diff by line.
+func lineHunks(base, other string) ([]hunk, bool) {
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 5 * time.Second
-	r1, r2, arr := dmp.DiffLinesToRunes(base, other)
+	r1, r2, arr, ok := lineRunes(splitLines(base), splitLines(other))
+	if !ok {
+		return nil, false
+	}
 	diffs := dmp.DiffMainRunes(r1, r2, false)
 	var hs []hunk
 	bi := 0
@@ -58,12 +105,12 @@ func lineHunks(base, other string) []hunk {
 				cur = &hunk{s: bi, e: bi}
 			}
 			for _, r := range rs {
-				cur.lines = append(cur.lines, arr[r])
+				cur.lines = append(cur.lines, arr[lineID(r)])
 			}
 		}
 	}
 	flush()
-	return hs
+	return hs, true
 }
 
 // merge3 merges ours and theirs, both derived from base, line by line. It reports
@@ -79,7 +126,11 @@ func merge3(base, ours, theirs string) (string, bool) {
 		return ours, true
 	}
 	bl := splitLines(base)
-	ho, ht := lineHunks(base, ours), lineHunks(base, theirs)
+	ho, ok1 := lineHunks(base, ours)
+	ht, ok2 := lineHunks(base, theirs)
+	if !ok1 || !ok2 {
+		return "", false // kept as a conflict copy: never a guess
+	}
 	var out bytes.Buffer
 	pos, i, j := 0, 0, 0
 	// side returns base[s:e) as rewritten by the hunks hs.

@@ -215,7 +215,9 @@ func (s *Store) applyTree(base plumbing.Hash, changes []change) (plumbing.Hash, 
 			return plumbing.ZeroHash, err
 		}
 		if h.IsZero() {
-			delete(entries, name)
+			if e, ok := entries[name]; ok && e.mode == filemode.Dir {
+				delete(entries, name) // a folder emptied; a file set in its place stays
+			}
 		} else {
 			entries[name] = entry{h, filemode.Dir}
 		}
@@ -422,6 +424,11 @@ func (s *Store) fileEntry(rel string, fi os.FileInfo) (entry, *index.Entry, erro
 	}
 	if err != nil {
 		return entry{}, nil, err
+	}
+	if mode != filemode.Symlink {
+		if err := checkCredentials(rel, data); err != nil {
+			return entry{}, nil, err
+		}
 	}
 	h, err := s.writeObject(plumbing.BlobObject, data)
 	if err != nil {

@@ -60,7 +60,14 @@ func (s *Store) SetRemote(url string) error {
 	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
 		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
 	}
-	url = Redact(url)
+	stored := Redact(url)
+	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") {
+		if r, err := neturl.Parse(stored); err != nil || r.Host != u.Host {
+			// an "@" in the path: oneone finds credentials by position and would cut the URL there
+			return fmt.Errorf("bad remote URL %q: it holds an \"@\" after its host; if that is part of a password, leave the password out and put it in ONEONE_GIT_TOKEN or ~/.git-credentials; %s", stored, acceptedRemotes)
+		}
+	}
+	url = stored
 	unlock, err := s.Lock(DefaultLockTimeout)
 	if err != nil {
 		return err

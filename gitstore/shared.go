@@ -133,7 +133,7 @@ func (b *SharedRepo) Probe(ctx context.Context, url, branch string, opts SyncOpt
 	}
 	pctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
 	defer cancel()
-	adv, err := b.st.remoteRefs(pctx, url, ai)
+	adv, err := newTransport(b.st, url, ai).Refs(pctx)
 	if err != nil {
 		if pctx.Err() != nil && ctx.Err() == nil {
 			return SharedTip{}, &lineError{fmt.Sprintf("cannot reach %s: no answer within %s; run `oneone sync` again when it answers", Redact(url), ProbeTimeout), []error{errOffline}}
@@ -143,22 +143,22 @@ func (b *SharedRepo) Probe(ctx context.Context, url, branch string, opts SyncOpt
 	return pickShared(adv, branch), nil
 }
 
-func pickShared(adv *advertised, branch string) SharedTip {
+func pickShared(adv *RemoteRefs, branch string) SharedTip {
 	if branch != "" {
-		if h, ok := adv.branches[plumbing.NewBranchReferenceName(branch)]; ok {
+		if h, ok := adv.Branches[plumbing.NewBranchReferenceName(branch)]; ok {
 			return SharedTip{branch, h.String()}
 		}
 	}
 	name := plumbing.ReferenceName("")
 	switch {
-	case adv.head != "":
-		name = adv.head
-	case len(adv.branches) == 1:
-		for n := range adv.branches {
+	case adv.Head != "":
+		name = adv.Head
+	case len(adv.Branches) == 1:
+		for n := range adv.Branches {
 			name = n
 		}
 	default:
-		if _, ok := adv.branches[plumbing.NewBranchReferenceName(DefaultBranch)]; ok {
+		if _, ok := adv.Branches[plumbing.NewBranchReferenceName(DefaultBranch)]; ok {
 			name = plumbing.NewBranchReferenceName(DefaultBranch)
 		}
 	}
@@ -168,7 +168,7 @@ func pickShared(adv *advertised, branch string) SharedTip {
 		}
 		return SharedTip{Branch: branch}
 	}
-	return SharedTip{name.Short(), adv.branches[name].String()}
+	return SharedTip{name.Short(), adv.Branches[name].String()}
 }
 
 // Known reports whether the tip's commit is already here (nothing to fetch).
@@ -191,7 +191,7 @@ func (b *SharedRepo) Fetch(ctx context.Context, url string, tip SharedTip, opts 
 	}
 	branch := plumbing.NewBranchReferenceName(tip.Branch)
 	tracking := plumbing.NewRemoteReferenceName(RemoteName, tip.Branch)
-	h, err := b.st.fetch(ctx, url, ai, branch, tracking)
+	h, err := b.st.fetch(ctx, newTransport(b.st, url, ai), branch, tracking)
 	if err != nil {
 		return tip, b.remoteError(url, ai, err)
 	}
@@ -393,8 +393,8 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 	}
 	branch := plumbing.NewBranchReferenceName(tip.Branch)
 	tracking := plumbing.NewRemoteReferenceName(RemoteName, tip.Branch)
-	if err := b.st.push(ctx, url, ai, branch, tracking, commit, parent); err != nil {
-		if errors.Is(err, errRemoteMoved) {
+	if err := b.st.pushTo(ctx, newTransport(b.st, url, ai), branch, tracking, commit, parent); err != nil {
+		if errors.Is(err, ErrRemoteMoved) {
 			return res, fmt.Errorf("%w: %v", ErrSharedMoved, err)
 		}
 		return res, b.remoteError(url, ai, err)

@@ -101,7 +101,26 @@ func Open(dir string) (*Store, error) {
 // DefaultAuthor returns the commit author: manager (or git config user.name, or "oneone")
 // with git config user.email (or "oneone@localhost").
 func (s *Store) DefaultAuthor(manager string) Author {
+	a, _ := s.AuthorFor(manager, os.Getenv)
+	return a
+}
+
+// NoEmail is the address commits carry when git knows none.
+const NoEmail = "oneone@localhost"
+
+// AuthorFor returns the commit author as git would: manager (else
+// GIT_AUTHOR_NAME, else user.name, else "oneone") with GIT_AUTHOR_EMAIL, else
+// user.email (the repository's, then the global one), else EMAIL; ok is false
+// when none is set and commits carry NoEmail.
+func (s *Store) AuthorFor(manager string, getenv func(string) string) (Author, bool) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	a := Author{Name: strings.TrimSpace(manager)}
+	if a.Name == "" {
+		a.Name = strings.TrimSpace(getenv("GIT_AUTHOR_NAME"))
+	}
+	a.Email = strings.TrimSpace(getenv("GIT_AUTHOR_EMAIL"))
 	var scopes []*config.Config
 	if c, err := s.repo.Config(); err == nil {
 		scopes = append(scopes, c)
@@ -117,13 +136,16 @@ func (s *Store) DefaultAuthor(manager string) Author {
 			a.Email = c.User.Email
 		}
 	}
+	if a.Email == "" {
+		a.Email = strings.TrimSpace(getenv("EMAIL"))
+	}
 	if a.Name == "" {
 		a.Name = "oneone"
 	}
 	if a.Email == "" {
-		a.Email = "oneone@localhost"
+		return Author{a.Name, NoEmail}, false
 	}
-	return a
+	return a, true
 }
 
 // CanCommit tells, before anything is written, why a commit could not be made

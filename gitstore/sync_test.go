@@ -1,7 +1,6 @@
 package gitstore
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -27,8 +26,8 @@ func pair(t *testing.T, transport string) (a, b *machine, bare string) {
 	var url string
 	env := map[string]string{}
 	switch transport {
-	case "http":
-		url = httpRemote(t, root, "dana", "s3cret-token")
+	case "http", "http-close":
+		url = httpRemoteServer(t, root, "dana", "s3cret-token", transport == "http")
 		env["ONEONE_GIT_TOKEN"] = "s3cret-token"
 		env["ONEONE_GIT_USERNAME"] = "dana"
 	default:
@@ -300,7 +299,7 @@ func TestSyncAuth(t *testing.T) {
 	}
 	runGit(t, m2.dir, "remote", "set-url", "origin", strings.Replace(url, "http://", "http://dana:right-token-123@", 1))
 	res, err := m2.sync()
-	if err != nil || !res.Pulled || res.Remote != strings.Replace(url, "http://", "http://dana@", 1) {
+	if err != nil || !res.Pulled || res.Remote != url {
 		t.Fatalf("token in URL: %+v %v", res, err)
 	}
 	m2.check(map[string]string{"a.md": "a\n"})
@@ -308,16 +307,23 @@ func TestSyncAuth(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://user:tok@host/x":           "https://user@host/x",
-		"https://ghp_abcdefghij1234@host/x": "https://host/x",
-		"https://host/x":                    "https://host/x",
-		"https://dana@host/x":               "https://dana@host/x",
-		"https://glpat-abc@host/x":          "https://host/x",
-		"git@github.com:o/notes.git":        "git@github.com:o/notes.git",
-		"ssh://git:pw@host/x":               "ssh://git@host/x",
+		"https://user:tok@host/x": "https://host/x", // with a password, neither is kept
+		"https://ghp_T0kenT0kenT0kenT0ken12:x-oauth-basic@github.com/o/r.git": "https://github.com/o/r.git",
+		"https://T0KEN:@host/x":                            "https://host/x", // a user with an empty password is a token
+		"https://glpat-abcdefghij0123456789:@gitlab.com/x": "https://gitlab.com/x",
+		"https://dana:pa/ss@host/x.git":                    "https://host/x.git", // does not parse: redacted by position
+		"https://dana:p@ss/w@rd@host/x.git":                "https://host/x.git",
+		"https://dana:pa/ss@host/x.git?tok=1":              "https://host/x.git?tok=***",
+		"http://[::1:pa/ss@host/x":                         "http://host/x",
+		"https://ghp_abcdefghij1234@host/x":                "https://host/x",
+		"https://host/x":                                   "https://host/x",
+		"https://dana@host/x":                              "https://dana@host/x",
+		"https://glpat-abc@host/x":                         "https://host/x",
+		"git@github.com:o/notes.git":                       "git@github.com:o/notes.git",
+		"ssh://git:pw@host/x":                              "ssh://git@host/x",
 		// a token in the query string
 		"https://host/x.git?access_token=SECRET":                       "https://host/x.git?access_token=***",
-		"https://u:p@host/x?private_token=abc&service=git-upload-pack": "https://u@host/x?private_token=***&service=git-upload-pack",
+		"https://u:p@host/x?private_token=abc&service=git-upload-pack": "https://host/x?private_token=***&service=git-upload-pack",
 		"ssh://git@host/x?token=abc":                                   "ssh://git@host/x?token=***",
 		"https://host/x.git?ghp_abcdef":                                "https://host/x.git?***",
 	} {
@@ -329,6 +335,9 @@ func TestRedact(t *testing.T) {
 		`Get "https://u:secret@h/x/info/refs": 401`,
 		`Get "https://h/x.git/info/refs?access_token=secret&service=git-upload-pack": 401`,
 		`fetch from https://h/x.git?private_token=secret: refused`,
+		`bad remote URL "https://dana:pa/secret@h/x.git": use https://...`,
+		`parse "https://ghp_secret:x-oauth-basic@h/x": no`,
+		`Get https://secret:@h/x failed`,
 	} {
 		if got := RedactText(text); strings.Contains(got, "secret") || !strings.Contains(got, "h/x") {
 			t.Errorf("RedactText(%q) = %q", text, got)
@@ -401,8 +410,8 @@ func TestLockHeldByOtherProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	unlock()
-	if _, err := m.sync(); !errors.Is(err, ErrNoRemote) {
-		t.Fatalf("sync without remote: %v", err)
+	if res, err := m.sync(); err != nil || !res.NoRemote {
+		t.Fatalf("sync without remote: %+v, %v", res, err)
 	}
 }
 
@@ -458,6 +467,32 @@ func TestSetRemoteRefusesOddURLs(t *testing.T) {
 	}
 	if err := m.st.SetRemote("../x.git"); err == nil || !strings.Contains(err.Error(), "a local path must be absolute, such as /") {
 		t.Errorf("relative path: %v", err)
+	}
+	// A token as the user name, a user with an empty password, a password with a
+	// slash (the URL does not parse): nothing of the credentials is stored or shown.
+	for _, u := range []string{
+		"https://ghp_SECRETSECRETSECRET0123:x-oauth-basic@github.com/dana/notes.git",
+		"https://SECRETSECRET:@github.com/dana/notes.git",
+		"https://glpat-SECRETSECRETSECRET01:@gitlab.com/dana/notes.git",
+		"https://dana:pa/SECRET@github.com/dana/notes.git",
+		"https://oauth2:SECRETSECRET@gitlab.com/dana/notes.git",
+	} {
+		err := m.st.SetRemote(u)
+		if err != nil && strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("SetRemote(%q) error shows the secret: %v", u, err)
+		}
+		if err != nil {
+			continue
+		}
+		got, _, _ := m.st.RemoteURL()
+		cfg, _ := os.ReadFile(filepath.Join(m.dir, ".git", "config"))
+		if strings.Contains(got, "SECRET") || strings.Contains(string(cfg), "SECRET") || strings.Contains(got, "@") {
+			t.Errorf("SetRemote(%q) stored %q", u, got)
+		}
+	}
+	// An "@" in the path would be cut as a user part: refused, not stored cut.
+	if err := m.st.SetRemote("https://host/dana@example.com/notes.git"); err == nil || !strings.Contains(err.Error(), "after its host") {
+		t.Errorf("@ in the path: %v", err)
 	}
 	// A token in the query string is never stored, nor shown in the error.
 	for _, u := range []string{"https://host/x.git?access_token=SECRET-123", "https://host/x.git?private_token=SECRET-123&a=b"} {

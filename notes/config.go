@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -25,7 +26,20 @@ type Config struct {
 	PrepareAheadDays int
 	Away             []Absence // the manager's own absences
 	Sync             string    // "auto" to sync after every commit
+	// Unknown lists the keys oneone does not read, with their lines, so that a
+	// misspelt setting (or a secret pasted there) is not silently ignored.
+	Unknown []ConfigKey
 }
+
+// ConfigKey is a key of oneone.yaml and the line it is on.
+type ConfigKey struct {
+	Name string
+	Line int
+}
+
+// ConfigKeys are the keys of oneone.yaml that oneone reads (some by features
+// described in the spec's later sections).
+var ConfigKeys = []string{"manager", "cadence", "grace", "goals_every", "theme_length", "prepare_ahead", "away", "sync", "recipients", "org", "share_feedback"}
 
 // Absence is a stretch of days, both ends included, on which someone is away.
 type Absence struct {
@@ -70,6 +84,12 @@ func ParseConfig(data []byte) (Config, error) {
 	}
 	if m == nil {
 		return c, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if !slices.Contains(ConfigKeys, k.Value) {
+			c.Unknown = append(c.Unknown, ConfigKey{Name: k.Value, Line: k.Line})
+		}
 	}
 	if c.Manager, err = scalar(mapGet(m, "manager"), "manager"); err != nil {
 		return c, err

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // File and folder modes: notes are private HR material.
@@ -84,13 +85,8 @@ func WriteFileAtomic(path string, data []byte) error {
 // WriteFileMode is the atomic write behind WriteFileAtomic, with the file's mode
 // (set whatever the umask) and the prefix of its test crash points.
 func WriteFileMode(path string, data []byte, mode os.FileMode, crash string) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(dir, "."+base+TempMarker+hex.EncodeToString(rnd[:]))
+	dir := filepath.Dir(path)
+	tmp := TempPath(path)
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, pathless(err))
@@ -131,13 +127,7 @@ func CreateFileAtomic(path string, data []byte) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%s: %w", path, ErrNoteExists)
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(dir, "."+base+TempMarker+hex.EncodeToString(rnd[:]))
+	tmp := TempPath(path)
 	if err := WriteFileAtomic(tmp, data); err != nil {
 		return fmt.Errorf("write %s: %w", path, pathless(err))
 	}
@@ -151,6 +141,35 @@ func CreateFileAtomic(path string, data []byte) error {
 	}
 	CrashPoint("create-linked")
 	return os.Remove(tmp)
+}
+
+// MaxNameBytes is the longest file name that common file systems hold (ext4,
+// APFS, NTFS): a name git accepts from a remote may be that long.
+const MaxNameBytes = 255
+
+// TempPath returns a new temporary file name in path's folder,
+// ".<name>.oneone-tmp-<random>", with the name shortened (at a character
+// boundary) so that it fits MaxNameBytes however long path's name is.
+func TempPath(path string) string {
+	dir, base := filepath.Split(path)
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	suffix := TempMarker + hex.EncodeToString(rnd[:])
+	return filepath.Join(dir, "."+TruncateName(base, MaxNameBytes-1-len(suffix))+suffix)
+}
+
+// TruncateName cuts name to at most max bytes without splitting a UTF-8 character.
+func TruncateName(name string, max int) string {
+	if len(name) <= max {
+		return name
+	}
+	if max < 0 {
+		max = 0
+	}
+	for max > 0 && !utf8.RuneStart(name[max]) {
+		max--
+	}
+	return name[:max]
 }
 
 // CleanTemp removes temporary files left in dir by an interrupted oneone.

@@ -30,6 +30,7 @@ var (
 	years   = flag.Bool("years", true, "also audit large with half the years (the history-growth check)")
 	genOnly = flag.Bool("gen", false, "only generate the repositories")
 	audits  = flag.Bool("audit", true, "measure audit (false: only new and sync on large)")
+	write   = flag.String("write", "large", "the repository (one of -sizes) on which new and sync are measured")
 )
 
 func main() {
@@ -130,8 +131,8 @@ func run() error {
 			b.vs(a, "large-5y")
 		}
 	}
-	if _, ok := repos["large"]; ok {
-		if err := writeBench(repos["large"]); err != nil {
+	if _, ok := repos[*write]; ok {
+		if err := writeBench(repos[*write], *write); err != nil {
 			return err
 		}
 	}
@@ -139,8 +140,8 @@ func run() error {
 	return nil
 }
 
-// writeBench measures new + commit and sync on copies of the large repository.
-func writeBench(src string) error {
+// writeBench measures new + commit and sync on copies of a repository (large by default).
+func writeBench(src, label string) error {
 	tmp := filepath.Join(*cache, "tmp")
 	os.RemoveAll(tmp)
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
@@ -159,7 +160,6 @@ func writeBench(src string) error {
 	}
 	const day = "2026-12-24" // after every generated note
 	newNote := func(i int) string { return slugs[(i+1)%len(slugs)] + "/" + day + ".md" }
-	label := "large"
 	nw := measure(label+": oneone new + commit", nil, func(i int) *exec.Cmd {
 		return oneone(ours, "new", strings.Split(newNote(i), "/")[0], "--date", day)
 	})

@@ -90,6 +90,8 @@ type App struct {
 
 	now  func() time.Time
 	repo *notes.Repo
+
+	noEmail, emailWarned bool // git knows no user.email; said once per command
 }
 
 // registry holds the constructors of every subcommand; each command file adds its own in init.
@@ -240,7 +242,17 @@ func (a *App) Repo() (*notes.Repo, error) {
 		return nil, err
 	}
 	a.repo = r
+	a.warnUnknownKeys(r.Config)
 	return r, nil
+}
+
+// warnUnknownKeys says, once per command, which keys of oneone.yaml oneone does
+// not read: a misspelt setting, or a secret pasted there, is never silently ignored.
+func (a *App) warnUnknownKeys(c notes.Config) {
+	for _, k := range c.Unknown {
+		a.infof("oneone: warning: %s:%d: unknown key %q, ignored: oneone reads %s; fix its spelling or remove it",
+			notes.ConfigFile, k.Line, shownPath(k.Name), strings.Join(notes.ConfigKeys, ", "))
+	}
 }
 
 // Config returns the repository settings.
@@ -285,14 +297,34 @@ func (a *App) Writer() (*notes.Repo, *gitstore.Store, func(), error) {
 	return r, st, unlock, nil
 }
 
+// author is who commits: the manager (else git's user.name) with git's
+// user.email; with no email git knows, the commits say so (warnNoEmail).
+func (a *App) author(st *gitstore.Store, manager string) gitstore.Author {
+	au, ok := st.AuthorFor(manager, a.Getenv)
+	if !ok {
+		a.noEmail = true
+	}
+	return au
+}
+
+// warnNoEmail says, once per command and only after a commit, that the commits
+// carry no email of the user's.
+func (a *App) warnNoEmail() {
+	if a.noEmail && !a.emailWarned {
+		a.emailWarned = true
+		a.infof("oneone: warning: git knows no user.email: commits are authored %s; set yours with `git config --global user.email you@example.com`", gitstore.NoEmail)
+	}
+}
+
 // commit records paths in one commit by the manager and syncs when `sync: auto` is set.
 func (a *App) commit(r *notes.Repo, st *gitstore.Store, msg string, paths ...string) error {
-	if _, err := st.Commit(msg, st.DefaultAuthor(r.Config.Manager), paths...); err != nil {
+	if _, err := st.Commit(msg, a.author(st, r.Config.Manager), paths...); err != nil {
 		if errors.Is(err, gitstore.ErrNothingChanged) {
 			return nil
 		}
 		return err
 	}
+	a.warnNoEmail()
 	if r.Config.Sync == "auto" {
 		autoSync(a, st)
 	}

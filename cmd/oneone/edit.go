@@ -24,7 +24,10 @@ func newEditCmd(a *App) *cobra.Command {
 		Short: "Open a note (default: the newest) in $VISUAL/$EDITOR; commit it if changed",
 		Long: `Open SLUG's note of DATE (default: the newest) in $VISUAL, else $EDITOR, else vi.
 An editor with arguments works (EDITOR="code --wait"). When the editor exits
-and the note changed, oneone commits it.`,
+and the note changed, oneone commits it. When a sync changed the note while
+the editor was open, the editor's text is merged with that version line by
+line (or, where the same lines changed, that version is kept beside the note
+as a conflict copy, named on stderr): a stale buffer never undoes it.`,
 		Example: `  oneone edit alice
   oneone edit alice 2026-11-18
   EDITOR="code --wait" oneone edit bob`,
@@ -126,14 +129,36 @@ func (a *App) editAndCommit(r *notes.Repo, st *gitstore.Store, slug string, day 
 	if err != nil {
 		return err
 	}
+	openedBlob, err := st.HeadBlob(rel)
+	if err != nil {
+		return err
+	}
 	if err := a.runEditor(path); err != nil {
+		return err
+	}
+	// The lock from here to the commit: a sync that pulled this note while the
+	// editor was open is merged with the editor's text, never committed over.
+	unlock, err := st.Lock(lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	rec, err := st.ReconcileEdit(rel, before, openedBlob)
+	if err != nil {
 		return err
 	}
 	after, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("%s after editing: %w", rel, err)
 	}
-	if bytes.Equal(before, after) {
+	paths := []string{rel}
+	switch {
+	case rec.Copy != "":
+		paths = append(paths, rec.Copy)
+		a.infof("oneone: conflict: %s changed while your editor had it open (a sync brought in another version) and the same lines differ: your text is kept in %s, the other version is in %s; compare the two, keep what you want in %s, delete %s, then run `oneone sync`", rel, rel, rec.Copy, rel, rec.Copy)
+	case rec.Merged:
+		a.infof("oneone: %s changed while your editor had it open (a sync brought in another version): both versions merged into it", rel)
+	case bytes.Equal(before, after):
 		a.infof("%s unchanged", rel)
 		return nil
 	}
@@ -141,7 +166,7 @@ func (a *App) editAndCommit(r *notes.Repo, st *gitstore.Store, slug string, day 
 	if _, err := notes.ParseNote(slug, filepath.Base(path), after); err != nil {
 		a.infof("warning: %s: %s (committed anyway; fix it and run `oneone edit %s %s`)", rel, err, slug, notes.FormatDate(day))
 	}
-	if err := a.commit(r, st, fmt.Sprintf("%s: edit 1:1 note %s", slug, notes.FormatDate(day)), rel); err != nil {
+	if err := a.commit(r, st, fmt.Sprintf("%s: edit 1:1 note %s", slug, notes.FormatDate(day)), paths...); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "saved %s\n", rel)

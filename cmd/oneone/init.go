@@ -107,9 +107,10 @@ func runInit(a *App, dir string, o initOptions) error {
 		fmt.Fprintf(a.Stdout, "%s is already a oneone repository\n", dir)
 		return nil
 	}
-	if _, err := st.Commit("init: oneone notes repository", st.DefaultAuthor(cfg.Manager), commit...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
+	if _, err := st.Commit(gitstore.InitMessage, a.author(st, cfg.Manager), commit...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
 		return err
 	}
+	a.warnNoEmail()
 	if a.JSON {
 		return a.printJSON(map[string]any{"dir": dir, "created": true})
 	}

@@ -119,28 +119,25 @@ func runJoinedSync(a *App, dir, branch string) error {
 	}
 	opts.Branch = branch
 	res, err := st.Sync(opts)
-	syncWarnings(a, res)
+	syncTalk(a, res)
 	if err != nil {
 		if res != nil && len(res.Committed) > 0 && !a.JSON {
-			a.infof("committed %s: %s", syncPlural(len(res.Committed), "file"), strings.Join(res.Committed, ", "))
+			for _, line := range committedLines(res) {
+				a.infof("%s", line)
+			}
 		}
 		return err
 	}
 	if a.JSON {
-		out := syncJSON{Remote: res.Remote, Committed: res.Committed, Pulled: res.Pulled, Merged: res.Merged,
-			Pushed: res.Pushed, UpToDate: res.UpToDate, Conflicts: []conflictJSON{}, Shares: []shareJSON{}}
-		if out.Committed == nil {
-			out.Committed = []string{}
+		if err := a.printJSON(syncJSONOf(a, res, nil)); err != nil {
+			return err
 		}
-		for _, c := range res.Conflicts {
-			out.Conflicts = append(out.Conflicts, conflictJSON{c.Path, c.Copy})
-		}
-		return a.printJSON(out)
+		return refusedError(a, res)
 	}
 	for _, line := range syncReport(res) {
 		fmt.Fprintln(a.Stdout, line)
 	}
-	return nil
+	return refusedError(a, res)
 }
 
 func newJoinCmd(a *App) *cobra.Command {

@@ -174,3 +174,41 @@ func TestEditorStartedWithoutShell(t *testing.T) {
 		t.Fatalf("note after editing:\n%s", got)
 	}
 }
+
+// Tokens in the forms hosts hand out (GitHub's token as the user name, GitLab's
+// TOKEN:@host, a password holding "/" so that the URL does not parse) are never
+// stored, printed or committed; the user is told where a token goes instead.
+func TestTokenURLsNeverLeak(t *testing.T) {
+	root, env := newTeam(t)
+	dir := filepath.Dir(root)
+	const canary = "Zq7CANARY9xW"
+	for _, u := range []string{
+		"https://ghp_" + canary + "abcdefghij0123:x-oauth-basic@127.0.0.1:9/notes.git",
+		"https://" + canary + "0123456789:@127.0.0.1:9/notes.git",
+		"https://glpat-" + canary + "abcdefgh:@127.0.0.1:9/notes.git",
+		"https://dana:pa/ss" + canary + "@127.0.0.1:9/notes.git",
+		"https://dana:" + canary + "@127.0.0.1:9/notes.git",
+	} {
+		var out strings.Builder
+		r := run(t, dir, env, 30*time.Second, "remote", u)
+		checkSane(t, r)
+		out.WriteString(r.stdout + r.stderr)
+		if r.code == 0 && !strings.Contains(r.stderr, "ONEONE_GIT_TOKEN") {
+			t.Errorf("remote %s: the user is not told where the token goes: %s", u, r)
+		}
+		for _, args := range [][]string{{"remote"}, {"--json", "remote"}, {"sync"}, {"--json", "sync"}} {
+			r := run(t, dir, env, 30*time.Second, args...)
+			checkSane(t, r)
+			out.WriteString(r.stdout + r.stderr)
+		}
+		for what, text := range map[string]string{
+			"output": out.String(), ".git/config": readOrEmpty(t, filepath.Join(root, ".git/config")),
+			"history": git(t, root, "log", "-p", "--all"),
+		} {
+			if strings.Contains(text, canary) {
+				i := strings.Index(text, canary)
+				t.Errorf("remote %s: the token leaked into %s: ...%s...", u, what, text[max(0, i-120):min(len(text), i+60)])
+			}
+		}
+	}
+}

@@ -28,7 +28,8 @@ file:// URL of a bare repository (a USB drive).
 Credentials are never stored: for https set ONEONE_GIT_TOKEN (and
 ONEONE_GIT_USERNAME if your host wants your user name) or use
 ~/.git-credentials; for ssh use ssh-agent or ~/.ssh/id_ed25519, with the host
-key in ~/.ssh/known_hosts.`,
+key in ~/.ssh/known_hosts. A URL given with a password (or a token as its
+user name, https://TOKEN@host) is saved with neither.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone remote https://github.com/dana/oneone-notes.git
   oneone remote
@@ -45,7 +46,7 @@ key in ~/.ssh/known_hosts.`,
 				}
 				shown := gitstore.Redact(args[0])
 				if shown != args[0] {
-					a.infof("oneone: the credentials in the URL were not saved; set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME) for sync instead")
+					a.infof("oneone: the credentials in the URL were not saved (neither the user name nor the token): for sync set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name), or put them in ~/.git-credentials")
 				}
 				if a.JSON {
 					return a.printJSON(remoteInfo{gitstore.RemoteName, &shown})

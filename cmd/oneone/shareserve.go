@@ -210,7 +210,7 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 	if key := shareKey(st, t.slug, today); tip.Commit != "" && tip.Commit == state.Published && key == state.Key && b.Known(tip) {
 		return nil // nothing on either side
 	}
-	author := st.DefaultAuthor(r.Config.Manager)
+	author := a.author(st, r.Config.Manager)
 	for attempt := 0; ; attempt++ {
 		var err error
 		if !b.Known(tip) {
@@ -325,7 +325,7 @@ func writeReceived(a *App, r *notes.Repo, st *gitstore.Store, slug string, rc *s
 		return nil
 	}
 	msg := fmt.Sprintf("%s: from the shared agenda\n\n%s", slug, strings.Join(rc.Lines, "\n"))
-	if _, err := st.Commit(msg, st.DefaultAuthor(r.Config.Manager), written...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
+	if _, err := st.Commit(msg, a.author(st, r.Config.Manager), written...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
 		return fmt.Errorf("%s written but not committed: %w (run `oneone sync` to commit it)", strings.Join(written, ", "), err)
 	}
 	sort.Strings(written)
@@ -373,6 +373,9 @@ func (a *App) syncShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOp
 		res.Pulled = res.Pulled || again.Pulled
 		res.Merged = res.Merged || again.Merged
 		res.Conflicts = append(res.Conflicts, again.Conflicts...)
+		res.Revived = append(res.Revived, again.Revived...)
+		res.PulledCommits += again.PulledCommits
+		res.RemoteHeadMissing = res.RemoteHeadMissing || again.RemoteHeadMissing
 		res.UpToDate = false
 	}
 	return outs, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,21 +12,50 @@ import (
 
 func init() { register(syncCmd) }
 
-// syncJSON is the JSON shape of `oneone sync --json`.
+// syncJSON is the JSON shape of `oneone sync --json`, exactly the spec's.
 type syncJSON struct {
-	Remote    string         `json:"remote"`
-	Committed []string       `json:"committed"`
-	Pulled    bool           `json:"pulled"`
-	Merged    bool           `json:"merged"`
-	Pushed    bool           `json:"pushed"`
-	UpToDate  bool           `json:"up_to_date"`
-	Conflicts []conflictJSON `json:"conflicts"`
-	Shares    []shareJSON    `json:"shares"` // one per report who shares (shareserve.go)
+	Committed []string    `json:"committed"` // repository-relative paths committed by this sync (deletions too)
+	Pulled    int         `json:"pulled"`    // commits integrated
+	Pushed    bool        `json:"pushed"`
+	Conflicts []string    `json:"conflicts"` // conflict copies this sync left (of notes and of shared agendas)
+	Shares    []shareJSON `json:"shares"`    // one per report who shares (shareserve.go)
 }
 
-type conflictJSON struct {
-	Path string `json:"path"`
-	Copy string `json:"copy"`
+// syncJSONOf is what `sync --json` prints: lists are [] rather than null.
+func syncJSONOf(a *App, res *gitstore.SyncResult, shares []shareOutcome) syncJSON {
+	out := syncJSON{Committed: nonNil(res.Committed), Pulled: res.PulledCommits, Pushed: res.Pushed, Conflicts: []string{}, Shares: []shareJSON{}}
+	for _, c := range res.Conflicts {
+		out.Conflicts = append(out.Conflicts, c.Copy)
+	}
+	for _, o := range shares {
+		out.Shares = append(out.Shares, o.json(a))
+		for _, c := range o.Copies {
+			out.Conflicts = append(out.Conflicts, c.Copy)
+		}
+	}
+	return out
+}
+
+// firstError returns the first of errs that is not nil, saying the others on stderr.
+func firstError(a *App, errs ...error) error {
+	var first error
+	for _, err := range errs {
+		switch {
+		case err == nil:
+		case first == nil:
+			first = err
+		default:
+			a.infof("oneone: %s", a.scrub(oneLine(err.Error())))
+		}
+	}
+	return first
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func syncCmd(a *App) *cobra.Command {
@@ -38,7 +68,14 @@ origin, bring its changes in and push yours. When both sides changed, notes
 are merged file by file and line by line. When the same lines changed on both
 sides, your file stays as it is and the remote's version is kept beside it as
 <name>.conflict-<hash>.md: compare the two, keep what you want in the
-original, delete the copy and run sync again. No text is ever lost.
+original, delete the copy and run sync again. Each copy is named on stderr.
+No text is ever lost: a file saved while sync runs is never overwritten, and
+a file deleted on one side and edited on the other comes back, said so.
+
+Without origin, sync commits and says that nothing is backed up (exit 0).
+--json prints {"committed": [...], "pulled": N, "pushed": bool,
+"conflicts": [...], "shares": [...]}. A second computer gets the notes with
+` + "`oneone clone URL`" + `.
 
 Credentials: ssh-agent or ~/.ssh keys for ssh URLs (host keys are checked
 against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
@@ -77,8 +114,8 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 			opts.Branch = branch
 			probes := a.probeShares(r, st, opts) // every report's shared agenda (shareserve.go), asked meanwhile
 			res, err := st.Sync(opts)
-			syncWarnings(a, res)
 			shares, err := a.syncShares(r, st, opts, probes, res, err)
+			syncTalk(a, res)
 			for _, o := range shares {
 				for _, l := range o.Lines {
 					a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
@@ -86,7 +123,9 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 			}
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
-					a.infof("committed %s: %s", syncPlural(len(res.Committed), "file"), strings.Join(res.Committed, ", "))
+					for _, line := range committedLines(res) {
+						a.infof("%s", line)
+					}
 				}
 				if !a.JSON {
 					for _, line := range shareLines(shares) {
@@ -99,24 +138,10 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 				return err
 			}
 			if a.JSON {
-				out := syncJSON{Remote: res.Remote, Committed: res.Committed, Pulled: res.Pulled, Merged: res.Merged,
-					Pushed: res.Pushed, UpToDate: res.UpToDate, Conflicts: []conflictJSON{}, Shares: []shareJSON{}}
-				if out.Committed == nil {
-					out.Committed = []string{}
-				}
-				for _, c := range res.Conflicts {
-					out.Conflicts = append(out.Conflicts, conflictJSON{c.Path, c.Copy})
-				}
-				for _, o := range shares {
-					out.Shares = append(out.Shares, o.json(a))
-					for _, c := range o.Copies {
-						out.Conflicts = append(out.Conflicts, conflictJSON{c.Of, c.Copy})
-					}
-				}
-				if err := a.printJSON(out); err != nil {
+				if err := a.printJSON(syncJSONOf(a, res, shares)); err != nil {
 					return err
 				}
-				return shareErrors(a, shares)
+				return firstError(a, refusedError(a, res), shareErrors(a, shares))
 			}
 			for _, line := range syncReport(res) {
 				fmt.Fprintln(a.Stdout, line)
@@ -124,7 +149,7 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 			for _, line := range shareLines(shares) {
 				fmt.Fprintln(a.Stdout, line)
 			}
-			return shareErrors(a, shares)
+			return firstError(a, refusedError(a, res), shareErrors(a, shares))
 		},
 	}
 	cmd.Flags().StringVar(&branch, "branch", "", "origin's branch to sync with, remembered for the next syncs")
@@ -132,7 +157,31 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 }
 
 func (a *App) syncOpts(st *gitstore.Store, manager string) gitstore.SyncOptions {
-	return gitstore.SyncOptions{Author: st.DefaultAuthor(manager), Getenv: a.Getenv, Home: a.Getenv("HOME")}
+	return gitstore.SyncOptions{Author: a.author(st, manager), Getenv: a.Getenv, Home: a.Getenv("HOME")}
+}
+
+// committedLines says what sync committed: the files added or changed, and the deletions as deletions.
+func committedLines(res *gitstore.SyncResult) []string {
+	deleted := map[string]bool{}
+	for _, p := range res.Deleted {
+		deleted[p] = true
+	}
+	var files, gone []string
+	for _, p := range res.Committed {
+		if deleted[p] {
+			gone = append(gone, shownPath(p))
+		} else {
+			files = append(files, shownPath(p))
+		}
+	}
+	var out []string
+	if len(files) > 0 {
+		out = append(out, fmt.Sprintf("committed %s: %s", syncPlural(len(files), "file"), strings.Join(files, ", ")))
+	}
+	if len(gone) > 0 {
+		out = append(out, fmt.Sprintf("committed the deletion of %s: %s", syncPlural(len(gone), "file"), strings.Join(gone, ", ")))
+	}
+	return out
 }
 
 // syncReport describes a sync in plain lines.
@@ -141,16 +190,17 @@ func syncReport(res *gitstore.SyncResult) []string {
 	if res.NewUpstream && res.Upstream != res.Branch {
 		out = append(out, fmt.Sprintf("your branch %s now syncs with origin's branch %s", res.Branch, res.Upstream))
 	}
-	if n := len(res.Committed); n > 0 {
-		out = append(out, fmt.Sprintf("committed %s: %s", syncPlural(n, "file"), strings.Join(res.Committed, ", ")))
-	}
+	out = append(out, committedLines(res)...)
 	switch {
+	case res.NoRemote:
 	case res.UpToDate:
 		out = append(out, "up to date with origin ("+res.Remote+")")
 	default:
-		if res.Merged {
+		if res.Adopted {
+			out = append(out, "this repository held only init's commit: it took origin's history, its oneone.yaml included ("+res.Remote+")")
+		} else if res.Merged {
 			out = append(out, "merged the changes from origin ("+res.Remote+")")
-		} else if res.Pulled {
+		} else if res.Pulled && !res.Adopted {
 			out = append(out, "pulled the changes from origin ("+res.Remote+")")
 		}
 		if res.Pushed {
@@ -160,12 +210,57 @@ func syncReport(res *gitstore.SyncResult) []string {
 			out = append(out, "origin already has everything ("+res.Remote+")")
 		}
 	}
-	for _, c := range res.Conflicts {
-		out = append(out,
-			fmt.Sprintf("conflict: %s was changed on both sides; yours is kept, the remote version is in %s", c.Path, c.Copy),
-			fmt.Sprintf("  to resolve: compare the two files, keep what you want in %s, delete %s, then run `oneone sync`", c.Path, c.Copy))
-	}
 	return out
+}
+
+// conflictLine says where each version of a conflict is and what to do, on one line.
+func conflictLine(c gitstore.Conflict) string {
+	p, cp := shownPath(c.Path), shownPath(c.Copy)
+	resolve := fmt.Sprintf("compare the two, keep what you want in %s, delete %s, then run `oneone sync`", p, cp)
+	switch c.Kind {
+	case gitstore.ConflictDuringSync:
+		return fmt.Sprintf("conflict: %s was saved while sync ran: yours is kept, origin's version is in %s; %s", p, cp, resolve)
+	case gitstore.ConflictIgnored:
+		return fmt.Sprintf("conflict: your %s is ignored by git and origin has a file of that name: origin's is now at %s, yours is kept in %s (ignored too: it stays on this computer); keep what you need, then delete %s", p, p, cp, cp)
+	case gitstore.ConflictFileFolder:
+		return fmt.Sprintf("conflict: %s is a file on one side and a folder on the other: the folder is kept, the file is in %s; move what you need into the folder, delete %s, then run `oneone sync`", p, cp, cp)
+	}
+	return fmt.Sprintf("conflict: %s was changed on both sides: yours is kept, origin's version is in %s; %s", p, cp, resolve)
+}
+
+// revivedLine says that a file deleted on one side and edited on the other is kept.
+func revivedLine(r gitstore.Revived) string {
+	p := shownPath(r.Path)
+	if r.DeletedHere {
+		return fmt.Sprintf("%s, which you deleted, is back: it was edited on another computer; delete it again and run `oneone sync` if it should go", p)
+	}
+	return fmt.Sprintf("%s was deleted on another computer but edited here: your edit is kept; delete it and run `oneone sync` if it should go", p)
+}
+
+// syncTalk says on stderr what a sync needs the user to know: files left
+// alone, every conflict copy and what to do with it, files deleted on one side
+// and edited on the other, a remote that backs nothing up or that git clone
+// cannot check out, commits without the user's email.
+func syncTalk(a *App, res *gitstore.SyncResult) {
+	if res == nil {
+		return
+	}
+	syncWarnings(a, res)
+	for _, c := range res.Conflicts {
+		a.infof("oneone: %s", conflictLine(c))
+	}
+	for _, r := range res.Revived {
+		a.infof("oneone: %s", revivedLine(r))
+	}
+	if res.RemoteHeadMissing {
+		a.infof("oneone: warning: origin's HEAD names a branch it does not have (plain `git init --bare` points it at master), so a plain `git clone` of origin checks out nothing: on the server run `git symbolic-ref HEAD refs/heads/%s` (create the next one with `git init --bare -b %s`), or make %s the default branch in your host's settings", res.Upstream, res.Upstream, res.Upstream)
+	}
+	if len(res.Committed) > 0 || res.Merged {
+		a.warnNoEmail()
+	}
+	if res.NoRemote {
+		a.infof("oneone: no remote: your notes are committed on this computer only, nothing is backed up: set one with `oneone remote URL`, then run `oneone sync`")
+	}
 }
 
 // syncWarnings says, once per file, which files sync left alone because of their names.
@@ -176,9 +271,31 @@ func syncWarnings(a *App, res *gitstore.SyncResult) {
 	for _, p := range res.Skipped {
 		a.infof("oneone: warning: %s: not synced: %s: rename it, then run `oneone sync`", shownPath(p), gitstore.UnsafeReason(p))
 	}
+	if len(res.MadePrivate) > 0 {
+		shown := make([]string, len(res.MadePrivate))
+		for i, p := range res.MadePrivate {
+			shown[i] = shownPath(p)
+		}
+		a.infof("oneone: made private before committing, as every note is (others could read them; now 0600 files, 0700 folders): %s", strings.Join(shown, ", "))
+	}
 	for _, p := range res.Unwritten {
 		a.infof("oneone: warning: %s: from origin, kept in git but not written to disk: %s: rename it on the computer that added it", shownPath(p), gitstore.UnsafeReason(p))
 	}
+}
+
+// refusedError names every file sync did not commit because a line looks like a
+// credential; the command then exits 2 (the rest was synced).
+func refusedError(a *App, res *gitstore.SyncResult) error {
+	var last error
+	for i, ce := range res.Refused {
+		msg := fmt.Sprintf("%s, then run `oneone sync` again; %s is kept as it is, not committed", ce.Error(), shownPath(ce.Path))
+		if i < len(res.Refused)-1 {
+			a.infof("oneone: %s", msg)
+			continue
+		}
+		last = errors.New(msg)
+	}
+	return last
 }
 
 // shownPath is a repository path safe to print on one terminal line.
@@ -209,11 +326,11 @@ func autoSync(a *App, st *gitstore.Store) {
 	r, rerr := a.Repo()
 	opts := a.syncOpts(st, manager)
 	res, err := st.Sync(opts)
-	syncWarnings(a, res)
 	var shares []shareOutcome
 	if rerr == nil {
 		shares, err = a.syncShares(r, st, opts, nil, res, err)
 	}
+	syncTalk(a, res)
 	for _, o := range shares {
 		if o.Err != nil {
 			a.infof("oneone: warning: shared agenda of %s: %s", o.Slug, a.scrub(oneLine(o.Err.Error())))
@@ -233,7 +350,7 @@ func autoSync(a *App, st *gitstore.Store) {
 	if res.Pulled || res.Pushed {
 		a.infof("synced with origin (%s)", res.Remote)
 	}
-	for _, c := range res.Conflicts {
-		a.infof("conflict: %s was changed on both sides; the remote version is in %s: keep what you want in %s, delete %s, then run `oneone sync`", c.Path, c.Copy, c.Path, c.Copy)
+	if err := refusedError(a, res); err != nil {
+		a.infof("oneone: warning: %s", err)
 	}
 }
