@@ -30,6 +30,7 @@ type Store struct {
 	repo   *git.Repository
 
 	mergeDriver func(path string, base, ours, theirs []byte) ([]byte, bool) // see SetMergeDriver
+	recipients  []string                                                    // a shared agenda's encrypted remote: the keys it is encrypted to (SharedRepo.Encrypt)
 }
 
 // Author is the name and email written into commits.
