@@ -13,6 +13,7 @@ import (
 
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/sealed"
 	"github.com/oneone/oneone/share"
 	"github.com/spf13/cobra"
 )
@@ -119,6 +120,7 @@ func runJoinedSync(a *App, dir, branch string) error {
 	}
 	opts.Branch = branch
 	res, err := st.Sync(opts)
+	err = reportKeyError(err)
 	syncTalk(a, res)
 	if err != nil {
 		if res != nil && len(res.Committed) > 0 && !a.JSON {
@@ -220,10 +222,14 @@ func runJoin(a *App, args []string) error {
 		cleanup()
 		return err
 	}
+	if _, err := st.DetectEncryption(opts); err != nil { // an encrypted shared agenda says so by itself
+		cleanup()
+		return reportKeyError(err)
+	}
 	res, err := st.Sync(opts)
 	if err != nil {
 		cleanup()
-		return err
+		return reportKeyError(err)
 	}
 	syncWarnings(a, res)
 	state, serr := joinedState(abs)
@@ -246,7 +252,11 @@ func runJoin(a *App, args []string) error {
 	}
 	a.infof("joined the shared agenda of your 1:1s with %s in %s", who, abs)
 	a.infof("  add a topic:  cd %s && oneone topic \"what you want to talk about\"", dir)
-	a.infof("  send it:      oneone sync   (or edit next.md, commit and push with git)")
+	if st.Encrypted() {
+		a.infof("  send it:      oneone sync   (it is end-to-end encrypted: git alone sees only ciphertext)")
+	} else {
+		a.infof("  send it:      oneone sync   (or edit next.md, commit and push with git)")
+	}
 	a.infof("  what is next: oneone next, oneone agenda")
 	return nil
 }
@@ -510,3 +520,20 @@ func runJoinedAgenda(a *App, dir string, args []string, o agendaOptions) error {
 	}
 	return err
 }
+
+// reportKeyError says to the report what to do when their key cannot read an
+// encrypted shared agenda: the manager lists it.
+func reportKeyError(err error) error {
+	var nr *gitstore.NotRecipientError
+	if !errors.As(err, &nr) {
+		return err
+	}
+	return &keyError{fmt.Sprintf("%s is encrypted, and this computer's key %s is not among its recipients: send your manager this key (`oneone key` prints it); they run `oneone share YOUR-SLUG URL --encrypt --to %s` and `oneone sync`, then run this again (nothing was changed)",
+		nr.URL, nr.Key, nr.Key)}
+}
+
+// keyError is an error of a key not listed, in words of its own.
+type keyError struct{ msg string }
+
+func (e *keyError) Error() string { return e.msg }
+func (e *keyError) Unwrap() error { return sealed.ErrNotRecipient }
