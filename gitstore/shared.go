@@ -378,6 +378,15 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 		res.Changed = append(res.Changed, c.path)
 	}
 	if !force && !parent.IsZero() && tree == parentTree {
+		if b.NeedsRekey(tip) { // nothing new, but encrypted for other keys: encrypted again
+			if err := b.rekey(ctx, newTransport(b.st, url, ai), plumbing.NewBranchReferenceName(tip.Branch), parent); err != nil {
+				if errors.Is(err, ErrRemoteMoved) {
+					return res, fmt.Errorf("%w: %v", ErrSharedMoved, err)
+				}
+				return res, b.remoteError(url, ai, err)
+			}
+			res.Pushed = true
+		}
 		return res, nil
 	}
 	if !strings.HasSuffix(msg, "\n") {

@@ -1,7 +1,14 @@
 package gitstore
 
 import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/oneone/oneone/sealed"
 )
 
 // Encrypt makes the shared agenda's remote at url an encrypted remote for
@@ -36,3 +43,35 @@ func (b *SharedRepo) Encrypt(url string, keys []string) error {
 
 // Encrypted reports whether the shared agenda's remote is encrypted.
 func (b *SharedRepo) Encrypted() bool { return b.st.Encrypted() }
+
+// NeedsRekey reports whether the shared agenda's encrypted remote is
+// encrypted for other keys than those set now (a computer of the manager's
+// added or removed, the report's key changed): the next publish encrypts it
+// again, even when no file changed. It reads only what this computer
+// remembers of the remote.
+func (b *SharedRepo) NeedsRekey(tip SharedTip) bool {
+	if len(b.st.recipients) == 0 || !b.st.Encrypted() || tip.Commit == "" {
+		return false
+	}
+	want, err := sealed.Recipients(b.st.recipients)
+	if err != nil {
+		return false // the push says why
+	}
+	var st encryptedState
+	data, err := os.ReadFile(filepath.Join(b.st.envelopeDir(), "oneone-state.json"))
+	if err != nil || json.Unmarshal(data, &st) != nil {
+		return false
+	}
+	e := st.Branches[plumbing.NewBranchReferenceName(tip.Branch).String()]
+	if e == nil {
+		return false
+	}
+	m, err := e.manifest()
+	return err == nil && m.Tip == tip.Commit && !slices.Equal(m.Recipients, want)
+}
+
+// rekey pushes the shared agenda's tip again, encrypted for the keys set now
+// (a new generation of the encrypted remote; the same commit).
+func (b *SharedRepo) rekey(ctx context.Context, tr Transport, branch plumbing.ReferenceName, tip plumbing.Hash) error {
+	return tr.Push(ctx, branch, tip, tip, nil)
+}

@@ -233,7 +233,7 @@ func (ps *probedShares) serve(a *App, r *notes.Repo, st *gitstore.Store, opts gi
 func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOptions, settings share.Settings,
 	today time.Time, t shareTarget, b *gitstore.SharedRepo, tip gitstore.SharedTip, out *shareOutcome) error {
 	state := b.State()
-	if key := shareKey(st, t.slug, today); tip.Commit != "" && tip.Commit == state.Published && key == state.Key && b.Known(tip) {
+	if key := shareKey(st, t.slug, today); tip.Commit != "" && tip.Commit == state.Published && key == state.Key && b.Known(tip) && !b.NeedsRekey(tip) {
 		return nil // nothing on either side
 	}
 	author := a.author(st, r.Config.Manager)
