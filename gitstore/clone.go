@@ -93,7 +93,12 @@ func Clone(url, dir string, opts SyncOptions) (*Store, *SyncResult, error) {
 		cleanup()
 		return nil, nil, err
 	}
+	st.bulk = true // a new folder: a failed clone leaves nothing, so files need not reach the disk one by one
 	res, err := st.Sync(opts)
+	st.bulk = false
+	if err == nil {
+		err = syncFS(abs)
+	}
 	if err != nil {
 		cleanup()
 		return nil, res, err

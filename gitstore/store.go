@@ -31,6 +31,7 @@ type Store struct {
 
 	mergeDriver func(path string, base, ours, theirs []byte) ([]byte, bool) // see SetMergeDriver
 	recipients  []string                                                    // a shared agenda's encrypted remote: the keys it is encrypted to (SharedRepo.Encrypt)
+	bulk        bool                                                        // Clone's checkout into a new folder: files synced to disk once at the end (clonefs.go)
 }
 
 // Author is the name and email written into commits.
