@@ -189,8 +189,10 @@ type authInfo struct {
 	sc        *scrubber
 	idle      time.Duration // a transfer with no byte for this long is cancelled (0: IdleTimeout)
 	progress  func(int64)   // told the bytes a fetch received so far (SyncOptions.Progress)
-	// identityPath is this computer's age key file, for an encrypted remote.
-	identityPath string
+	// identityPath is this computer's age key file, for an encrypted remote
+	// (identityExplicit: named by $ONEONE_IDENTITY).
+	identityPath     string
+	identityExplicit bool
 }
 
 // Where an https credential came from.
@@ -220,7 +222,8 @@ func (o *SyncOptions) home() string {
 
 // resolveAuth picks credentials for rawURL without ever prompting.
 func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
-	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout, progress: o.Progress, identityPath: sealed.IdentityPath(o.getenv, o.home())}
+	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout, progress: o.Progress,
+		identityPath: sealed.IdentityPath(o.getenv, o.home()), identityExplicit: o.getenv(sealed.IdentityEnv) != ""}
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))

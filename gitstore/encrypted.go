@@ -21,6 +21,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/revlist"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/oneone/oneone/notes"
 	"github.com/oneone/oneone/sealed"
@@ -212,9 +213,18 @@ func (t *encryptedTransport) Refs(ctx context.Context) (*RemoteRefs, error) {
 	return out, nil
 }
 
-// identity loads this computer's key, creating it when there is none yet
-// (the error then names the new key, for another computer to add).
+// identity loads this computer's key, creating it when there is none yet at
+// the default place (the error then names the new key, for another computer
+// to add). A key file $ONEONE_IDENTITY names is never made up: a missing one
+// may be on a drive not mounted.
 func (t *encryptedTransport) identity() (*sealed.Identity, bool, error) {
+	if t.ai.identityExplicit {
+		id, err := sealed.LoadIdentity(t.ai.identityPath)
+		if errors.Is(err, sealed.ErrNoIdentity) {
+			return nil, false, fmt.Errorf("%s names %s, which does not exist: make it available (a drive not mounted?), or create a key there with `oneone key`", sealed.IdentityEnv, t.ai.identityPath)
+		}
+		return id, false, err
+	}
 	return sealed.LoadOrCreateIdentity(t.ai.identityPath, time.Now())
 }
 
@@ -637,8 +647,8 @@ func (t *encryptedTransport) Push(ctx context.Context, branch plumbing.Reference
 	generation := prev == nil || !slices.Equal(recipients, prev.Recipients)
 	if generation {
 		// new recipients read everything: one pack of every object
-		if objects, err = t.s.objectsToPush(tip, plumbing.ZeroHash); err != nil {
-			return err
+		if objects, err = revlist.Objects(t.s.repo.Storer, []plumbing.Hash{tip}, nil); err != nil {
+			return fmt.Errorf("list the objects to encrypt again: %w", err)
 		}
 	}
 	env := t.env()

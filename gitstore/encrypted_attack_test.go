@@ -158,7 +158,8 @@ func TestEncryptedRemoteRefusesTamperingAndReplays(t *testing.T) {
 			}
 			words(t, b, "third")
 			a.check(b.files())
-			fsck(t, bare)
+			b.check(a.files())
+			scanContent(t, bare, "alice") // what oneone pushed, around what the host did
 		})
 	}
 }
@@ -243,6 +244,7 @@ func TestEncryptedCloneRefusesTamperedPacks(t *testing.T) {
 			if _, err := os.Stat(into); !errors.Is(err, os.ErrNotExist) {
 				t.Fatalf("a refused clone left %s", into)
 			}
+			scanContent(t, bare, "alice")
 		})
 	}
 }
@@ -332,8 +334,8 @@ func TestEncryptedAndPlainRemotesMixedUp(t *testing.T) {
 		t.Fatalf("encrypted sync of a plain remote: %v", err)
 	}
 	was.check(t, e)
-	fsck(t, bare)
-	fsck(t, bare2)
+	scanBare(t, bare, "alice")
+	fsck(t, bare2) // the plain remote: plain notes, as pushed by the plain computer
 	// clone finds out by itself which kind each is
 	for _, c := range []struct {
 		url string

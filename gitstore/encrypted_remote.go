@@ -21,22 +21,12 @@ import (
 // that meets an encrypted remote stops with a clear error.
 const encryptedOption = "oneone-encrypted"
 
-func remoteSubsection(cfg *config.Config) *configSubsection {
-	return &configSubsection{cfg}
-}
-
-// configSubsection reads and writes options of origin's section of the raw config.
-type configSubsection struct{ cfg *config.Config }
-
-func (c *configSubsection) get(key string) string {
-	if !c.cfg.Raw.HasSection("remote") {
+// remoteOption reads an option of origin's section of the raw config ("" when unset).
+func remoteOption(cfg *config.Config, key string) string {
+	if !cfg.Raw.HasSection("remote") || !cfg.Raw.Section("remote").HasSubsection(RemoteName) {
 		return ""
 	}
-	sec := c.cfg.Raw.Section("remote")
-	if !sec.HasSubsection(RemoteName) {
-		return ""
-	}
-	return sec.Subsection(RemoteName).Option(key)
+	return cfg.Raw.Section("remote").Subsection(RemoteName).Option(key)
 }
 
 // Encrypted reports whether origin is an encrypted remote.
@@ -48,7 +38,7 @@ func (s *Store) Encrypted() bool {
 	if _, ok := cfg.Remotes[RemoteName]; !ok {
 		return false
 	}
-	return remoteSubsection(cfg).get(encryptedOption) == "true"
+	return remoteOption(cfg, encryptedOption) == "true"
 }
 
 // encryptedRemote reports whether rawURL is origin and origin is encrypted.
@@ -58,7 +48,7 @@ func (s *Store) encryptedRemote(rawURL string) bool {
 		return false
 	}
 	r, ok := cfg.Remotes[RemoteName]
-	if !ok || len(r.URLs) == 0 || remoteSubsection(cfg).get(encryptedOption) != "true" {
+	if !ok || len(r.URLs) == 0 || remoteOption(cfg, encryptedOption) != "true" {
 		return false
 	}
 	return SameRemote(r.URLs[0], rawURL)

@@ -17,19 +17,22 @@ import (
 // again from the committed profile at every sync: a second computer of the
 // manager encrypts as the first does.
 func (b *SharedRepo) Encrypt(url string, keys []string) error {
-	if err := b.useRemote(url); err != nil {
-		return err
-	}
 	b.st.recipients = nil
 	if len(keys) > 0 {
 		b.st.recipients = slices.Clone(keys)
 	}
 	on := len(keys) > 0
-	if b.st.Encrypted() == on {
-		return nil
-	}
 	cfg, err := b.st.repo.Config()
 	if err != nil {
+		return err
+	}
+	if r, ok := cfg.Remotes[RemoteName]; ok && len(r.URLs) == 1 && r.URLs[0] == Redact(url) && (remoteOption(cfg, encryptedOption) == "true") == on {
+		return nil // as it was: nothing written
+	}
+	if err := b.useRemote(url); err != nil {
+		return err
+	}
+	if cfg, err = b.st.repo.Config(); err != nil {
 		return err
 	}
 	sub := cfg.Raw.Section("remote").Subsection(RemoteName)
