@@ -466,6 +466,12 @@ func (t *encryptedTransport) apply(tip plumbing.Hash, m *sealed.Manifest, seen m
 	if len(names) != m.Packs || sealed.PackDigest(names) != m.PackDigest {
 		return t.refused("the packs of %s are not those its manifest names (%d there, %d named): some were removed, added or replaced", tip.String()[:7], len(names), m.Packs)
 	}
+	// what a killed fetch left: decrypted packs (under the lock, nobody else's)
+	if old, _ := filepath.Glob(filepath.Join(t.env().gitDir, "open-*")); len(old) > 0 {
+		for _, d := range old {
+			_ = os.RemoveAll(d)
+		}
+	}
 	tmp, err := os.MkdirTemp(t.env().gitDir, "open-")
 	if err != nil {
 		return err

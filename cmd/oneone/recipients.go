@@ -56,6 +56,16 @@ it already had, it keeps). Only public keys are written: a secret key
 				"remove": "  oneone recipients remove age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq && oneone sync",
 			}[verb],
 			Args: cobra.ExactArgs(1),
+			ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+				if verb != "remove" || len(args) > 0 {
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+				r, err := a.Repo()
+				if err != nil {
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+				return r.Config.Recipients, cobra.ShellCompDirectiveNoFileComp
+			},
 			RunE: func(cmd *cobra.Command, args []string) error { return changeRecipients(a, verb, args[0]) },
 		})
 	}

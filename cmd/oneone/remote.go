@@ -117,15 +117,18 @@ would stay readable.`,
 // encryptRemote is `oneone remote URL --encrypt`: origin set and encrypted,
 // this computer's key among the recipients (committed).
 func encryptRemote(a *App, url string) error {
-	id, created, err := a.identity()
-	if err != nil {
-		return err
-	}
 	r, st, unlock, err := a.Writer()
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	if err := gitstore.CheckRemoteURL(url); err != nil {
+		return err
+	}
+	id, created, err := a.identity()
+	if err != nil {
+		return err
+	}
 	have, err := configRecipients(r)
 	if err != nil {
 		return err

@@ -72,6 +72,7 @@ type shareListJSON struct {
 	Name          string  `json:"name"`
 	URL           string  `json:"url"`
 	LastPublished *string `json:"last_published"` // the commit this computer published last
+	Encrypted     bool    `json:"encrypted"`      // end-to-end encrypted for the report's keys (share_to)
 }
 
 func runShare(a *App, args []string, o shareOptions) error {
@@ -129,7 +130,7 @@ func listShares(a *App) error {
 		if err != nil {
 			continue
 		}
-		e := shareListJSON{Slug: t.slug, Name: p.Name, URL: gitstore.Redact(t.url)}
+		e := shareListJSON{Slug: t.slug, Name: p.Name, URL: gitstore.Redact(t.url), Encrypted: len(t.keys) > 0}
 		if st, err := gitstore.Open(r.Root); err == nil {
 			if b, err := st.SharedRepo(t.slug); err == nil && b.State().Published != "" {
 				h := b.State().Published
