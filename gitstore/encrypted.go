@@ -377,13 +377,27 @@ func (t *encryptedTransport) follow(branch plumbing.ReferenceName, tip plumbing.
 			break
 		}
 	}
+	// the newest first: a computer that cannot read it was removed (or never listed)
+	newest, newestText, err := t.openManifest(chain[0], parts[0], id, created)
+	if err != nil {
+		return nil, nil, err
+	}
 	var text []byte
 	var m *sealed.Manifest
 	if known != nil {
 		text = []byte(known.Manifest)
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
-		next, nextText, err := t.openManifest(chain[i], parts[i], id, created)
+		next, nextText := newest, newestText
+		if i > 0 {
+			next, nextText, err = t.openManifest(chain[i], parts[i], id, created)
+		}
+		var nr *NotRecipientError
+		if errors.As(err, &nr) {
+			// removed, then listed again: the pushes in between cannot be checked
+			return nil, nil, t.refused("this computer's key can read its newest push but not the push %s before it (was it removed from the recipients, then added again?), so it cannot check that the newest follows what it saw last; to trust the remote as it is now, run `oneone remote %s --encrypt` (for a shared agenda: join it again in a new folder)",
+				chain[i].String()[:7], t.URL())
+		}
 		if err != nil {
 			return nil, nil, err
 		}

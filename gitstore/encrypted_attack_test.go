@@ -299,6 +299,24 @@ func TestEncryptedRecipientRemoved(t *testing.T) {
 	// a, still listed, reads on; b's notes are what it had
 	words(t, b, "second")
 	scanBare(t, bare, "alice")
+
+	// listed again: b cannot check the pushes it could not read, and says so;
+	// trusting the remote as it is now (remote --encrypt) reads on
+	a.config(a.key(), b.key())
+	if _, err := a.st.Sync(a.opts()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.Sync(b.opts()); !errors.Is(err, ErrRemoteRefused) || !strings.Contains(err.Error(), "then added again") {
+		t.Fatalf("b listed again: %v", err)
+	}
+	was.check(t, b)
+	b.encrypt()
+	if _, err := b.st.Sync(b.opts()); err != nil {
+		t.Fatal(err)
+	}
+	words(t, b, "after b left")
+	a.check(b.files())
+	scanBare(t, bare, "alice")
 }
 
 // A plain sync pointed at an encrypted remote, and an encrypted one pointed
