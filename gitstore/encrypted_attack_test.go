@@ -390,7 +390,7 @@ func TestEncryptedConcurrentPushes(t *testing.T) {
 			defer wg.Done()
 			for r := 0; r < rounds; r++ {
 				day := fmt.Sprintf("2027-%02d-%02d", i+1, r+1)
-				m.write(fmt.Sprintf("m%d/%s.md", i, day), encNote(day, fmt.Sprintf("round %d of %d", r, i)))
+				m.write(fmt.Sprintf("%s/%s.md", []string{"carol", "david"}[i], day), encNote(day, fmt.Sprintf("round %d of %d", r, i)))
 				var err error
 				for try := 0; try < 20; try++ {
 					if _, err = m.st.Sync(m.opts()); !errors.Is(err, ErrRemoteMoved) {
@@ -428,7 +428,7 @@ func TestEncryptedConcurrentPushes(t *testing.T) {
 	if n < 2+2*rounds {
 		t.Fatalf("%d pushes, want at least %d", n, 2+2*rounds)
 	}
-	scanBare(t, bare, "alice", "m0/", "m1/")
+	scanBare(t, bare, "alice", "carol", "david")
 }
 
 // What Refs gives for a branch that did not move is the notes' tip, read from

@@ -100,5 +100,5 @@ func TestEncryptedRecoveryWithAgeAndGitAlone(t *testing.T) {
 	if o, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(o), "no identity matched") {
 		t.Fatalf("recovery with a key not listed: %v\n%s", err, o)
 	}
-	scanBare(t, bare, "alice", "bob")
+	scanBare(t, bare, "alice", "bob/p", "name: Bob")
 }

@@ -29,7 +29,7 @@ const encToken = "tok-e7c3b1a9d2"
 //
 // Custom commands: `scan BARE...` fails when any object of a repository
 // holds a canary (CANARY...), a date (YYYY-MM-DD), a slug or a name of the
-// scenario (alice, bob, Alice Chen, Dana Reyes) or the token, and runs git
+// scenario (alice, bob, Alice Chen, Dana Reyes), a note's markers or the token, and runs git
 // fsck on it; `ffonly BARE` fails unless every push it received moved its
 // branch forward (git merge-base --is-ancestor old new, from a post-receive
 // log); `fsck DIR...`, `noleak`, `status N ...`.
@@ -111,8 +111,11 @@ func newLoggedBare(bare string) error {
 	return os.WriteFile(filepath.Join(bare, "hooks", "post-receive"), []byte("#!/bin/sh\ncat >> \"$GIT_DIR/pushes.log\"\n"), 0o755)
 }
 
-// encSecrets is what no object of an encrypted remote may hold.
-var encSecrets = regexp.MustCompile(`CANARY[A-Z0-9-]*|[0-9]{4}-[0-9]{2}-[0-9]{2}|alice|Alice|bob|Bob|Dana|Reyes|Chen|Private|` + regexp.QuoteMeta(encToken))
+// encSecrets is what no object of an encrypted remote may hold: canaries,
+// dates, names, slugs (as a path or a tree entry), markers of a note. Each is
+// long enough (5 bytes or more) never to turn up by chance in megabytes of
+// ciphertext, nor in age's base64 headers.
+var encSecrets = regexp.MustCompile(`CANARY[A-Z0-9-]*|[0-9]{4}-[0-9]{2}-[0-9]{2}|alice|Alice Chen|Bob Stone|Dana Reyes|Reyes|(?:bob|carol)[/\x00]|Private|Feedback|name: |date: |` + regexp.QuoteMeta(encToken))
 
 // scanObjects returns every object of a bare repository as git cat-file --batch prints them.
 func scanObjects(dir string) ([]byte, error) {
