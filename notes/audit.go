@@ -116,8 +116,12 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 				rep.OnCadence++
 			}
 		}
-		// --all shows archived reports again, findings included
-		rep.Findings = append(rep.Findings, auditPerson(p, s, cfg, today)...)
+		// --all shows archived reports again, with the findings that still apply
+		fs := auditPerson(p, s, cfg, today)
+		if archived {
+			fs = archivedFindings(fs)
+		}
+		rep.Findings = append(rep.Findings, fs...)
 		rep.Findings = append(rep.Findings, fileFindings(p)...)
 	}
 	sort.Slice(rep.People, func(i, j int) bool { return rep.People[i].Slug < rep.People[j].Slug })
@@ -237,7 +241,7 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 				continue // added after the last 1:1: nothing to revisit yet
 			}
 			msg := fmt.Sprintf("theme %q not rated in the last 1:1 (%s)", t.Title, FormatDate(last.Date))
-			if near := nearRating(last, t.Title); near != "" {
+			if near := Closest(t.Title, unknownRatings(last, prof)); near != "" { // a typo, or another case or spacing
 				msg += fmt.Sprintf("; it rates %q: use the exact title", near)
 			} else if unknown := unknownRatings(last, prof); len(unknown) > 0 {
 				msg += fmt.Sprintf("; it rates %s, not a theme of the profile: use the exact title", quoteList(unknown))
@@ -316,17 +320,6 @@ func (p *Person) nextPlanned(today time.Time) *Note {
 		}
 	}
 	return nil
-}
-
-// nearRating returns a theme the note rates whose title matches title but for case and spacing.
-func nearRating(n *Note, title string) string {
-	key := strings.Join(strings.Fields(strings.ToLower(title)), " ")
-	for _, r := range n.Ratings {
-		if strings.Join(strings.Fields(strings.ToLower(r.Theme)), " ") == key {
-			return r.Theme
-		}
-	}
-	return ""
 }
 
 // unknownRatings lists the titles a note rates that name no theme of the profile.

@@ -151,6 +151,11 @@ func openYAML(data []byte, plain bool) (*yamlDoc, error) {
 	if err := yaml.Unmarshal(region, &doc); err != nil {
 		return nil, fmt.Errorf("bad YAML: %s", oneLine(err.Error()))
 	}
+	if bytes.IndexByte(region, '*') >= 0 {
+		if err := checkAliases(&doc); err != nil { // before decodeMap would expand them
+			return nil, fmt.Errorf("bad YAML: %w", err)
+		}
+	}
 	if len(doc.Content) > 0 {
 		r := doc.Content[0]
 		switch {

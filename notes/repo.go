@@ -194,14 +194,26 @@ func contains(list []string, s string) bool {
 // UnknownSlugError is returned for a slug that names no report.
 type UnknownSlugError struct {
 	Slug    string
-	Closest string
+	Closest string   // a close match, suggested
+	Slugs   []string // every report, listed when none is close
 }
+
+// maxListed is how many slugs an error lists before it says how many more.
+const maxListed = 10
 
 func (e *UnknownSlugError) Error() string {
 	msg := fmt.Sprintf("no report %q", e.Slug)
-	if e.Closest != "" {
+	switch {
+	case e.Closest != "":
 		msg += fmt.Sprintf(": did you mean %q? (or add one with `oneone add %s --name NAME`)", e.Closest, e.Slug)
-	} else {
+	case len(e.Slugs) > 0:
+		list := e.Slugs
+		more := ""
+		if len(list) > maxListed {
+			list, more = list[:maxListed], fmt.Sprintf(" and %d more (`oneone people --all`)", len(list)-maxListed)
+		}
+		msg += fmt.Sprintf(": the reports are %s%s (or add one with `oneone add %s --name NAME`)", strings.Join(list, ", "), more, e.Slug)
+	default:
 		msg += fmt.Sprintf(": add one with `oneone add %s --name NAME`", e.Slug)
 	}
 	return msg
@@ -212,7 +224,10 @@ func (r *Repo) unknownSlug(s string) error {
 		return err
 	}
 	slugs, _ := r.Slugs()
-	return &UnknownSlugError{Slug: s, Closest: Closest(s, slugs)}
+	if c := Closest(s, slugs); c != "" {
+		return &UnknownSlugError{Slug: s, Closest: c}
+	}
+	return &UnknownSlugError{Slug: s, Slugs: slugs}
 }
 
 // LoadProfile reads one report's profile.

@@ -75,6 +75,7 @@ func FindTheme(themes []Theme, title string) (int, error) {
 		for _, t := range themes {
 			e.Candidates = append(e.Candidates, t.Title)
 		}
+		e.Closest = Closest(title, e.Candidates)
 	} else {
 		e.Ambiguous = true
 		for _, i := range hits {
@@ -91,6 +92,7 @@ type ThemeMatchError struct {
 	Title      string
 	Ambiguous  bool
 	Candidates []string
+	Closest    string // a close match among the candidates, suggested instead of the list
 }
 
 func (e *ThemeMatchError) Error() string {
@@ -99,6 +101,8 @@ func (e *ThemeMatchError) Error() string {
 		return fmt.Sprintf("theme %q is ambiguous: it matches %s; edit the profile so titles differ", e.Title, quoteList(e.Candidates))
 	case len(e.Candidates) == 0:
 		return fmt.Sprintf("no theme %q: the profile has no themes yet; add one with `oneone theme add`", e.Title)
+	case e.Closest != "":
+		return fmt.Sprintf("no theme %q: did you mean %q?", e.Title, e.Closest)
 	}
 	return fmt.Sprintf("no theme %q: the themes are %s", e.Title, quoteList(e.Candidates))
 }

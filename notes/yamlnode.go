@@ -1,6 +1,8 @@
 package notes
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -24,6 +26,14 @@ func decodeFront(front []byte, skip int) (*yaml.Node, error) {
 		}
 		return nil, fmt.Errorf("bad frontmatter YAML: %s", msg)
 	}
+	if bytes.IndexByte(front, '*') >= 0 { // no alias without a '*': the fast path skips the walk
+		if err := checkAliases(&doc); err != nil {
+			if skip == 0 {
+				return nil, fmt.Errorf("bad YAML: %w", err)
+			}
+			return nil, fmt.Errorf("bad frontmatter YAML: %w", err)
+		}
+	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil
 	}
@@ -42,6 +52,61 @@ func decodeFront(front []byte, skip int) (*yaml.Node, error) {
 }
 
 var yamlLine = regexp.MustCompile(`line \d+`)
+
+// MaxAliasExpansion is how many values the aliases (*name) of one YAML
+// document may stand for once expanded. oneone reads yaml.v3 nodes and never
+// expands an alias, but every other reader of the same file does (or refuses
+// it): an alias bomb — anchors of anchors, a few hundred bytes standing for
+// billions of values — is bad frontmatter, not a note with unknown keys.
+// Real frontmatter uses a handful of aliases, if any.
+const MaxAliasExpansion = 10000
+
+// errAliasCycle is an alias inside the value it names (&a [*a]): no reader can expand it.
+var errAliasCycle = errors.New("an alias (*name) refers to the value that contains it: write the value out instead")
+
+// checkAliases refuses a document whose aliases would expand to more than
+// MaxAliasExpansion values, or that refer to themselves. It counts without
+// expanding: each node's expanded size is computed once.
+func checkAliases(doc *yaml.Node) error {
+	const inProgress = -1
+	size := map[*yaml.Node]int{}
+	var walk func(n *yaml.Node) (int, error)
+	walk = func(n *yaml.Node) (int, error) {
+		if n == nil {
+			return 0, nil
+		}
+		switch s := size[n]; {
+		case s == inProgress:
+			return 0, errAliasCycle
+		case s > 0:
+			return s, nil
+		}
+		size[n] = inProgress
+		total := 1
+		kids := n.Content
+		if n.Kind == yaml.AliasNode {
+			kids = []*yaml.Node{n.Alias}
+			total = 0 // the alias is its value
+		}
+		for _, k := range kids {
+			s, err := walk(k)
+			if err != nil {
+				return 0, err
+			}
+			total = min(total+s, 1<<40) // saturate: no overflow, however deep the anchors
+		}
+		size[n] = max(total, 1)
+		return size[n], nil
+	}
+	expanded, err := walk(doc)
+	if err != nil {
+		return err
+	}
+	if written := len(size); expanded-written > MaxAliasExpansion {
+		return fmt.Errorf("its aliases (*name) stand for more than %d values once expanded (an alias bomb: anchors of anchors); write the values out instead", MaxAliasExpansion)
+	}
+	return nil
+}
 
 // mapGet returns the value node of key in a mapping node, or nil.
 func mapGet(m *yaml.Node, key string) *yaml.Node {

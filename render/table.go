@@ -71,6 +71,10 @@ type Table struct {
 	Flex     int
 	Drop     []int
 	Also     []int
+	// Wrap, with MaxWidth, wraps the Flex and Also cells that do not fit onto
+	// the next lines, under themselves, instead of cutting them: for text that
+	// must be read whole (an audit message, an action item, a file name).
+	Wrap bool
 }
 
 // Add appends a row.
@@ -104,6 +108,7 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 		}
 	}
 	dropped := map[int]bool{}
+	wrapped := map[int]bool{}
 	if t.MaxWidth > 0 && t.Flex >= 0 && t.Flex < len(widths) {
 		over := Width(t.Indent) - 2 - t.MaxWidth
 		for _, w := range widths {
@@ -114,6 +119,10 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 				cut := min(over, widths[col]-least)
 				widths[col] -= cut
 				over -= cut
+				if t.Wrap {
+					wrapped[col] = true
+					return
+				}
 				for _, r := range all {
 					if col < len(r) {
 						r[col] = Truncate(r[col], widths[col])
@@ -138,29 +147,57 @@ func (t *Table) Write(w io.Writer, p Palette) error {
 		shrink(t.Flex, 8) // a very narrow terminal: the free text too, as a last resort
 	}
 	for ri, r := range all {
-		var b strings.Builder
-		b.WriteString(t.Indent)
-		last := len(r) - 1
-		for last > 0 && dropped[last] {
-			last--
-		}
-		for i, c := range r {
-			if dropped[i] {
-				continue
-			}
-			if ri == 0 && len(t.Header) > 0 {
-				c = p.Bold(c)
-			}
-			b.WriteString(c)
-			if i < last {
-				b.WriteString(strings.Repeat(" ", widths[i]-Width(c)+2))
+		if ri == 0 && len(t.Header) > 0 {
+			r = append([]string(nil), r...)
+			for i := range r {
+				r[i] = p.Bold(r[i])
 			}
 		}
-		if _, err := fmt.Fprintln(w, strings.TrimRight(b.String(), " ")); err != nil {
-			return err
+		for _, line := range t.lines(r, widths, dropped, wrapped) {
+			if _, err := fmt.Fprintln(w, line); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// lines lays out one row: one line, or several when a wrapped cell needs
+// them (the other cells on the first line, blank below).
+func (t *Table) lines(r []string, widths []int, dropped, wrapped map[int]bool) []string {
+	cells := make([][]string, len(r))
+	height := 1
+	for i, c := range r {
+		cells[i] = []string{c}
+		if wrapped[i] {
+			cells[i] = Wrap(c, widths[i])
+			height = max(height, len(cells[i]))
+		}
+	}
+	last := len(r) - 1
+	for last > 0 && dropped[last] {
+		last--
+	}
+	out := make([]string, height)
+	for k := range out {
+		var b strings.Builder
+		b.WriteString(t.Indent)
+		for i := range r {
+			if dropped[i] {
+				continue
+			}
+			c := ""
+			if k < len(cells[i]) {
+				c = cells[i][k]
+			}
+			b.WriteString(c)
+			if i < last {
+				b.WriteString(strings.Repeat(" ", max(widths[i]-Width(c), 0)+2))
+			}
+		}
+		out[k] = strings.TrimRight(b.String(), " ")
+	}
+	return out
 }
 
 // Truncate shortens s to at most n terminal cells, ending it with … when cut;

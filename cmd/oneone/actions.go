@@ -89,7 +89,7 @@ func runActions(a *App, slugs []string, o actionsOptions) error {
 		return nil
 	}
 	pal := render.Palette{Enabled: a.Color()}
-	t := render.Table{Header: []string{"AGE", "SLUG", "ACTION ITEM", "FROM"}, MaxWidth: a.termWidth(), Flex: 2}
+	t := render.Table{Header: []string{"AGE", "SLUG", "ACTION ITEM", "FROM"}, MaxWidth: a.termWidth(), Flex: 2, Also: []int{3}, Wrap: true}
 	for _, r := range rows {
 		age := strconv.Itoa(r.AgeDays) + "d"
 		if r.AgeDays > notes.StaleActionDays {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"path"
+	"time"
 
 	"github.com/oneone/oneone/notes"
 	"github.com/spf13/cobra"
@@ -110,6 +112,18 @@ func pickNote(p *notes.Person, args []string) (*notes.Note, error) {
 		if prob.Path == rel {
 			return nil, fmt.Errorf("%s: %s", prob.Path, prob.Message)
 		}
+	}
+	var dates []time.Time // every note file, the unreadable ones too: showing one says what is wrong
+	for _, n := range p.Notes {
+		dates = append(dates, n.Date)
+	}
+	for _, prob := range p.Problems {
+		if d, err := notes.NoteDate(path.Base(prob.Path)); err == nil {
+			dates = append(dates, d)
+		}
+	}
+	if hint := notes.DateHint(day, dates); hint != "" {
+		return nil, fmt.Errorf("no note %s: %s (list the notes with `oneone log %s`, or scaffold it with `oneone new %s --date %s`)", rel, hint, p.Slug, p.Slug, notes.FormatDate(day))
 	}
 	return nil, fmt.Errorf("no note %s: list the notes with `oneone log %s` or scaffold it with `oneone new %s --date %s`", rel, p.Slug, p.Slug, notes.FormatDate(day))
 }

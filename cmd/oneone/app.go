@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,36 +20,57 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=..."; `go install` builds use the module version.
+// version is set at build time with -ldflags "-X main.version=..." (`make
+// build` and `make release` set it to `git describe --tags --always --dirty`);
+// otherwise it comes from what the go command stamped into the binary.
 var version = "dev"
 
 func init() {
-	if version != "dev" {
-		return
-	}
 	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return
+	version = buildVersion(version, bi, ok)
+}
+
+// pseudoVersion matches the versions the go command makes up for a commit
+// that has no tag of its own (v0.0.0-20261126020408-c805d9409796).
+var pseudoVersion = regexp.MustCompile(`-(?:[0-9A-Za-z.-]*\.)?\d{14}-[0-9a-f]{12}(?:\+dirty)?$`)
+
+// buildVersion is what `oneone --version` prints: the version set with
+// -ldflags; else, for a `go build` in a git checkout (the go command stamps
+// the commit, in a clone but not in a `git worktree`, and not with
+// -buildvcs=false), the tag when the commit has one, else "dev (c805d94)",
+// with ", modified" for uncommitted changes; else the module version of a
+// `go install ...@version`; else "dev".
+func buildVersion(ldflags string, bi *debug.BuildInfo, ok bool) string {
+	if ldflags != "dev" && ldflags != "" {
+		return ldflags
 	}
-	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		version = bi.Main.Version
-		return
+	if !ok || bi == nil {
+		return "dev"
 	}
-	// `go build` in a checkout stamps the commit: "dev (3f2a9c1, modified)"
-	var rev, dirty string
+	var rev string
+	modified := false
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
 			rev = s.Value
 		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = ", modified"
-			}
+			modified = s.Value == "true"
 		}
 	}
-	if len(rev) >= 7 {
-		version = "dev (" + rev[:7] + dirty + ")"
+	v := bi.Main.Version
+	tagged := v != "" && v != "(devel)" && !pseudoVersion.MatchString(v)
+	switch {
+	case rev != "" && tagged: // a checkout of a tag: "v1.4.0", "v1.4.0+dirty"
+		return v
+	case len(rev) >= 7:
+		if modified {
+			return "dev (" + rev[:7] + ", modified)"
+		}
+		return "dev (" + rev[:7] + ")"
+	case v != "" && v != "(devel)": // go install ...@v1.4.0 or @commit
+		return v
 	}
+	return "dev"
 }
 
 // App carries what every command needs: streams, environment, clock and the global flags.
@@ -106,13 +129,21 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		return exitFindings
 	default:
 		msg := oneLine(err.Error())
-		if strings.HasPrefix(msg, "unknown command ") { // cobra's, at the top level
-			msg = strings.Replace(msg, " Did you mean this? ", ": did you mean ", 1) + " (see `oneone --help` for the commands)"
+		if m := unknownCommand.FindStringSubmatch(msg); m != nil { // cobra's, at the top level: our suggestion rule
+			msg = fmt.Sprintf("unknown command %s for %q", m[1], root.CommandPath())
+			if name, err := strconv.Unquote(m[1]); err == nil {
+				if near := nearestCommand(root, name); near != "" {
+					msg += ": did you mean " + near + "?"
+				}
+			}
+			msg += " (see `oneone --help` for the commands)"
 		}
 		fmt.Fprintln(stderr, "oneone: "+a.scrub(msg))
 		return exitError
 	}
 }
+
+var unknownCommand = regexp.MustCompile(`^unknown command ("(?:[^"\\]|\\.)*") for "`)
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")

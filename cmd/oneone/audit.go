@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/oneone/oneone/notes"
@@ -145,11 +146,7 @@ func runAudit(a *App, slugs []string, o auditOptions) error {
 
 // writeAudit prints the summary line and the findings grouped by person, worst first.
 func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width int) error {
-	noun := "reports"
-	if rep.Current == 1 {
-		noun = "report"
-	}
-	if _, err := fmt.Fprintf(w, "%d of %d %s on cadence as of %s\n", rep.OnCadence, rep.Current, noun, rep.AsOf); err != nil {
+	if _, err := fmt.Fprintln(w, auditSummary(rep)); err != nil {
 		return err
 	}
 	if rep.ManagerAwayUntil != nil {
@@ -172,7 +169,11 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 		}
 	}
 	if len(rep.Findings) == 0 {
-		_, err := fmt.Fprintln(w, "No findings: every 1:1 is on cadence, prepared and followed up.")
+		msg := "No findings: every 1:1 is on cadence, prepared and followed up."
+		if rep.Current == 0 {
+			msg = "No findings: no open action item left, no file to fix."
+		}
+		_, err := fmt.Fprintln(w, msg)
 		return err
 	}
 	groups := map[string][]notes.Finding{}
@@ -207,7 +208,7 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 	if _, err := fmt.Fprintln(w); err != nil {
 		return err
 	}
-	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}, MaxWidth: width, Flex: 2, Also: []int{3}}
+	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}, MaxWidth: width, Flex: 2, Also: []int{3}, Wrap: true}
 	for _, slug := range order {
 		for i, f := range groups[slug] {
 			who := ""
@@ -221,6 +222,39 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 		}
 	}
 	return t.Write(w, pal)
+}
+
+// maxArchivedNamed is how many archived reports the summary line names.
+const maxArchivedNamed = 5
+
+// auditSummary is the line that opens an audit; it counts every report shown:
+// "5 of 7 reports on cadence as of 2026-11-25", then the archived ones that
+// --all or a name brought in, who have no cadence to be on.
+func auditSummary(rep *notes.AuditReport) string {
+	var left []string
+	for _, p := range rep.People {
+		if p.Archived != nil && *p.Archived <= rep.AsOf {
+			left = append(left, fmt.Sprintf("%s (left %s)", p.Slug, *p.Archived))
+		}
+	}
+	noun := func(n int) string {
+		if n == 1 {
+			return "report"
+		}
+		return "reports"
+	}
+	names := ""
+	if len(left) > 0 && len(left) <= maxArchivedNamed {
+		names = ": " + strings.Join(left, ", ")
+	}
+	switch {
+	case len(left) == 0:
+		return fmt.Sprintf("%d of %d %s on cadence as of %s", rep.OnCadence, rep.Current, noun(rep.Current), rep.AsOf)
+	case rep.Current == 0:
+		return fmt.Sprintf("%d archived %s as of %s, not on a cadence%s", len(left), noun(len(left)), rep.AsOf, names)
+	}
+	return fmt.Sprintf("%d of %d %s on cadence as of %s; %d archived, not on a cadence%s",
+		rep.OnCadence, rep.Current, noun(rep.Current), rep.AsOf, len(left), names)
 }
 
 func codeColor(pal render.Palette, code string) string {

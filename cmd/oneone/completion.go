@@ -146,6 +146,9 @@ func setupHelpAndCompletion(root *cobra.Command) {
 			c.Args = cobra.ArbitraryArgs
 			c.RunE = func(cmd *cobra.Command, args []string) error {
 				if len(args) > 0 {
+					if near := nearestCommand(cmd, args[0]); near != "" {
+						return fmt.Errorf("no completion for shell %q: did you mean %s? (use bash, zsh, fish or powershell)", args[0], near)
+					}
 					return fmt.Errorf("no completion for shell %q: use bash, zsh, fish or powershell", args[0])
 				}
 				return cmd.Help()

@@ -70,13 +70,13 @@ func newestNote(r *notes.Repo, slug string) (time.Time, error) {
 	if _, err := r.LoadProfile(slug); err != nil {
 		return time.Time{}, err
 	}
-	entries, err := os.ReadDir(filepath.Join(r.Root, slug))
+	dates, err := noteDates(r, slug)
 	if err != nil {
 		return time.Time{}, err
 	}
 	var newest time.Time
-	for _, e := range entries {
-		if d, err := notes.NoteDate(e.Name()); err == nil && d.After(newest) {
+	for _, d := range dates {
+		if d.After(newest) {
 			newest = d
 		}
 	}
@@ -84,6 +84,21 @@ func newestNote(r *notes.Repo, slug string) (time.Time, error) {
 		return newest, fmt.Errorf("%s has no notes yet: run `oneone new %s`", slug, slug)
 	}
 	return newest, nil
+}
+
+// noteDates returns the dates of slug's note files, by their names.
+func noteDates(r *notes.Repo, slug string) ([]time.Time, error) {
+	entries, err := os.ReadDir(filepath.Join(r.Root, slug))
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	for _, e := range entries {
+		if d, err := notes.NoteDate(e.Name()); err == nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // editAndCommit opens slug's note of day in the editor and commits it when it changed.
@@ -96,6 +111,10 @@ func (a *App) editAndCommit(r *notes.Repo, st *gitstore.Store, slug string, day 
 	fi, err := os.Lstat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
+			dates, _ := noteDates(r, slug)
+			if hint := notes.DateHint(day, dates); hint != "" {
+				return fmt.Errorf("%s does not exist: %s (or create it with `oneone new %s --date %s`)", rel, hint, slug, notes.FormatDate(day))
+			}
 			return fmt.Errorf("%s does not exist: create it with `oneone new %s --date %s`", rel, slug, notes.FormatDate(day))
 		}
 		return err

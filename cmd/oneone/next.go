@@ -68,7 +68,7 @@ func runNext(a *App, o nextOptions) error {
 		fmt.Fprintf(a.Stdout, "No 1:1 due in the next %s and none overdue.\n", daysWord(o.Days))
 		return nil
 	}
-	writeNext(a.Stdout, list, r.Config, today, r.Root, render.Palette{Enabled: a.Color()})
+	writeNext(a.Stdout, list, r.Config, today, r.Root, render.Palette{Enabled: a.Color()}, a.termWidth())
 	return nil
 }
 
@@ -80,30 +80,37 @@ func daysWord(n int) string {
 }
 
 // writeNext prints one block per report: the headline, then what to prepare.
-func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, day time.Time, root string, pal render.Palette) {
+// On a terminal of width cells (0: not a terminal) a line too long continues
+// under its own value instead of running into the next line's labels.
+func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, day time.Time, root string, pal render.Palette, width int) {
 	today := notes.FormatDate(day)
+	put := func(label, value string) {
+		for _, l := range render.Hanging(label, value, width) {
+			fmt.Fprintln(w, l)
+		}
+	}
 	for i, p := range list {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
 		archived := p.Archived != nil && *p.Archived <= today
-		fmt.Fprintf(w, "%s (%s): %s\n", pal.Bold(p.Name), p.Slug, nextHeadline(p, archived, pal))
+		put(fmt.Sprintf("%s (%s): ", pal.Bold(p.Name), p.Slug), nextHeadline(p, archived, pal))
 		if (p.AwayUntil != nil && !p.Overdue) || archived {
 			continue
 		}
 		switch {
 		case p.PrepNote == nil:
-			fmt.Fprintf(w, "  prep note:  none yet (%s)\n", newCommand(root, p, day))
+			put("  prep note:  ", fmt.Sprintf("none yet (%s)", newCommand(root, p, day)))
 		case p.FeedbackOK:
-			fmt.Fprintf(w, "  prep note:  %s, feedback written\n", *p.PrepNote)
+			put("  prep note:  ", fmt.Sprintf("%s, feedback written", *p.PrepNote))
 		default:
-			fmt.Fprintf(w, "  prep note:  %s, %s\n", *p.PrepNote, pal.Yellow("feedback not written yet"))
+			put("  prep note:  ", fmt.Sprintf("%s, %s", *p.PrepNote, pal.Yellow("feedback not written yet")))
 		}
 		if p.PrepNote == nil {
-			fmt.Fprintf(w, "  feedback:   %s\n", pal.Yellow("not written yet: one positive, one to improve"))
+			put("  feedback:   ", pal.Yellow("not written yet: one positive, one to improve"))
 		}
 		if !p.TopicsOK {
-			fmt.Fprintf(w, "  topics:     ask %s to add theirs: it is their 1:1\n", firstName(p.Name))
+			put("  topics:     ", fmt.Sprintf("ask %s to add theirs: it is their 1:1", firstName(p.Name)))
 		}
 		if p.GoalsDue {
 			since := "never held"
@@ -114,10 +121,10 @@ func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, day time.Time, 
 			if p.PrepKind != nil && *p.PrepKind == notes.KindGoals {
 				line += ": the prep note is a goals 1:1"
 			}
-			fmt.Fprintf(w, "  goals:      %s\n", pal.Yellow(line))
+			put("  goals:      ", pal.Yellow(line))
 		}
 		if len(p.Themes) == 0 {
-			fmt.Fprintf(w, "  themes:     %s\n", pal.Yellow("no active theme: agree on one (oneone theme add "+p.Slug+" TITLE)"))
+			put("  themes:     ", pal.Yellow("no active theme: agree on one (oneone theme add "+p.Slug+" TITLE)"))
 		}
 		for j, t := range p.Themes {
 			label := "  themes:     "
@@ -135,11 +142,11 @@ func writeNext(w io.Writer, list []notes.Prep, cfg notes.Config, day time.Time, 
 			if len(extra) > 0 {
 				s += " (" + strings.Join(extra, ", ") + ")"
 			}
-			fmt.Fprintln(w, label+s)
+			put(label, s)
 		}
 		if len(p.Actions) > 0 {
 			old := p.Actions[0]
-			fmt.Fprintf(w, "  actions:    %d open, oldest %dd: %s (since %s)\n", len(p.Actions), old.AgeDays, old.Text, old.Since)
+			put("  actions:    ", fmt.Sprintf("%d open, oldest %dd: %s (since %s)", len(p.Actions), old.AgeDays, old.Text, old.Since))
 		}
 	}
 }

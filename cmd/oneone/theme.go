@@ -48,13 +48,17 @@ words; done and drop match it case-insensitively.`,
 	add.Flags().StringVar(&o.due, "due", "", "due date YYYY-MM-DD (default: started + theme_length)")
 	add.Flags().StringVar(&o.started, "started", "", "start date YYYY-MM-DD (default: today)")
 	cmd.AddCommand(add)
-	for _, s := range []struct{ verb, status, short string }{
-		{"done", notes.ThemeDone, "Mark a theme done"},
-		{"drop", notes.ThemeDropped, "Mark a theme dropped"},
+	for _, s := range []struct {
+		verb, status, short string
+		synonyms            []string // suggested for: `theme finish` says "did you mean done?"
+	}{
+		{"done", notes.ThemeDone, "Mark a theme done", []string{"finish", "finished", "complete", "completed", "close", "achieve", "achieved", "end"}},
+		{"drop", notes.ThemeDropped, "Mark a theme dropped", []string{"dropped", "abandon", "remove", "rm", "delete", "del", "cancel", "stop"}},
 	} {
 		cmd.AddCommand(&cobra.Command{
 			Use:               s.verb + " SLUG TITLE",
 			Short:             s.short,
+			SuggestFor:        s.synonyms,
 			Example:           fmt.Sprintf("  oneone theme %s alice \"Mentor a new employee\"", s.verb),
 			Args:              cobra.MinimumNArgs(2),
 			ValidArgsFunction: a.completeActiveTheme,

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/oneone/oneone/notes"
 	"github.com/spf13/cobra"
 )
 
@@ -21,18 +22,27 @@ var argErrors = []struct {
 
 // explainArgErrors makes every command's argument errors say what is wrong and
 // show the usage line, e.g. "expected 1 argument(s), got 0: usage: oneone log SLUG".
+//
+// A command with subcommands says so when the first argument names none:
+// `unknown subcommand "finish" for "oneone theme": did you mean done?`.
 func explainArgErrors(c *cobra.Command) {
 	for _, sub := range c.Commands() {
 		explainArgErrors(sub)
 	}
 	check := c.Args
 	if check == nil {
-		return
+		if !c.HasSubCommands() || !c.HasParent() {
+			return
+		}
+		check = cobra.NoArgs // cobra's own check for a command with subcommands
 	}
 	c.Args = func(cmd *cobra.Command, args []string) error {
 		err := check(cmd, args)
 		if err == nil {
 			return nil
+		}
+		if cmd.HasAvailableSubCommands() && len(args) > 0 {
+			return unknownSubcommand(cmd, args[0])
 		}
 		msg := err.Error()
 		for _, e := range argErrors {
@@ -59,4 +69,48 @@ func plainFlagError(msg string) string {
 		}
 		return "not a whole number"
 	})
+}
+
+// unknownSubcommand is the error for a first argument of parent that names
+// none of its subcommands, with the nearest one when there is a close one.
+func unknownSubcommand(parent *cobra.Command, name string) error {
+	var names []string
+	for _, sub := range parent.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
+		}
+	}
+	msg := fmt.Sprintf("unknown subcommand %q for %q", name, parent.CommandPath())
+	if near := nearestCommand(parent, name); near != "" {
+		msg += ": did you mean " + near + "?"
+	}
+	return fmt.Errorf("%s (its subcommands are %s; see `%s --help`)", msg, strings.Join(names, ", "), parent.CommandPath())
+}
+
+// nearestCommand returns the subcommand of parent to suggest for name: one
+// that lists name among its SuggestFor words (finish -> done), else the
+// closest by the rule every suggestion follows (notes.Closest), else "".
+func nearestCommand(parent *cobra.Command, name string) string {
+	var names []string
+	for _, sub := range parent.Commands() {
+		if !sub.IsAvailableCommand() {
+			continue
+		}
+		for _, w := range sub.SuggestFor {
+			if strings.EqualFold(w, name) {
+				return sub.Name()
+			}
+		}
+		names = append(names, sub.Name())
+		for _, alias := range sub.Aliases {
+			names = append(names, alias)
+		}
+	}
+	near := notes.Closest(name, names)
+	for _, sub := range parent.Commands() {
+		if sub.HasAlias(near) {
+			return sub.Name()
+		}
+	}
+	return near
 }
