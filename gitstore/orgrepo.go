@@ -93,6 +93,11 @@ func openBareMirror(dir string) (*OrgRepo, error) {
 // Dir is the bare repository's folder.
 func (o *OrgRepo) Dir() string { return o.dir }
 
+// SetRemote checks url as `oneone remote` does (https, ssh, git or a local
+// bare repository; no remote helper, no query string) and remembers it
+// without credentials.
+func (o *OrgRepo) SetRemote(url string) error { return o.st.SetRemote(url) }
+
 // useRemote points the bare repository's origin at url (stored without credentials).
 func (o *OrgRepo) useRemote(url string) error {
 	cfg, err := o.st.repo.Config()
@@ -289,6 +294,11 @@ func (o *OrgRepo) PublishFile(ctx context.Context, url, path string, data []byte
 	if err != nil {
 		return res, err
 	}
+	unlock, err := o.st.Lock(DefaultLockTimeout) // one publish at a time from this computer
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
 	blob, err := o.st.writeObject(plumbing.BlobObject, data)
 	if err != nil {
 		return res, err
