@@ -314,15 +314,14 @@ func jsonProblem(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
+	case strings.Contains(err.Error(), "exceeded max depth"):
+		return errors.New("nested too deeply")
 	case errors.As(err, &syn):
 		return fmt.Errorf("bad JSON at byte %d", syn.Offset)
 	case errors.As(err, &typ):
 		return fmt.Errorf("%s must be a %s, not a JSON %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("empty or cut short")
-	}
-	if strings.Contains(err.Error(), "depth") {
-		return errors.New("nested too deeply")
 	}
 	return errors.New("bad JSON")
 }

@@ -107,8 +107,14 @@ func writeHealth(a *App, s *health.Summary) error {
 		if r.GoalsDue {
 			goals += " " + pal.Yellow("(due)")
 		}
+		share := func(f float64) string { // of the 1:1s held in the window: none, no share
+			if r.Held == 0 {
+				return "-"
+			}
+			return percent(f)
+		}
 		themes := "-"
-		if r.ActiveThemes > 0 || r.ThemesRated > 0 {
+		if r.Held > 0 && (r.ActiveThemes > 0 || r.ThemesRated > 0) {
 			themes = percent(r.ThemesRated) + " of " + countOf(r.ActiveThemes, "theme")
 		}
 		actions := strconv.Itoa(r.OpenActions)
@@ -124,13 +130,13 @@ func writeHealth(a *App, s *health.Summary) error {
 			onCad = pal.Green(onCad)
 		}
 		t.Add(r.Slug, r.Name, cadenceLabel(r.CadenceDays), orDash(r.LastHeld), orDash(r.NextDue), over, strconv.Itoa(r.Held), onCad,
-			strconv.Itoa(r.LongestGapDays)+"d", goals, themes, percent(r.Prepared), percent(r.ReportTopics), percent(r.FeedbackBoth), actions, shares)
+			strconv.Itoa(r.LongestGapDays)+"d", goals, themes, share(r.Prepared), share(r.ReportTopics), share(r.FeedbackBoth), actions, shares)
 	}
 	if err := t.Write(a.Stdout, pal); err != nil {
 		return err
 	}
 	tm := s.Team
-	fmt.Fprintf(a.Stdout, "\n%d of %d on cadence (%s of the team's gaps within cadence + grace); %d overdue, %d goals due; feedback prepared in %s of the 1:1s, the report's topics in %s\n",
+	fmt.Fprintf(a.Stdout, "\n%d of %d reports on cadence (%s of the team's gaps within cadence + grace); %d overdue, %d goals due; feedback prepared in %s of the 1:1s, the report's topics in %s\n",
 		tm.OnCadenceReports, tm.Reports, percent(tm.OnCadence), tm.Overdue, tm.GoalsDue, percent(tm.Prepared), percent(tm.ReportTopics))
 	return nil
 }

@@ -79,12 +79,12 @@ func runOrg(a *App, cmd *cobra.Command, dir string, o orgOptions) error {
 	}
 	var files []org.File
 	if dir != "" {
-		files, err = orgFilesFromDir(dir)
-		if err != nil && errors.Is(err, os.ErrNotExist) {
-			if near := nearestCommand(cmd, dir); near != "" && !strings.ContainsAny(dir, "/.") {
+		if _, serr := os.Stat(dir); errors.Is(serr, os.ErrNotExist) && !strings.ContainsAny(dir, "/.") {
+			if near := nearestCommand(cmd, dir); near != "" {
 				return fmt.Errorf("no folder %s: did you mean `oneone org %s`?", dir, near)
 			}
 		}
+		files, err = orgFilesFromDir(dir)
 	} else {
 		files, err = orgFilesFetched(a)
 	}
@@ -134,7 +134,7 @@ func orgFilesFromDir(dir string) ([]org.File, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("no folder %s: give a clone of the organisation's repository: %w", dir, os.ErrNotExist)
+			return nil, fmt.Errorf("no folder %s: give a clone of the organisation's repository", dir)
 		}
 		return nil, err
 	}
