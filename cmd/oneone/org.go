@@ -487,8 +487,9 @@ func publishOrg(a *App) (orgPublishJSON, error) {
 
 // publishAfterSync publishes the summary when the repository has joined an
 // organisation: after every sync, whether or not origin is set. A failure is
-// a warning on stderr and never changes sync's exit status.
-func publishAfterSync(a *App, r *notes.Repo) {
+// a warning on stderr and never changes sync's exit status; a success is said
+// on stderr unless quiet (the sync failed and says so in its one line).
+func publishAfterSync(a *App, r *notes.Repo, quiet bool) {
 	a.repo = nil // sync may have brought a new oneone.yaml: read it again
 	if _, ok, err := notes.LoadOrgSettings(r.Root); err != nil {
 		a.infof("oneone: warning: org publish: %s", a.scrub(oneLine(err.Error())))
@@ -501,7 +502,7 @@ func publishAfterSync(a *App, r *notes.Repo) {
 		a.infof("oneone: warning: org publish: %s (your notes sync is not affected; `oneone org publish` tries again)", a.scrub(oneLine(err.Error())))
 		return
 	}
-	if res.Pushed {
+	if res.Pushed && !quiet {
 		a.infof("%s", res.line())
 	}
 }

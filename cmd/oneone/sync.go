@@ -66,7 +66,7 @@ When that is ambiguous, sync names origin's branches: choose one with
 			opts.Branch = branch
 			res, err := st.Sync(opts)
 			syncWarnings(a, res)
-			publishAfterSync(a, r) // the organisation's summary, origin or not (org.go)
+			publishAfterSync(a, r, err != nil) // the organisation's summary, origin or not (org.go)
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
 					a.infof("committed %s: %s", syncPlural(len(res.Committed), "file"), strings.Join(res.Committed, ", "))
@@ -172,7 +172,7 @@ func autoSync(a *App, st *gitstore.Store) {
 	res, err := st.Sync(a.syncOpts(st, manager))
 	syncWarnings(a, res)
 	if r, rerr := a.Repo(); rerr == nil {
-		publishAfterSync(a, r) // the organisation's summary (org.go)
+		publishAfterSync(a, r, err != nil) // the organisation's summary (org.go)
 	}
 	if err != nil {
 		msg := a.scrub(oneLine(err.Error()))
