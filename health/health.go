@@ -144,10 +144,9 @@ func compute(p *notes.Person, cfg notes.Config, today time.Time, days int) Repor
 	r.gaps, r.gapsOK = w.Gaps, w.GapsOK
 	r.OnCadence = w.OnCadence()
 	r.LongestGapDays = w.LongestPresentGapDays
-	if _, last := notes.GoalsDue(p, cfg, today); !last.IsZero() {
-		r.LastGoals = notes.DatePtr(last)
-	}
-	r.GoalsDue = notes.GoalsDueFinding(p, cfg, today)
+	var lastGoals time.Time
+	r.GoalsDue, lastGoals = notes.GoalsDueFinding(p, cfg, today)
+	r.LastGoals = notes.DatePtr(lastGoals)
 	r.ActiveThemes = len(prof.ActiveThemes())
 
 	pairs, rated, both := 0, 0, 0

@@ -225,10 +225,11 @@ func (r *Repo) Shares(slug string) bool {
 }
 
 // GoalsDueFinding reports whether audit gives the report a goals-due finding
-// on today: a goals 1:1 is due (GoalsDue) and none is planned.
-func GoalsDueFinding(p *Person, cfg Config, today time.Time) bool {
-	due, _ := GoalsDue(p, cfg, today)
-	return due && p.PlannedGoals(today) == nil
+// on today: a goals 1:1 is due (GoalsDue) and none is planned; lastGoals is
+// the last held goals 1:1 (zero when none).
+func GoalsDueFinding(p *Person, cfg Config, today time.Time) (finding bool, lastGoals time.Time) {
+	due, last := GoalsDue(p, cfg, today)
+	return due && p.PlannedGoals(today) == nil, last
 }
 
 // ActiveOn reports whether the theme was active on day d: started on or

@@ -3,8 +3,11 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"sync"
+	"time"
 
 	"github.com/oneone/oneone/health"
+	"github.com/oneone/oneone/notes"
 	"github.com/oneone/oneone/render"
 	"github.com/spf13/cobra"
 )
@@ -70,13 +73,38 @@ func computeHealth(a *App, o healthOptions) (*health.Summary, error) {
 		return nil, err
 	}
 	a.warnProblems(team)
-	opts := health.Options{Days: o.days, Shares: r.Shares}
+	opts := health.Options{Days: o.days, Shares: sharesOf(r, team, today)}
 	if o.anonymous {
 		if opts.Key, err = pseudonymKey(a, r); err != nil {
 			return nil, err
 		}
 	}
 	return health.Compute(team, r.Config, today, opts), nil
+}
+
+// sharesOf reads, 8 at a time, which current reports name a shared agenda in
+// their profile (the summary cache does not keep that key).
+func sharesOf(r *notes.Repo, team *notes.Team, today time.Time) func(string) bool {
+	out := make(map[string]bool, len(team.People))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for _, p := range team.People {
+		if p.Profile.ArchivedBy(today) {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			v := r.Shares(p.Slug)
+			mu.Lock()
+			out[p.Slug] = v
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return func(slug string) bool { return out[slug] }
 }
 
 func writeHealth(a *App, s *health.Summary) error {
