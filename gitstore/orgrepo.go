@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,25 +11,22 @@ import (
 	"time"
 
 	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/transport"
 )
 
 // The organisation's repository (managers/NAME.json, one summary per
 // manager) is a git repository of its own. This computer's copy of it is a
-// bare repository under .git/oneone/org: outside the work tree, so `git
-// status` of the notes stays clean, and with objects of its own, so nothing
-// of the notes repository can ever be pushed to it. It has the same shape as
-// the shared agendas' copies (SharedRepo): probe, fetch, read, publish as a
-// fast-forward on top of the remote's tip.
+// Mirror under .git/oneone/org, like the shared agendas' copies: probe,
+// fetch, read, publish as a fast-forward on top of the remote's tip.
 
 // OrgRepo is this computer's copy of the organisation's repository.
-type OrgRepo struct {
-	st  *Store // the bare repository (no work tree)
-	dir string
-}
+type OrgRepo struct{ *Mirror }
+
+// orgHints are the words of the organisation repository's error messages.
+var orgHints = mirrorHints{name: "the organisation's repository ",
+	notFound: "ask for the organisation repository's URL, or check it in oneone.yaml (org: remote)",
+	again:    "try again when online", answers: "try again when it answers", access: "write access to the organisation's repository"}
 
 // OrgTip is the organisation remote's branch and the commit it points at ("" when the remote is empty).
 type OrgTip struct {
@@ -55,79 +51,34 @@ func (s *Store) HasOrgRepo() bool {
 }
 
 // OrgRepo opens (creating it the first time) this computer's copy of the organisation's repository.
-func (s *Store) OrgRepo() (*OrgRepo, error) { return openBareMirror(s.orgDir()) }
+func (s *Store) OrgRepo() (*OrgRepo, error) {
+	m, err := openMirror(s.orgDir(), orgHints)
+	if err != nil {
+		return nil, fmt.Errorf("open the copy of the organisation's repository (%s): %w", s.orgDir(), err)
+	}
+	return &OrgRepo{m}, nil
+}
 
-// OpenBareOrgRepo opens a bare repository holding an organisation's summaries (read only).
+// OpenBareOrgRepo opens a bare repository holding an organisation's summaries, to read it.
 func OpenBareOrgRepo(dir string) (*OrgRepo, error) {
 	repo, err := git.PlainOpen(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &OrgRepo{st: &Store{dir: dir, gitDir: dir, repo: repo}, dir: dir}, nil
+	return &OrgRepo{&Mirror{st: &Store{dir: dir, gitDir: dir, repo: repo}, dir: dir, hints: orgHints}}, nil
 }
-
-func openBareMirror(dir string) (*OrgRepo, error) {
-	repo, err := git.PlainOpen(dir)
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		if err := mkdirAll(dir); err != nil {
-			return nil, err
-		}
-		repo, err = git.PlainInitWithOptions(dir, &git.PlainInitOptions{Bare: true,
-			InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)}})
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				return os.Chmod(p, 0o700)
-			}
-			return os.Chmod(p, 0o600)
-		})
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open the copy of the organisation's repository (%s): %w", dir, err)
-	}
-	return &OrgRepo{st: &Store{dir: dir, gitDir: dir, repo: repo}, dir: dir}, nil
-}
-
-// Dir is the bare repository's folder.
-func (o *OrgRepo) Dir() string { return o.dir }
 
 // SetRemote checks url as `oneone remote` does (https, ssh, git or a local
 // bare repository; no remote helper, no query string) and remembers it
 // without credentials.
 func (o *OrgRepo) SetRemote(url string) error { return o.st.SetRemote(url) }
 
-// useRemote points the bare repository's origin at url (stored without credentials).
-func (o *OrgRepo) useRemote(url string) error {
-	cfg, err := o.st.repo.Config()
-	if err != nil {
-		return err
-	}
-	shown := Redact(url)
-	if r, ok := cfg.Remotes[RemoteName]; ok && len(r.URLs) == 1 && r.URLs[0] == shown {
-		return nil
-	}
-	cfg.Remotes[RemoteName] = &config.RemoteConfig{Name: RemoteName, URLs: []string{shown},
-		Fetch: []config.RefSpec{config.RefSpec("+refs/heads/*:refs/remotes/" + RemoteName + "/*")}}
-	return o.st.setConfig(cfg)
-}
-
 // Probe asks the organisation's remote where its branch is, without
 // fetching: its default branch, else its only one, else main.
 func (o *OrgRepo) Probe(ctx context.Context, url string, opts SyncOptions) (OrgTip, error) {
-	ai, err := resolveAuth(url, &opts)
+	adv, err := o.refs(ctx, url, opts)
 	if err != nil {
 		return OrgTip{}, err
-	}
-	pctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	adv, err := o.st.remoteRefs(pctx, url, ai)
-	if err != nil {
-		if pctx.Err() != nil && ctx.Err() == nil {
-			return OrgTip{}, &lineError{fmt.Sprintf("cannot reach the organisation's repository %s: no answer within %s; try again when it answers", Redact(url), ProbeTimeout), []error{errOffline}}
-		}
-		return OrgTip{}, o.remoteError(url, ai, err)
 	}
 	name := adv.head
 	if name == "" && len(adv.branches) == 1 {
@@ -156,24 +107,15 @@ func (o *OrgRepo) Probe(ctx context.Context, url string, opts SyncOptions) (OrgT
 
 // Fetch brings the remote's branch here when it is not here yet.
 func (o *OrgRepo) Fetch(ctx context.Context, url string, tip OrgTip, opts SyncOptions) error {
-	if err := o.useRemote(url); err != nil {
-		return err
-	}
 	tracking := plumbing.NewRemoteReferenceName(RemoteName, tip.Branch)
 	if tip.Commit == "" || o.st.refHash(tracking).String() == tip.Commit {
 		return o.remember(tip)
 	}
-	ai, err := resolveAuth(url, &opts)
+	h, err := o.fetchBranch(ctx, url, tip.Branch, opts)
 	if err != nil {
 		return err
 	}
-	h, err := o.st.fetch(ctx, url, ai, plumbing.NewBranchReferenceName(tip.Branch), tracking)
-	if err != nil {
-		return o.remoteError(url, ai, err)
-	}
-	if h.String() != tip.Commit { // it moved again meanwhile: what was fetched is what there is
-		tip.Commit = h.String()
-	}
+	tip.Commit = h.String() // what was fetched is what there is, had it moved again meanwhile
 	return o.remember(tip)
 }
 
@@ -353,45 +295,4 @@ func (o *OrgRepo) PublishFile(ctx context.Context, url, path string, data []byte
 			return res, fmt.Errorf("publish to %s: the repository kept changing under %d attempts (other managers publishing): run it again", Redact(url), orgAttempts)
 		}
 	}
-}
-
-// remoteError says what went wrong with the organisation's remote in one
-// line that names the fix, never a credential; errors.Is still sees the cause.
-func (o *OrgRepo) remoteError(rawURL string, ai *authInfo, err error) error {
-	offline := IsOffline(err)
-	var le *lineError
-	if errors.As(err, &le) && len(le.errs) > 0 {
-		err = le.errs[0] // the transport's error under the notes sync's wording
-	}
-	u := Redact(rawURL)
-	wrap := func(msg string, errs ...error) error {
-		return ai.sc.err(&lineError{msg, append([]error{err}, errs...)})
-	}
-	var opErr *net.OpError
-	var netErr net.Error
-	if detail, ok := tlsProblem(err); ok {
-		return wrap(fmt.Sprintf("%s: the server's certificate cannot be trusted (%s): point SSL_CERT_FILE or SSL_CERT_DIR at your host's certificate authority, or have the certificate fixed", u, detail))
-	}
-	switch {
-	case errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed):
-		switch {
-		case !ai.haveCreds:
-			return wrap(fmt.Sprintf("%s: authentication required: set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name) or add the host to ~/.git-credentials", u))
-		case ai.source == sourceCredentialsFile:
-			return wrap(fmt.Sprintf("%s: the credentials from ~/.git-credentials were refused: fix the line for %s in ~/.git-credentials, or set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME), which comes first", u, ai.host))
-		default:
-			return wrap(fmt.Sprintf("%s: the credentials from ONEONE_GIT_TOKEN were refused: check ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME (the token needs write access to the organisation's repository)", u))
-		}
-	case errors.Is(err, transport.ErrRepositoryNotFound):
-		return wrap(fmt.Sprintf("%s: repository not found: ask for the organisation repository's URL, or check it in oneone.yaml (org: remote)", u))
-	case errors.As(err, &opErr) || errors.As(err, &netErr) || offline ||
-		strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "no such host"):
-		detail := err.Error()
-		if opErr != nil {
-			detail = opErr.Error()
-		}
-		return wrap(fmt.Sprintf("cannot reach the organisation's repository %s (%s): try again when online", u, cleanDetail(detail)), errOffline)
-	}
-	msg := strings.ReplaceAll(cleanDetail(err.Error()), " (your notes are committed locally)", "")
-	return wrap(fmt.Sprintf("%s: %s", u, msg))
 }

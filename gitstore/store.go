@@ -28,6 +28,8 @@ type Store struct {
 	dir    string // absolute work tree root
 	gitDir string // absolute .git folder
 	repo   *git.Repository
+
+	mergeDriver func(path string, base, ours, theirs []byte) ([]byte, bool) // see SetMergeDriver
 }
 
 // Author is the name and email written into commits.

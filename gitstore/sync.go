@@ -984,7 +984,7 @@ func (s *Store) merge(branch, upstream plumbing.ReferenceName, local, remote, ba
 		case oc.to.absent(): // deleted here, edited there: the edit survives
 			changes = append(changes, change{tc.path, tc.to})
 		default:
-			if text, ok, err := s.mergeText(tc.from, oc.to, tc.to); err != nil {
+			if text, ok, err := s.mergeFile(tc.path, tc.from, oc.to, tc.to); err != nil {
 				return plumbing.ZeroHash, nil, err
 			} else if ok {
 				h, err := s.writeObject(plumbing.BlobObject, []byte(text))

@@ -166,9 +166,14 @@ func fileFindings(p *Person) []Finding {
 
 // conflictFinding is the sync-conflict finding of a conflict copy.
 func conflictFinding(slug, path string) Finding {
-	return Finding{Slug: slug, Code: FindSyncConflict,
-		Message: fmt.Sprintf("conflict copy left by sync: merge what you need into %s, then delete it", conflictOriginal(path)),
-		File:    path}
+	msg := fmt.Sprintf("conflict copy left by sync: merge what you need into %s, then delete it", conflictOriginal(path))
+	switch {
+	case strings.Contains(path, ".conflict-share-"):
+		msg = fmt.Sprintf("the report's edit of the shared agenda, not applied: merge what you need into %s, then delete it", conflictOriginal(path))
+	case IsSharedCopy(path[strings.LastIndex(path, "/")+1:]):
+		msg = "a file the report added to the shared agenda: move what you need into a note, then delete it"
+	}
+	return Finding{Slug: slug, Code: FindSyncConflict, Message: msg, File: path}
 }
 
 // conflictOriginal returns the note a conflict copy belongs to: alice/2026-11-18.conflict-ab12.md -> alice/2026-11-18.md.

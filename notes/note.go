@@ -62,11 +62,18 @@ type Rating struct {
 }
 
 var noteName = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})\.md$`)
-var conflictName = regexp.MustCompile(`^[^/]+\.conflict-[0-9a-zA-Z]+\.md$`)
+var conflictName = regexp.MustCompile(`^[^/]+\.conflict-(?:share-)?[0-9a-zA-Z]+\.md$`)
 
 // IsConflictCopy reports whether a file name is a conflict copy left by sync
-// (2026-11-25.conflict-1a2b3c4.md, profile.conflict-1a2b3c4.md).
+// (2026-11-25.conflict-1a2b3c4.md, profile.conflict-1a2b3c4.md), or the copy
+// of a report's edit of their shared agenda (2026-11-25.conflict-share-1a2b3c4.md).
 func IsConflictCopy(name string) bool { return conflictName.MatchString(name) }
+
+// IsSharedCopy reports whether a file name in a report's folder is a file the
+// report added to their shared agenda, kept by sync as shared-NAME.
+func IsSharedCopy(name string) bool {
+	return strings.HasPrefix(name, "shared-") && len(name) > len("shared-")
+}
 
 var anyConflictName = regexp.MustCompile(`^[^/]+\.conflict-[0-9a-zA-Z]+\.(md|yaml)$`)
 

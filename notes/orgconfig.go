@@ -1,10 +1,8 @@
 package notes
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -188,40 +186,6 @@ func NameSlug(name string) string {
 		return ""
 	}
 	return s
-}
-
-// ProfileShares reports whether a profile's frontmatter names a shared agenda
-// (`share: URL`, not `off`): the report reads and adds to a shared agenda.
-func ProfileShares(profile []byte) bool {
-	if !bytes.Contains(profile, []byte("share:")) {
-		return false // the common case, without parsing
-	}
-	parts, err := SplitFrontmatter(normalizeText(profile))
-	if err != nil || !parts.HasFront {
-		return false
-	}
-	m, err := decodeFront(parts.Front, 1)
-	if err != nil {
-		return false
-	}
-	v := mapGet(m, "share")
-	if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!bool" || v.Tag == "!!null" {
-		return false
-	}
-	s := strings.TrimSpace(v.Value)
-	return s != "" && !strings.EqualFold(s, "off")
-}
-
-// Shares reports whether the report slug shares an agenda (see ProfileShares).
-func (r *Repo) Shares(slug string) bool {
-	if ValidateSlug(slug) != nil {
-		return false
-	}
-	data, err := readLimited(filepath.Join(r.Root, slug, ProfileFile), 1<<20)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return false
-	}
-	return err == nil && ProfileShares(data)
 }
 
 // GoalsDueFinding reports whether audit gives the report a goals-due finding

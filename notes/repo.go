@@ -296,6 +296,10 @@ func (r *Repo) loadPerson(slug string, c *noteCache) (*Person, *Problem) {
 	var names []string // candidate notes, sorted
 	for _, e := range entries {
 		name := e.Name()
+		if IsSharedCopy(name) && !e.IsDir() { // any kind of file the report added
+			p.Conflicts = append(p.Conflicts, slug+"/"+name)
+			continue
+		}
 		if name == ProfileFile || strings.HasPrefix(name, ".") || !strings.HasSuffix(strings.ToLower(name), ".md") {
 			continue
 		}

@@ -245,6 +245,25 @@ func writeBench(src string) error {
 		return gitCmd(theirs, "sh", "-c", `git status --porcelain >/dev/null && git fetch -q origin && git push -q origin main`)
 	})
 	noop.vs(gitNoop, "git")
+
+	// Ten reports share an agenda (issue 16): a sync with nothing to do asks
+	// each shared remote where it is, and stops there.
+	for i := 0; i < 10 && i < len(slugs); i++ {
+		name := fmt.Sprintf("share-%s.git", slugs[i])
+		if err := sh("", "git", "init", "-q", "--bare", "-b", "main", filepath.Join(remotes, name)); err != nil {
+			return err
+		}
+		url := fmt.Sprintf("git://127.0.0.1:%d/%s", port, name)
+		if err := run1(oneone(ours, "share", slugs[i], url)); err != nil {
+			return fmt.Errorf("share: %w", err)
+		}
+	}
+	if err := run1(oneone(ours, "sync")); err != nil {
+		return fmt.Errorf("sync after share: %w", err)
+	}
+	shares := measure(label+": oneone sync, nothing to do, 10 shared agendas", nil, func(int) *exec.Cmd { return oneone(ours, "sync") })
+	shares.vs(noop, "no-op sync without shares")
+	shares.vs(gitNoop, "git")
 	return nil
 }
 

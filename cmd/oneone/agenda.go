@@ -38,9 +38,19 @@ text, never passed through).`,
 		Example: `  oneone agenda alice
   oneone agenda alice 2026-11-25 | pbcopy
   oneone agenda alice --html > agenda.html`,
-		Args:              cobra.RangeArgs(1, 2),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if a.joinedDir() != "" { // the report's side of a shared agenda: agenda [DATE] (join.go)
+				return cobra.MaximumNArgs(1)(cmd, args)
+			}
+			return cobra.RangeArgs(1, 2)(cmd, args)
+		},
 		ValidArgsFunction: a.completeSlugDate,
-		RunE:              func(cmd *cobra.Command, args []string) error { return runAgenda(a, args, o) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir := a.joinedDir(); dir != "" {
+				return runJoinedAgenda(a, dir, args, o)
+			}
+			return runAgenda(a, args, o)
+		},
 	}
 	cmd.Flags().BoolVar(&o.HTML, "html", false, "print an HTML fragment for email")
 	return cmd

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/oneone/oneone/health"
@@ -73,7 +72,11 @@ func computeHealth(a *App, o healthOptions) (*health.Summary, error) {
 		return nil, err
 	}
 	a.warnProblems(team)
-	opts := health.Options{Days: o.days, Shares: sharesOf(r, team, today)}
+	shares, err := sharing(r, today)
+	if err != nil {
+		return nil, err
+	}
+	opts := health.Options{Days: o.days, Shares: shares}
 	if o.anonymous {
 		if opts.Key, err = pseudonymKey(a, r); err != nil {
 			return nil, err
@@ -82,29 +85,18 @@ func computeHealth(a *App, o healthOptions) (*health.Summary, error) {
 	return health.Compute(team, r.Config, today, opts), nil
 }
 
-// sharesOf reads, 8 at a time, which current reports name a shared agenda in
-// their profile (the summary cache does not keep that key).
-func sharesOf(r *notes.Repo, team *notes.Team, today time.Time) func(string) bool {
-	out := make(map[string]bool, len(team.People))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for _, p := range team.People {
-		if p.Profile.ArchivedBy(today) {
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			v := r.Shares(p.Slug)
-			mu.Lock()
-			out[p.Slug] = v
-			mu.Unlock()
-		}()
+// sharing returns whether a report shares an agenda, by the rule sync serves
+// the shared agendas by (shareserve.go's sharesOf).
+func sharing(r *notes.Repo, today time.Time) (func(string) bool, error) {
+	targets, err := sharesOf(r, today)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	return func(slug string) bool { return out[slug] }
+	set := make(map[string]bool, len(targets))
+	for _, t := range targets {
+		set[t.slug] = true
+	}
+	return func(slug string) bool { return set[slug] }, nil
 }
 
 func writeHealth(a *App, s *health.Summary) error {

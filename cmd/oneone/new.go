@@ -77,6 +77,7 @@ func runNew(a *App, slug string, o newOptions) error {
 	if err != nil {
 		return err
 	}
+	topics := a.withWaitingTopics(r, st, p, day, sc) // from the report's shared agenda (shareserve.go)
 	dir := filepath.Join(r.Root, slug)
 	notes.CleanTemp(dir)
 	if err := notes.CreateFileAtomic(filepath.Join(r.Root, filepath.FromSlash(rel)), sc.Content); err != nil {
@@ -105,6 +106,9 @@ func runNew(a *App, slug string, o newOptions) error {
 		}
 		if sc.Carried > 0 {
 			fmt.Fprintf(a.Stdout, "carried over %d open action item(s)\n", sc.Carried)
+		}
+		if topics > 0 {
+			fmt.Fprintf(a.Stdout, "brought %s from %s's shared agenda (next.md)\n", plural(topics, "topic"), slug)
 		}
 	}
 	if o.Edit {

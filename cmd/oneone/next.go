@@ -45,6 +45,9 @@ Archived reports are left out unless --all is given.`,
 }
 
 func runNext(a *App, o nextOptions) error {
+	if dir := a.joinedDir(); dir != "" { // the report's side of a shared agenda (join.go)
+		return runJoinedNext(a, dir)
+	}
 	if o.Days < 0 || o.Days > 3660 {
 		return fmt.Errorf("--days %d: give a number of days from 0 to 3660", o.Days)
 	}

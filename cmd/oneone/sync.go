@@ -20,6 +20,7 @@ type syncJSON struct {
 	Pushed    bool           `json:"pushed"`
 	UpToDate  bool           `json:"up_to_date"`
 	Conflicts []conflictJSON `json:"conflicts"`
+	Shares    []shareJSON    `json:"shares"` // one per report who shares (shareserve.go)
 }
 
 type conflictJSON struct {
@@ -46,7 +47,14 @@ against ~/.ssh/known_hosts); ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME, or
 Branches: your branch syncs with origin's branch of the same name, else with
 origin's default branch (or its only branch), which oneone then remembers.
 When that is ambiguous, sync names origin's branches: choose one with
---branch NAME, remembered too.`,
+--branch NAME, remembered too.
+
+Shared agendas (oneone share): sync also serves every report who shares,
+with or without origin: it fetches their repository, brings their topics and
+ticked action items into the notes (committed and pushed to origin), and
+publishes the shareable agenda. A shared agenda that cannot be served is named
+on stderr, one line each, and sync exits 2 once everything else is done.
+Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone sync
   ONEONE_GIT_TOKEN=ghp_... oneone sync
@@ -54,6 +62,9 @@ When that is ambiguous, sync names origin's branches: choose one with
   oneone sync --branch master`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir := a.joinedDir(); dir != "" { // the report's side of a shared agenda
+				return runJoinedSync(a, dir, branch)
+			}
 			r, err := a.Repo()
 			if err != nil {
 				return err
@@ -64,30 +75,57 @@ When that is ambiguous, sync names origin's branches: choose one with
 			}
 			opts := a.syncOpts(st, r.Config.Manager)
 			opts.Branch = branch
+			probes := a.probeShares(r, st, opts) // every report's shared agenda (shareserve.go), asked meanwhile
 			res, err := st.Sync(opts)
 			syncWarnings(a, res)
+			shares, err := a.syncShares(r, st, opts, probes, res, err)
+			for _, o := range shares {
+				for _, l := range o.Lines {
+					a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
+				}
+			}
 			publishAfterSync(a, r, err != nil) // the organisation's summary, origin or not (org.go)
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
 					a.infof("committed %s: %s", syncPlural(len(res.Committed), "file"), strings.Join(res.Committed, ", "))
 				}
+				if !a.JSON {
+					for _, line := range shareLines(shares) {
+						fmt.Fprintln(a.Stdout, line)
+					}
+				}
+				if serr := shareErrors(a, shares); serr != nil {
+					a.infof("oneone: %s", a.scrub(oneLine(serr.Error())))
+				}
 				return err
 			}
 			if a.JSON {
 				out := syncJSON{Remote: res.Remote, Committed: res.Committed, Pulled: res.Pulled, Merged: res.Merged,
-					Pushed: res.Pushed, UpToDate: res.UpToDate, Conflicts: []conflictJSON{}}
+					Pushed: res.Pushed, UpToDate: res.UpToDate, Conflicts: []conflictJSON{}, Shares: []shareJSON{}}
 				if out.Committed == nil {
 					out.Committed = []string{}
 				}
 				for _, c := range res.Conflicts {
 					out.Conflicts = append(out.Conflicts, conflictJSON{c.Path, c.Copy})
 				}
-				return a.printJSON(out)
+				for _, o := range shares {
+					out.Shares = append(out.Shares, o.json(a))
+					for _, c := range o.Copies {
+						out.Conflicts = append(out.Conflicts, conflictJSON{c.Of, c.Copy})
+					}
+				}
+				if err := a.printJSON(out); err != nil {
+					return err
+				}
+				return shareErrors(a, shares)
 			}
 			for _, line := range syncReport(res) {
 				fmt.Fprintln(a.Stdout, line)
 			}
-			return nil
+			for _, line := range shareLines(shares) {
+				fmt.Fprintln(a.Stdout, line)
+			}
+			return shareErrors(a, shares)
 		},
 	}
 	cmd.Flags().StringVar(&branch, "branch", "", "origin's branch to sync with, remembered for the next syncs")
@@ -169,9 +207,23 @@ func autoSync(a *App, st *gitstore.Store) {
 	if cfg, err := a.Config(); err == nil {
 		manager = cfg.Manager
 	}
-	res, err := st.Sync(a.syncOpts(st, manager))
+	r, rerr := a.Repo()
+	opts := a.syncOpts(st, manager)
+	res, err := st.Sync(opts)
 	syncWarnings(a, res)
-	if r, rerr := a.Repo(); rerr == nil {
+	var shares []shareOutcome
+	if rerr == nil {
+		shares, err = a.syncShares(r, st, opts, nil, res, err)
+	}
+	for _, o := range shares {
+		if o.Err != nil {
+			a.infof("oneone: warning: shared agenda of %s: %s", o.Slug, a.scrub(oneLine(o.Err.Error())))
+		}
+		for _, l := range o.Lines {
+			a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
+		}
+	}
+	if rerr == nil {
 		publishAfterSync(a, r, err != nil) // the organisation's summary (org.go)
 	}
 	if err != nil {

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	neturl "net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/oneone/oneone/gitstore"
+	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/render"
+	"github.com/oneone/oneone/share"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newShareCmd) }
+
+type shareOptions struct {
+	Stop    bool
+	Encrypt bool
+	To      []string
+}
+
+func newShareCmd(a *App) *cobra.Command {
+	var o shareOptions
+	cmd := &cobra.Command{
+		Use:   "share [SLUG [URL]] [--stop]",
+		Short: "Show, set or stop a report's shared agenda; list who shares",
+		Long: `Give a report a shared agenda: a git repository of their own (create it empty
+and private on your git host, give the report write access) where oneone
+publishes the shareable part of their 1:1s and the report adds topics.
+
+  oneone share SLUG URL    share SLUG's agenda with URL (recorded in the
+                           profile as share: URL, committed) and publish it now
+  oneone share SLUG        show it
+  oneone share SLUG --stop stop publishing and reading (the remote keeps what
+                           it has); archiving the report stops it too
+  oneone share             every report who shares
+
+From then on every ` + "`oneone sync`" + ` fetches it, brings the report's topics (next.md,
+the topics section of a note) and ticked action items into the notes, and
+publishes README.md, share.yaml, next.md, themes.md and one file per note as
+` + "`oneone agenda`" + ` prints it. Never a Private section, an HTML comment, the
+profile's text, oneone.yaml or anything about another report. The Feedback of
+a note dated after today is published from its day on (share_feedback: after;
+always or never in oneone.yaml). Anything else the report changes is kept as
+SLUG/DATE.conflict-share-HASH.md or SLUG/shared-NAME, reported by audit.
+
+URLs and credentials are those of sync: ssh (host keys checked), https with
+ONEONE_GIT_TOKEN or ~/.git-credentials, an absolute path to a bare repository.
+No credential is ever stored: a URL given with one is recorded without it.`,
+		Example: `  oneone share alice git@github.com:dana/alice-1on1.git
+  oneone share alice https://gitlab.com/dana/alice-1on1.git
+  oneone share
+  oneone share alice --stop`,
+		Args:              cobra.MaximumNArgs(2),
+		ValidArgsFunction: a.completeCurrentSlug,
+		RunE:              func(cmd *cobra.Command, args []string) error { return runShare(a, args, o) },
+	}
+	cmd.Flags().BoolVar(&o.Stop, "stop", false, "stop publishing SLUG's agenda and reading from it")
+	cmd.Flags().BoolVar(&o.Encrypt, "encrypt", false, "an end-to-end encrypted shared agenda (not available yet)")
+	cmd.Flags().StringSliceVar(&o.To, "to", nil, "the report's age public key, with --encrypt (not available yet)")
+	return cmd
+}
+
+// shareListJSON is one report of `oneone share --json`.
+type shareListJSON struct {
+	Slug          string  `json:"slug"`
+	Name          string  `json:"name"`
+	URL           string  `json:"url"`
+	LastPublished *string `json:"last_published"` // the commit this computer published last
+}
+
+func runShare(a *App, args []string, o shareOptions) error {
+	if o.Encrypt || len(o.To) > 0 {
+		return errors.New("share --encrypt is not available yet: an encrypted shared agenda comes in a later version; share without --encrypt to a private repository only you and the report can read")
+	}
+	if len(args) > 0 {
+		if err := notes.ValidateSlug(args[0]); err != nil {
+			return err
+		}
+	}
+	switch {
+	case len(args) == 0 && o.Stop:
+		return errors.New("--stop needs the report: usage: oneone share SLUG --stop")
+	case len(args) == 0:
+		return listShares(a)
+	case o.Stop && len(args) == 2:
+		return errors.New("give either URL or --stop: usage: oneone share SLUG URL, or oneone share SLUG --stop")
+	case o.Stop:
+		return stopShare(a, args[0])
+	case len(args) == 1:
+		return showShare(a, args[0])
+	}
+	return setShare(a, args[0], args[1])
+}
+
+func listShares(a *App) error {
+	r, err := a.Repo()
+	if err != nil {
+		return err
+	}
+	today, err := a.Today()
+	if err != nil {
+		return err
+	}
+	targets, err := sharesOf(r, today)
+	if err != nil {
+		return err
+	}
+	list := []shareListJSON{}
+	for _, t := range targets {
+		p, err := r.LoadProfile(t.slug)
+		if err != nil {
+			continue
+		}
+		e := shareListJSON{Slug: t.slug, Name: p.Name, URL: gitstore.Redact(t.url)}
+		if st, err := gitstore.Open(r.Root); err == nil {
+			if b, err := st.SharedRepo(t.slug); err == nil && b.State().Published != "" {
+				h := b.State().Published
+				e.LastPublished = &h
+			}
+		}
+		list = append(list, e)
+	}
+	if a.JSON {
+		return a.printJSON(list)
+	}
+	if len(list) == 0 {
+		a.infof("no report shares an agenda yet: `oneone share SLUG URL` gives one a repository of their own")
+		return nil
+	}
+	t := render.Table{Header: []string{"SLUG", "NAME", "URL", "PUBLISHED"}, MaxWidth: a.termWidth(), Flex: 2}
+	for _, e := range list {
+		pub := "not yet (oneone sync)"
+		if e.LastPublished != nil {
+			pub = (*e.LastPublished)[:7]
+		}
+		t.Add(e.Slug, e.Name, e.URL, pub)
+	}
+	return t.Write(a.Stdout, render.Palette{Enabled: a.Color()})
+}
+
+func showShare(a *App, slug string) error {
+	r, err := a.Repo()
+	if err != nil {
+		return err
+	}
+	p, err := r.LoadProfile(slug)
+	if err != nil {
+		return err
+	}
+	data, _ := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
+	url := share.RemoteOf(data)
+	today, err := a.Today()
+	if err != nil {
+		return err
+	}
+	if a.JSON {
+		out := map[string]any{"slug": slug, "name": p.Name, "url": nil, "sharing": false}
+		if url != "" {
+			out["url"], out["sharing"] = gitstore.Redact(url), !p.ArchivedBy(today)
+		}
+		return a.printJSON(out)
+	}
+	switch {
+	case url == "":
+		a.infof("%s does not share an agenda: `oneone share %s URL` gives them a repository of their own", slug, slug)
+	case p.ArchivedBy(today):
+		fmt.Fprintln(a.Stdout, gitstore.Redact(url))
+		a.infof("%s is archived (left %s): their shared agenda is no longer served", slug, notes.FormatDate(p.Archived))
+	default:
+		fmt.Fprintln(a.Stdout, gitstore.Redact(url))
+	}
+	return nil
+}
+
+func stopShare(a *App, slug string) error {
+	msg := fmt.Sprintf("%s: stop sharing the agenda", slug)
+	var was string
+	err := editProfile(a, slug, msg, func(p *notes.Profile, data []byte) ([]byte, string, error) {
+		was = share.RemoteOf(data)
+		if was == "" {
+			return data, fmt.Sprintf("%s does not share an agenda: nothing to stop", slug), nil
+		}
+		out, err := notes.SetTopLevelKey(data, share.ProfileKey, share.Stopped)
+		return out, fmt.Sprintf("stopped %s's shared agenda: sync no longer publishes to %s nor reads from it (it keeps what it has)", slug, gitstore.Redact(was)), err
+	})
+	if err != nil {
+		return err
+	}
+	if a.JSON {
+		return a.printJSON(map[string]any{"slug": slug, "sharing": false, "file": slug + "/" + notes.ProfileFile})
+	}
+	return nil
+}
+
+func setShare(a *App, slug, url string) error {
+	if err := gitstore.CheckRemoteURL(url); err != nil {
+		return err
+	}
+	shown := gitstore.Redact(url)
+	r, err := a.Repo()
+	if err != nil {
+		return err
+	}
+	today, err := a.Today()
+	if err != nil {
+		return err
+	}
+	p, err := r.LoadProfile(slug)
+	if err != nil {
+		return err
+	}
+	if p.ArchivedBy(today) {
+		return fmt.Errorf("%s is archived (left %s): an archived report's agenda is not shared; delete the archived: line of %s/%s to bring them back", slug, notes.FormatDate(p.Archived), slug, notes.ProfileFile)
+	}
+	st, err := gitstore.Open(r.Root)
+	if err != nil {
+		return err
+	}
+	if origin, ok, _ := st.RemoteURL(); ok && gitstore.SameRemote(origin, url) {
+		return fmt.Errorf("%s is origin, the repository of all your notes: give %s a repository of their own (create an empty private one on your git host)", shown, slug)
+	}
+	others, err := sharesOf(r, today)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.slug != slug && gitstore.SameRemote(o.url, url) {
+			return fmt.Errorf("%s is %s's shared agenda already: each report needs a repository of their own, or they would read each other's agendas", shown, o.slug)
+		}
+	}
+	if shown != url {
+		a.infof("the credentials in the URL were not saved: put the token in ONEONE_GIT_TOKEN or ~/.git-credentials")
+	}
+	err = editProfile(a, slug, fmt.Sprintf("%s: share the agenda with %s", slug, shown), func(p *notes.Profile, data []byte) ([]byte, string, error) {
+		if share.RemoteOf(data) == shown {
+			return data, fmt.Sprintf("%s shares the agenda with %s already", slug, shown), nil
+		}
+		out, err := notes.SetTopLevelKey(data, share.ProfileKey, shown)
+		return out, fmt.Sprintf("recorded in %s/%s: share: %s", slug, notes.ProfileFile, shown), err
+	})
+	if err != nil {
+		return err
+	}
+	// Publish at once, so that the report can clone it now.
+	outs, err := a.serveShares(r, st, a.syncOpts(st, r.Config.Manager), slug)
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		for _, l := range o.Lines {
+			a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
+		}
+	}
+	if a.JSON {
+		out := map[string]any{"slug": slug, "url": shown, "file": slug + "/" + notes.ProfileFile, "published": []string{}, "error": nil}
+		if len(outs) == 1 {
+			j := outs[0].json(a)
+			out["published"], out["error"] = j.Published, j.Error
+		}
+		if err := a.printJSON(out); err != nil {
+			return err
+		}
+	}
+	if err := shareErrors(a, outs); err != nil {
+		return fmt.Errorf("%w (the setting is saved: `oneone sync` publishes once it works)", err)
+	}
+	first := p.FirstName()
+	theirs := shown // the report clones with credentials of their own
+	if u, err := neturl.Parse(shown); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.User != nil {
+		u.User = nil
+		theirs = u.String()
+	}
+	a.infof("%s's shared agenda is published to %s; every `oneone sync` serves it from now on", slug, shown)
+	a.infof("send %s the URL and the README's five steps: `git clone %s`, write topics in next.md, commit, push (or `oneone join %s`)", first, theirs, theirs)
+	if strings.HasPrefix(shown, "/") || strings.HasPrefix(shown, "file://") {
+		a.infof("note: %s is a path on this computer; %s needs access to it", shown, first)
+	}
+	return nil
+}

@@ -1,0 +1,190 @@
+package gitstore
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestSharedRepoPublishAndFetch: the manager's copy of a shared agenda publishes
+// to an empty remote, the report (the git binary alone) pushes a change, the
+// manager fetches it, finds the last publish under it and publishes on top: a
+// fast-forward that keeps the report's commit. Over git daemon and http-backend.
+func TestSharedRepoPublishAndFetch(t *testing.T) {
+	for _, kind := range []string{"daemon", "http"} {
+		t.Run(kind, func(t *testing.T) {
+			isolate(t)
+			root, bare := newBare(t)
+			url := daemonRemote(t, root)
+			opts := SyncOptions{}
+			if kind == "http" {
+				url = httpRemote(t, root, "dana", "tok-123456")
+				opts.Getenv = func(k string) string {
+					return map[string]string{"ONEONE_GIT_TOKEN": "tok-123456", "ONEONE_GIT_USERNAME": "dana"}[k]
+				}
+			}
+			m := newMachine(t, "")
+			m.write("oneone.yaml", "manager: Dana\n")
+			if _, _, err := m.st.CommitAll(Author{"Dana", "d@x"}); err != nil {
+				t.Fatal(err)
+			}
+			b, err := m.st.SharedRepo("alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			tip, err := b.Probe(ctx, url, "", opts)
+			if err != nil || tip != (SharedTip{Branch: "main"}) {
+				t.Fatalf("probe of an empty remote: %+v %v", tip, err)
+			}
+			files := map[string][]byte{"README.md": []byte("# hello\n"), "next.md": []byte("# next\n\n- \n")}
+			pub, err := b.Publish(ctx, url, tip, files, "oneone: publish", Author{"Dana", "d@x"}, false, opts)
+			if err != nil || !pub.Pushed || !reflect.DeepEqual(pub.Changed, []string{"README.md", "next.md"}) {
+				t.Fatalf("first publish: %+v %v", pub, err)
+			}
+			if got := runGit(t, bare, "log", "--format=%s%n%b", "main"); !strings.Contains(got, publishTrailer) {
+				t.Fatalf("log:\n%s", got)
+			}
+			// the report, with git alone
+			clone := filepath.Join(t.TempDir(), "alice")
+			runGit(t, root, "clone", "-q", bare, clone)
+			if err := os.WriteFile(filepath.Join(clone, "next.md"), []byte("# next\n\n- my topic\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			runGit(t, clone, "commit", "-qam", "topic")
+			runGit(t, clone, "push", "-q", "origin", "main")
+
+			tip, err = b.Probe(ctx, url, "main", opts)
+			if err != nil || tip.Commit == "" || b.Known(tip) {
+				t.Fatalf("probe: %+v known=%v %v", tip, b.Known(tip), err)
+			}
+			if tip, err = b.Fetch(ctx, url, tip, opts); err != nil || !b.Known(tip) {
+				t.Fatalf("fetch: %+v %v", tip, err)
+			}
+			last, err := b.LastPublished(tip.Commit)
+			if err != nil || last != pub.Commit {
+				t.Fatalf("last published %s, want %s (%v)", last, pub.Commit, err)
+			}
+			got, _, err := b.Files(tip.Commit)
+			if err != nil || string(got["next.md"]) != "# next\n\n- my topic\n" {
+				t.Fatalf("files: %q %v", got, err)
+			}
+			// nothing changed and not forced: no commit
+			if p, err := b.Publish(ctx, url, tip, got, "x", Author{"Dana", "d@x"}, false, opts); err != nil || p.Pushed || p.Commit != tip.Commit {
+				t.Fatalf("unchanged publish: %+v %v", p, err)
+			}
+			files["next.md"] = []byte("# next\n\n- \n")
+			files["2026-11-25.md"] = []byte("# 1:1\n\n## Alice's topics\n- my topic\n")
+			pub2, err := b.Publish(ctx, url, tip, files, "oneone: publish", Author{"Dana", "d@x"}, false, opts)
+			if err != nil || !reflect.DeepEqual(pub2.Changed, []string{"2026-11-25.md", "next.md"}) {
+				t.Fatalf("second publish: %+v %v", pub2, err)
+			}
+			if got := runGit(t, bare, "rev-list", "--count", "main"); strings.TrimSpace(got) != "3" {
+				t.Fatalf("history: %s commits", got)
+			}
+			if last, _ := b.LastPublished(pub2.Commit); last != pub2.Commit {
+				t.Fatalf("last published %s", last)
+			}
+			// a lost race: the report pushed after the fetch
+			runGit(t, clone, "pull", "-q", "origin", "main")
+			os.WriteFile(filepath.Join(clone, "next.md"), []byte("# next\n\n- again\n"), 0o600)
+			runGit(t, clone, "commit", "-qam", "again")
+			runGit(t, clone, "push", "-q", "origin", "main")
+			stale := SharedTip{Branch: "main", Commit: pub2.Commit}
+			if _, err := b.Publish(ctx, url, stale, files, "oneone: publish", Author{"Dana", "d@x"}, true, opts); !errors.Is(err, ErrSharedMoved) {
+				t.Fatalf("race: %v", err)
+			}
+			for _, dir := range []string{bare, b.Dir(), m.dir, clone} {
+				fsck(t, dir)
+			}
+			if s := runGit(t, m.dir, "status", "--porcelain"); s != "" {
+				t.Fatalf("the notes repository is not clean:\n%s", s)
+			}
+			// state survives a reopen
+			if err := b.SetState(SharedState{Published: pub2.Commit, Key: "k", Branch: "main"}); err != nil {
+				t.Fatal(err)
+			}
+			b2, _ := m.st.SharedRepo("alice")
+			if st := b2.State(); st.Published != pub2.Commit || st.Key != "k" {
+				t.Fatalf("state %+v", st)
+			}
+		})
+	}
+}
+
+func TestSharedRepoErrors(t *testing.T) {
+	isolate(t)
+	root, _ := newBare(t)
+	url := httpRemote(t, root, "dana", "tok-123456")
+	m := newMachine(t, "")
+	b, err := m.st.SharedRepo("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := SyncOptions{Getenv: func(k string) string { return map[string]string{"ONEONE_GIT_TOKEN": "wrong-tok-999"}[k] }}
+	_, err = b.Probe(context.Background(), url, "", opts)
+	if err == nil || !strings.Contains(err.Error(), "the credentials from ONEONE_GIT_TOKEN were refused") || strings.Contains(err.Error(), "wrong-tok-999") || strings.Contains(err.Error(), "origin") {
+		t.Fatalf("wrong token: %v", err)
+	}
+	_, err = b.Probe(context.Background(), "git://127.0.0.1:1/alice.git", "", SyncOptions{})
+	if !IsOffline(err) || !strings.HasPrefix(err.Error(), "cannot reach git://127.0.0.1:1/alice.git (") {
+		t.Fatalf("offline: %v", err)
+	}
+	if _, err := m.st.SharedRepo("../x"); err == nil {
+		t.Fatal("a bad slug opened a repository")
+	}
+}
+
+func TestSameRemoteAndCheck(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"https://github.com/dana/notes.git", "https://GitHub.com/dana/notes", true},
+		{"https://dana:tok@github.com/dana/notes.git", "https://github.com/dana/notes.git", true},
+		{"git@github.com:dana/notes.git", "ssh://git@github.com/dana/notes.git", true},
+		{"https://github.com/dana/notes.git", "https://github.com/dana/alice.git", false},
+		{"/srv/notes.git", "/srv/notes.git/", true},
+	} {
+		if got := SameRemote(tc.a, tc.b); got != tc.same {
+			t.Errorf("SameRemote(%q, %q) = %v", tc.a, tc.b, got)
+		}
+	}
+	for _, bad := range []string{"ext::sh -c x", "../x.git", "https://h/x.git?token=abc", ""} {
+		if err := CheckRemoteURL(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if err := CheckRemoteURL("https://github.com/dana/alice.git"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestMergeDriver: sync consults the merge driver for a file both sides changed.
+func TestMergeDriver(t *testing.T) {
+	isolate(t)
+	root, _ := newBare(t)
+	url := daemonRemote(t, root)
+	a, b := newMachine(t, url), newMachine(t, url)
+	a.write("next.md", "- one\n")
+	a.mustSync()
+	b.mustSync()
+	a.write("next.md", "- one\n- a\n")
+	a.mustSync()
+	b.write("next.md", "- one\n- b\n")
+	b.st.SetMergeDriver(func(p string, base, ours, theirs []byte) ([]byte, bool) {
+		if p != "next.md" {
+			return nil, false
+		}
+		return []byte(string(theirs) + strings.TrimPrefix(string(ours), string(base))), true
+	})
+	res := b.mustSync()
+	if len(res.Conflicts) != 0 {
+		t.Fatalf("conflicts %v", res.Conflicts)
+	}
+	b.check(map[string]string{"next.md": "- one\n- a\n- b\n"})
+}
