@@ -58,6 +58,12 @@ a file was skipped; 2 usage or repository error.`,
   oneone org ~/src/one-on-ones --json
   oneone org --html /tmp/org && open /tmp/org/index.html`,
 		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveFilterDirs // a clone of the organisation's repository
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := ""
 			if len(args) == 1 {
