@@ -6,15 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	neturl "net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -28,12 +25,15 @@ import (
 // objects of its own, so nothing of the notes repository can ever be pushed
 // to it.
 
-// SharedRepo is the manager's copy of one report's shared agenda.
+// SharedRepo is the manager's copy of one report's shared agenda (a Mirror).
 type SharedRepo struct {
-	st   *Store // the bare repository (no work tree)
+	*Mirror
 	slug string
-	dir  string
 }
+
+// sharedHints are the words of a shared agenda's error messages.
+var sharedHints = mirrorHints{notFound: "create it (empty, private) on your git host, or check the URL with `oneone share`",
+	again: "run `oneone sync` again when online", answers: "run `oneone sync` again when it answers", access: "access to this repository too"}
 
 // SharedTip is the shared remote's branch and the commit it points at ("" when the remote is empty).
 type SharedTip struct {
@@ -60,27 +60,11 @@ func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
 		return nil, fmt.Errorf("bad slug %q", slug)
 	}
 	dir := filepath.Join(s.gitDir, "oneone", "share", slug)
-	repo, err := git.PlainOpen(dir)
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		if err := mkdirAll(dir); err != nil {
-			return nil, err
-		}
-		repo, err = git.PlainInitWithOptions(dir, &git.PlainInitOptions{Bare: true,
-			InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)}})
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				return os.Chmod(p, 0o700)
-			}
-			return os.Chmod(p, 0o600)
-		})
-	}
+	m, err := openMirror(dir, sharedHints)
 	if err != nil {
 		return nil, fmt.Errorf("open the shared agenda of %s (%s): %w", slug, dir, err)
 	}
-	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo}, slug: slug, dir: dir}, nil
+	return &SharedRepo{Mirror: m, slug: slug}, nil
 }
 
 // HasSharedRepo reports whether this computer has a copy of the report's shared agenda.
@@ -88,9 +72,6 @@ func (s *Store) HasSharedRepo(slug string) bool {
 	fi, err := os.Lstat(filepath.Join(s.gitDir, "oneone", "share", slug))
 	return err == nil && fi.IsDir() && safeName(slug)
 }
-
-// Dir is the bare repository's folder.
-func (b *SharedRepo) Dir() string { return b.dir }
 
 func (b *SharedRepo) statePath() string { return filepath.Join(b.dir, "oneone-share.json") }
 
@@ -109,36 +90,12 @@ func (b *SharedRepo) SetState(st SharedState) error {
 	return WriteFileAtomic(b.statePath(), data)
 }
 
-// useRemote points the bare repository's origin at url (stored without credentials).
-func (b *SharedRepo) useRemote(url string) error {
-	cfg, err := b.st.repo.Config()
-	if err != nil {
-		return err
-	}
-	shown := Redact(url)
-	if r, ok := cfg.Remotes[RemoteName]; ok && len(r.URLs) == 1 && r.URLs[0] == shown {
-		return nil
-	}
-	cfg.Remotes[RemoteName] = &config.RemoteConfig{Name: RemoteName, URLs: []string{shown},
-		Fetch: []config.RefSpec{config.RefSpec("+refs/heads/*:refs/remotes/" + RemoteName + "/*")}}
-	return b.st.setConfig(cfg)
-}
-
 // Probe asks the shared remote where its branch is, without fetching: the
 // branch named branch, else its default branch, else its only one, else main.
 func (b *SharedRepo) Probe(ctx context.Context, url, branch string, opts SyncOptions) (SharedTip, error) {
-	ai, err := resolveAuth(url, &opts)
+	adv, err := b.refs(ctx, url, opts)
 	if err != nil {
 		return SharedTip{}, err
-	}
-	pctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	adv, err := newTransport(b.st, url, ai).Refs(pctx)
-	if err != nil {
-		if pctx.Err() != nil && ctx.Err() == nil {
-			return SharedTip{}, &lineError{fmt.Sprintf("cannot reach %s: no answer within %s; run `oneone sync` again when it answers", Redact(url), ProbeTimeout), []error{errOffline}}
-		}
-		return SharedTip{}, b.remoteError(url, ai, err)
 	}
 	return pickShared(adv, branch), nil
 }
@@ -182,18 +139,9 @@ func (b *SharedRepo) Known(tip SharedTip) bool {
 
 // Fetch brings the shared remote's branch here and returns its tip.
 func (b *SharedRepo) Fetch(ctx context.Context, url string, tip SharedTip, opts SyncOptions) (SharedTip, error) {
-	if err := b.useRemote(url); err != nil {
-		return tip, err
-	}
-	ai, err := resolveAuth(url, &opts)
+	h, err := b.fetchBranch(ctx, url, tip.Branch, opts)
 	if err != nil {
 		return tip, err
-	}
-	branch := plumbing.NewBranchReferenceName(tip.Branch)
-	tracking := plumbing.NewRemoteReferenceName(RemoteName, tip.Branch)
-	h, err := b.st.fetch(ctx, newTransport(b.st, url, ai), branch, tracking)
-	if err != nil {
-		return tip, b.remoteError(url, ai, err)
 	}
 	tip.Commit = ""
 	if !h.IsZero() {
@@ -404,44 +352,6 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 	_ = b.st.repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, branch))
 	res.Commit, res.Pushed = commit.String(), true
 	return res, nil
-}
-
-// remoteError says what went wrong with the shared remote in one line that
-// names the fix, never a credential; errors.Is still sees the cause.
-func (b *SharedRepo) remoteError(rawURL string, ai *authInfo, err error) error {
-	u := Redact(rawURL)
-	wrap := func(msg string, errs ...error) error {
-		return ai.sc.err(&lineError{msg, append([]error{err}, errs...)})
-	}
-	var opErr *net.OpError
-	var netErr net.Error
-	if detail, ok := tlsProblem(err); ok {
-		return wrap(fmt.Sprintf("%s: the server's certificate cannot be trusted (%s): point SSL_CERT_FILE or SSL_CERT_DIR at your host's certificate authority, or have the certificate fixed", u, detail))
-	}
-	switch {
-	case errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed):
-		switch {
-		case !ai.haveCreds:
-			return wrap(fmt.Sprintf("%s: authentication required: set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name) or add the host to ~/.git-credentials", u))
-		case ai.source == sourceCredentialsFile:
-			return wrap(fmt.Sprintf("%s: the credentials from ~/.git-credentials were refused: fix the line for %s in ~/.git-credentials, or set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME), which comes first", u, ai.host))
-		case ai.source == sourceURL:
-			return wrap(fmt.Sprintf("%s: the credentials in the URL were refused: give the URL without them and put the token in ONEONE_GIT_TOKEN", u))
-		default:
-			return wrap(fmt.Sprintf("%s: the credentials from ONEONE_GIT_TOKEN were refused: check ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME (the token needs access to this repository too)", u))
-		}
-	case errors.Is(err, transport.ErrRepositoryNotFound):
-		return wrap(fmt.Sprintf("%s: repository not found: create it (empty, private) on your git host, or check the URL with `oneone share`", u))
-	case errors.As(err, &opErr) || errors.As(err, &netErr) || IsOffline(err) ||
-		strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "no such host"):
-		detail := err.Error()
-		if opErr != nil {
-			detail = opErr.Error()
-		}
-		return wrap(fmt.Sprintf("cannot reach %s (%s): run `oneone sync` again when online", u, cleanDetail(detail)), errOffline)
-	}
-	msg := strings.TrimSuffix(cleanDetail(err.Error()), " (your notes are committed locally)")
-	return wrap(fmt.Sprintf("%s: %s", u, msg))
 }
 
 // HeadEntries returns the hashes of paths (files or folders) in HEAD's tree, "" for a missing one.
