@@ -482,12 +482,10 @@ func applyReport(slug, p, first, title string, P, T, target []byte) applied {
 // that key can be: outside Private sections and outside the topics section.
 func taskCandidates(n *notes.Note, key, first string) []notes.Task {
 	ts := topicsSection(n, first)
+	private := n.PrivateRanges()
 	var out []notes.Task
 	for _, t := range n.Tasks {
-		if t.Key != key || inContent(n.Body, ts, t.Line) {
-			continue
-		}
-		if s := sectionAt(n, lineStart(n.Body, t.Line)); s != nil && notes.IsPrivateHeading(s.Heading) {
+		if t.Key != key || inContent(n.Body, ts, t.Line) || inRanges(private, lineStart(n.Body, t.Line)) {
 			continue
 		}
 		out = append(out, t)
@@ -506,6 +504,16 @@ func agendaTopics(name, file string, n *notes.Note, first string) ([]string, boo
 		return nil, false
 	}
 	return sectionLines(a.Body, s), true
+}
+
+// inRanges reports whether off lies in one of the ranges.
+func inRanges(rs [][2]int, off int) bool {
+	for _, r := range rs {
+		if off >= r[0] && off < r[1] {
+			return true
+		}
+	}
+	return false
 }
 
 func appendOnce(list []string, s string) []string {
@@ -595,11 +603,8 @@ func AddTopics(slug, name, first string, raw []byte, topics []Topic) ([]byte, []
 	var e edit
 	if sec == nil {
 		at := len(body)
-		for _, s := range n.Sections {
-			if notes.IsPrivateHeading(s.Heading) {
-				at = s.Start
-				break
-			}
+		if private := n.PrivateRanges(); len(private) > 0 {
+			at = private[0][0] // before the manager's Private text, where the agenda shows it
 		}
 		block := fmt.Sprintf("## %s's topics\n", oneLineText(first)) + text.String()
 		pre := ""

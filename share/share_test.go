@@ -216,6 +216,52 @@ func TestProjectLeavesPrivateOut(t *testing.T) {
 	}
 }
 
+// TestProjectPrivateHeadings: a heading that reads "Private" hides what it
+// heads, whatever its level and with a comment in it; a tick of the shared
+// task never lands on the same task written under it.
+func TestProjectPrivateHeadings(t *testing.T) {
+	note := `---
+date: 2026-11-18
+---
+# 1:1 with Alice — 2026-11-18
+
+## Feedback
+- Positive: ok.
+### Private
+- CANARY-H3 only mine
+- [ ] Dana: pair with Alice
+
+## Alice's topics
+- Roadmap
+
+## Action items
+- [ ] Dana: pair with Alice
+
+## Private <!-- mine -->
+CANARY-COMMENTED-HEADING
+
+# Private
+CANARY-H1
+`
+	files := team{"profile.md": profile, "2026-11-18.md": note}
+	pub := Project(source(t, files, nil))
+	got := string(pub["2026-11-18.md"])
+	if strings.Contains(got, "CANARY") || strings.Contains(got, "Private") {
+		t.Fatalf("leak:\n%s", got)
+	}
+	if !strings.Contains(got, "## Action items\n- [ ] Dana: pair with Alice\n") || !strings.Contains(got, "- Roadmap") {
+		t.Fatalf("lost shared text:\n%s", got)
+	}
+	rem := edited(pub, "2026-11-18.md", func(s string) string {
+		return strings.Replace(s, "- [ ] Dana: pair with Alice", "- [x] Dana: pair with Alice", 1)
+	})
+	_, after := exchange(t, files, pub, rem)
+	want := strings.Replace(note, "## Action items\n- [ ] Dana", "## Action items\n- [x] Dana", 1)
+	if after["2026-11-18.md"] != want {
+		t.Fatalf("tick landed elsewhere:\n%s", after["2026-11-18.md"])
+	}
+}
+
 func TestSettings(t *testing.T) {
 	for in, want := range map[string]string{"": "after", "share_feedback: always\n": "always", "share_feedback: Never\n": "never", "share_feedback:\n": "after"} {
 		s, err := ParseSettings([]byte(in))
