@@ -506,6 +506,14 @@ func agendaTopics(name, file string, n *notes.Note, first string) ([]string, boo
 	return sectionLines(a.Body, s), true
 }
 
+// quoteTopic quotes a topic for a message, cut after 80 characters.
+func quoteTopic(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:80]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
 // inRanges reports whether off lies in one of the ranges.
 func inRanges(rs [][2]int, off int) bool {
 	for _, r := range rs {
@@ -552,11 +560,24 @@ func (rc *receiver) placeTopics(topics []Topic) {
 		rc.out.Pending = topics
 		return
 	}
-	out, added, err := AddTopics(rc.slug, path.Base(n.Path), rc.first, raw, topics)
+	out, added, refused, err := AddTopics(rc.slug, path.Base(n.Path), rc.first, raw, topics)
 	if err != nil {
 		rc.out.Pending = topics
 		rc.say("%s: the topics in next.md could not be added to %s (%v): they wait in next.md", rc.slug, n.Path, err)
 		return
+	}
+	waits := map[string]bool{}
+	for _, r := range refused {
+		waits[r.Topic.Key()] = true
+	}
+	for _, t := range topics { // in next.md's order
+		if waits[t.Key()] {
+			rc.out.Pending = append(rc.out.Pending, t)
+			delete(waits, t.Key())
+		}
+	}
+	for _, r := range refused {
+		rc.say("%s: the topic %s in next.md cannot go into %s (%s): it waits in next.md", rc.slug, quoteTopic(r.Topic.Text), n.Path, r.Why)
 	}
 	if len(added) > 0 {
 		rc.out.Writes[n.Path] = out
@@ -569,36 +590,93 @@ func (rc *receiver) placeTopics(topics []Topic) {
 	}
 }
 
+// MaxTopic is the longest topic (its Markdown) that goes into a note; a longer one waits in next.md.
+const MaxTopic = 64 << 10
+
+// Refused is a topic that cannot go into the note, and why: it waits in next.md.
+type Refused struct {
+	Topic Topic
+	Why   string
+}
+
 // AddTopics adds topics to the report's topics section of a note (a section
 // made for them when the note has none), after what is written there, keeping
 // every other byte; a topic the section already lists is not added twice. It
-// returns the note and the topics added.
-func AddTopics(slug, name, first string, raw []byte, topics []Topic) ([]byte, []Topic, error) {
+// returns the note, the topics added and those that cannot go in (one that
+// would not show on the agenda, such as an HTML comment, or would make the
+// note too large): each of those waits, and never keeps the others out. The
+// error is for a note that cannot be read.
+func AddTopics(slug, name, first string, raw []byte, topics []Topic) ([]byte, []Topic, []Refused, error) {
 	d := newDoc(raw)
 	n, err := parseFile(slug, name, raw)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	body := d.body()
 	sec := topicsSection(n, first)
 	have := map[string]bool{}
 	if sec != nil {
-		for _, t := range ParseNext(body[sec.ContentStart:sec.End]) {
+		for _, t := range ParseNext(d.body()[sec.ContentStart:sec.End]) {
 			have[t.Key()] = true
 		}
 	}
 	var todo []Topic
-	var text strings.Builder
+	var refused []Refused
+	size := len(raw)
 	for _, t := range topics {
 		if have[t.Key()] || t.Key() == "" {
 			continue
 		}
 		have[t.Key()] = true
-		todo = append(todo, t)
-		text.WriteString(t.Markdown())
+		md := len(t.Markdown()) + 2
+		switch {
+		case md > MaxTopic:
+			refused = append(refused, Refused{t, fmt.Sprintf("it is longer than %d KiB", MaxTopic>>10)})
+		case size+md > notes.MaxNoteSize:
+			refused = append(refused, Refused{t, fmt.Sprintf("the note would be larger than the %d MiB oneone reads", notes.MaxNoteSize>>20)})
+		default:
+			size += md
+			todo = append(todo, t)
+		}
 	}
-	if len(todo) == 0 {
-		return raw, nil, nil
+	// A topic that would not show on the agenda (an HTML comment) waits; the
+	// others go in. A few rounds at most: each one takes out what did not show.
+	for round := 0; len(todo) > 0; round++ {
+		out, hidden, err := insertTopics(d, n, slug, name, first, todo)
+		if err == nil && len(hidden) == 0 {
+			return out, todo, refused, nil
+		}
+		if err != nil || round == 3 {
+			why := "the note did not take it"
+			if err != nil {
+				why = err.Error()
+			}
+			for _, t := range todo {
+				refused = append(refused, Refused{t, why})
+			}
+			return raw, nil, refused, nil
+		}
+		shown := todo[:0:0]
+		for _, t := range todo {
+			if hidden[t.Key()] {
+				refused = append(refused, Refused{t, "it would not show on the agenda (an HTML comment?)"})
+			} else {
+				shown = append(shown, t)
+			}
+		}
+		todo = shown
+	}
+	return raw, nil, refused, nil
+}
+
+// insertTopics writes todo (new to the note) into its topics section and
+// returns the note, with the keys of the topics that do not show on the
+// agenda of the result.
+func insertTopics(d *doc, n *notes.Note, slug, name, first string, todo []Topic) ([]byte, map[string]bool, error) {
+	body := d.body()
+	sec := topicsSection(n, first)
+	var text strings.Builder
+	for _, t := range todo {
+		text.WriteString(t.Markdown())
 	}
 	var e edit
 	if sec == nil {
@@ -663,12 +741,13 @@ func AddTopics(slug, name, first string, raw []byte, topics []Topic) ([]byte, []
 	for _, t := range ParseNext([]byte(strings.Join(got, ""))) {
 		shown[t.Key()] = true
 	}
+	hidden := map[string]bool{}
 	for _, t := range todo {
 		if !shown[t.Key()] {
-			return nil, nil, fmt.Errorf("topic %q would not show in the agenda", t.Text)
+			hidden[t.Key()] = true
 		}
 	}
-	return out, todo, nil
+	return out, hidden, nil
 }
 
 // emptyItem reports whether a line is a list item with nothing in it ("- ").

@@ -483,11 +483,39 @@ func TestAddTopicsPlaces(t *testing.T) {
 		{"empty section at the end", "## Alice's topics\n", "## Alice's topics\n- two\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _, err := AddTopics("alice", "2026-12-02.md", "Alice", []byte(tc.note), []Topic{{Text: "two"}})
-			if err != nil || string(out) != tc.want {
+			out, _, refused, err := AddTopics("alice", "2026-12-02.md", "Alice", []byte(tc.note), []Topic{{Text: "two"}})
+			if err != nil || len(refused) != 0 || string(out) != tc.want {
 				t.Fatalf("got %q, %v\nwant %q", out, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestReceiveTopicThatCannotGoIn: a topic that would not show on the agenda
+// (an HTML comment) or would make the note too large waits in next.md, and
+// never keeps the others out of the note.
+func TestReceiveTopicThatCannotGoIn(t *testing.T) {
+	files := team{"profile.md": profile, "2026-12-02.md": planned, "2026-11-18.md": held}
+	pub := Project(source(t, files, nil))
+	huge := strings.Repeat("A", notes.MaxNoteSize)
+	rem := edited(pub, NextFile, func(s string) string {
+		return s + "- Roadmap\n- <!-- hidden -->\n- " + huge + "\n- On-call\n"
+	})
+	r, after := exchange(t, files, pub, rem)
+	note := after["2026-12-02.md"]
+	if !strings.Contains(note, "- Roadmap\n- On-call\n") || strings.Contains(note, "hidden") || strings.Contains(note, "AAAA") {
+		t.Fatalf("note:\n%.2000s", note)
+	}
+	if len(r.Pending) != 2 || r.Pending[0].Text != "<!-- hidden -->" || r.Pending[1].Text != huge {
+		t.Fatalf("pending: %.200v", r.Pending)
+	}
+	said := strings.Join(r.Lines, "\n")
+	if !strings.Contains(said, `"<!-- hidden -->"`) || !strings.Contains(said, "2 topics from next.md added") || len(said) > 2000 {
+		t.Fatalf("lines: %.3000s", said)
+	}
+	// what waits is published again, the placed ones leave next.md
+	if got := ParseNext(Project(source(t, after, r.Pending))[NextFile]); len(got) != 2 {
+		t.Fatalf("next.md: %.200v", got)
 	}
 }
 

@@ -452,7 +452,7 @@ func (a *App) withWaitingTopics(r *notes.Repo, st *gitstore.Store, p *notes.Pers
 	if len(topics) == 0 {
 		return 0
 	}
-	out, added, err := share.AddTopics(p.Slug, notes.FormatDate(day)+".md", p.Profile.FirstName(), sc.Content, topics)
+	out, added, _, err := share.AddTopics(p.Slug, notes.FormatDate(day)+".md", p.Profile.FirstName(), sc.Content, topics)
 	if err != nil {
 		return 0 // they still wait: the next sync places them
 	}
