@@ -48,6 +48,12 @@ type SharedState struct {
 	Published string `json:"published"`
 	Key       string `json:"key"`
 	Branch    string `json:"branch"`
+	// Placed are the keys of next.md's topics already put into a note since
+	// the publish PlacedBase (by `new`, or by a sync whose publish failed):
+	// the next sync does not place them again, even when the manager has
+	// rewritten them in the note meanwhile. A publish clears them.
+	Placed     []string `json:"placed,omitempty"`
+	PlacedBase string   `json:"placed_base,omitempty"`
 }
 
 // publishTrailer marks the commits oneone publishes: the last one in the

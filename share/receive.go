@@ -24,6 +24,10 @@ type Incoming struct {
 	Short     string // that commit's short hash: conflict copies are named by it
 	// Read returns a file of the manager's repository (repository-relative), as written.
 	Read func(rel string) ([]byte, bool)
+	// Placed are the keys of next.md's topics already put into a note since
+	// Published (by `new`, or by a receipt whose publish then failed): they
+	// are not placed again, and leave next.md.
+	Placed map[string]bool
 }
 
 // Copy is a change of the report's kept aside: Copy holds the report's
@@ -37,6 +41,7 @@ type Received struct {
 	Notes   []string          // notes changed
 	Copies  []Copy
 	Pending []Topic  // topics from next.md that wait for a 1:1 (no planned note)
+	Placed  []string // the keys of the topics from next.md this receipt put into a note
 	Deleted []string // published files the report deleted: not applied, published again
 	Skipped []string // files of the report's left in the shared repository only (too large)
 	Lines   []string // what happened, in words, for the manager
@@ -546,7 +551,13 @@ func PlannedNote(p *notes.Person, today time.Time) *notes.Note {
 }
 
 // placeTopics puts next.md's topics into the planned note, or keeps them waiting.
-func (rc *receiver) placeTopics(topics []Topic) {
+func (rc *receiver) placeTopics(all []Topic) {
+	var topics []Topic
+	for _, t := range all {
+		if !rc.in.Placed[t.Key()] {
+			topics = append(topics, t)
+		}
+	}
 	if len(topics) == 0 {
 		return
 	}
@@ -582,6 +593,9 @@ func (rc *receiver) placeTopics(topics []Topic) {
 	if len(added) > 0 {
 		rc.out.Writes[n.Path] = out
 		rc.out.Notes = appendOnce(rc.out.Notes, n.Path)
+		for _, t := range added {
+			rc.out.Placed = append(rc.out.Placed, t.Key())
+		}
 		word := "topics"
 		if len(added) == 1 {
 			word = "topic"

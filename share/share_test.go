@@ -519,6 +519,31 @@ func TestReceiveTopicThatCannotGoIn(t *testing.T) {
 	}
 }
 
+// TestReceivePlacedTopics: a topic already placed since the last publish (by
+// new, or by a receipt whose publish failed) is neither placed again nor left
+// waiting, though the manager rewrote it in the note.
+func TestReceivePlacedTopics(t *testing.T) {
+	files := team{"profile.md": profile, "2026-12-02.md": strings.Replace(planned,
+		"<!-- Alice's platform: ask Alice to add topics before the 1:1. -->\n",
+		"<!-- Alice's platform: ask Alice to add topics before the 1:1. -->\n- Roadmap: Alice decides from Q1\n", 1), "2026-11-18.md": held}
+	pub := Project(source(t, files, []Topic{{Text: "Roadmap"}}))
+	rem := edited(pub, NextFile, func(s string) string { return s + "- On-call\n" })
+	in := Incoming{Person: person(t, files), Today: today, Published: pub, Remote: rem, Short: "abc1234",
+		Read: func(rel string) ([]byte, bool) {
+			s, ok := files[strings.TrimPrefix(rel, "alice/")]
+			return []byte(s), ok
+		},
+		Placed: map[string]bool{"roadmap": true}}
+	r, err := Receive(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := string(r.Writes["alice/2026-12-02.md"])
+	if strings.Count(note, "Roadmap") != 1 || !strings.Contains(note, "- On-call\n") || len(r.Pending) != 0 || !reflect.DeepEqual(r.Placed, []string{"on-call"}) {
+		t.Fatalf("%+v\n%s", r, note)
+	}
+}
+
 func TestFlatName(t *testing.T) {
 	for in, want := range map[string]string{"a/b.md": "a-b.md", "x\\y:z\n.md": "x_y_z_.md", ".gitignore": ".gitignore"} {
 		if got := flatName(in); got != want {

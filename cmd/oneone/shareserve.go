@@ -243,8 +243,15 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		if len(tip.Commit) >= 7 {
 			short = tip.Commit[:7]
 		}
+		var placed map[string]bool
+		if state.PlacedBase == base {
+			placed = map[string]bool{}
+			for _, k := range state.Placed {
+				placed[k] = true
+			}
+		}
 		rc, err := share.Receive(share.Incoming{Person: p, Today: today, Published: published, Remote: remote, Short: short,
-			Read: func(rel string) ([]byte, bool) { return readNotesFile(r.Root, rel) }})
+			Read: func(rel string) ([]byte, bool) { return readNotesFile(r.Root, rel) }, Placed: placed})
 		if errors.Is(err, share.ErrNotShared) {
 			return fmt.Errorf("%s: %w (a notes repository?): give %s an empty repository of their own and run `oneone share %s URL`", out.URL, err, t.slug, t.slug)
 		}
@@ -256,6 +263,14 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		}
 		if err := writeReceived(a, r, st, t.slug, rc, out); err != nil {
 			return err
+		}
+		if len(rc.Placed) > 0 {
+			// remembered before publishing: should the publish fail, the next
+			// sync does not place them again (the manager may edit them meanwhile)
+			state = withPlaced(state, base, rc.Placed)
+			if err := b.SetState(state); err != nil {
+				return err
+			}
 		}
 		if len(rc.Writes) > 0 {
 			if p, err = r.LoadPerson(t.slug); err != nil {
@@ -284,6 +299,20 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		}
 		return b.SetState(gitstore.SharedState{Published: pub.Commit, Key: shareKey(st, t.slug, today), Branch: tip.Branch})
 	}
+}
+
+// withPlaced records topics put into a note since the publish base.
+func withPlaced(st gitstore.SharedState, base string, keys []string) gitstore.SharedState {
+	if st.PlacedBase != base {
+		st.Placed = nil
+	}
+	st.PlacedBase = base
+	for _, k := range keys {
+		if !contains(st.Placed, k) {
+			st.Placed = append(st.Placed, k)
+		}
+	}
+	return st
 }
 
 // readNotesFile reads a file of the notes repository for the merge-back (no links followed).
@@ -421,41 +450,63 @@ func shareErrors(a *App, outs []shareOutcome) error {
 
 // waitingTopics returns the topics of a report's next.md that wait for a 1:1,
 // as this computer last published them (none when the report does not share).
-func waitingTopics(r *notes.Repo, st *gitstore.Store, slug string) []share.Topic {
+// The base is that publish's commit.
+func waitingTopics(r *notes.Repo, st *gitstore.Store, slug string) (topics []share.Topic, base string) {
 	data, err := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
 	if err != nil || share.RemoteOf(data) == "" || !st.HasSharedRepo(slug) {
-		return nil
+		return nil, ""
 	}
 	b, err := st.SharedRepo(slug)
 	if err != nil {
-		return nil
+		return nil, ""
 	}
-	files, _, err := b.Files(b.State().Published)
+	state := b.State()
+	files, _, err := b.Files(state.Published)
 	if err != nil {
-		return nil
+		return nil, ""
 	}
-	return share.ParseNext(files[share.NextFile])
+	for _, t := range share.ParseNext(files[share.NextFile]) {
+		if state.PlacedBase != state.Published || !contains(state.Placed, t.Key()) {
+			topics = append(topics, t)
+		}
+	}
+	return topics, state.Published
 }
 
 // withWaitingTopics puts the topics waiting in a report's next.md into a note
 // new scaffolds, when it is the next 1:1's (dated today or later, before any
 // other planned note); it returns how many it added.
-func (a *App) withWaitingTopics(r *notes.Repo, st *gitstore.Store, p *notes.Person, day time.Time, sc *notes.Scaffold) int {
+//
+// Once the note is committed, record() remembers them as placed, so that the
+// next sync does not place them again when the manager rewrites them first.
+func (a *App) withWaitingTopics(r *notes.Repo, st *gitstore.Store, p *notes.Person, day time.Time, sc *notes.Scaffold) (n int, record func()) {
+	record = func() {}
 	today, err := a.Today()
 	if err != nil || day.Before(today) {
-		return 0
+		return 0, record
 	}
 	if n := share.PlannedNote(p, today); n != nil && n.Date.Before(day) {
-		return 0 // the earlier planned note has them
+		return 0, record // the earlier planned note has them
 	}
-	topics := waitingTopics(r, st, p.Slug)
+	topics, base := waitingTopics(r, st, p.Slug)
 	if len(topics) == 0 {
-		return 0
+		return 0, record
 	}
 	out, added, _, err := share.AddTopics(p.Slug, notes.FormatDate(day)+".md", p.Profile.FirstName(), sc.Content, topics)
-	if err != nil {
-		return 0 // they still wait: the next sync places them
+	if err != nil || len(added) == 0 {
+		return 0, record // they still wait: the next sync places them
 	}
 	sc.Content = out
-	return len(added)
+	record = func() {
+		b, err := st.SharedRepo(p.Slug)
+		if err != nil {
+			return
+		}
+		var keys []string
+		for _, t := range added {
+			keys = append(keys, t.Key())
+		}
+		_ = b.SetState(withPlaced(b.State(), base, keys))
+	}
+	return len(added), record
 }
