@@ -353,7 +353,11 @@ func writeReceived(a *App, r *notes.Repo, st *gitstore.Store, slug string, rc *s
 	if len(written) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("%s: from the shared agenda\n\n%s", slug, strings.Join(rc.Lines, "\n"))
+	said := make([]string, len(rc.Lines))
+	for i, l := range rc.Lines {
+		said[i] = shownPath(l) // names from the report's repository: one line each, no escape sequence in git log
+	}
+	msg := fmt.Sprintf("%s: from the shared agenda\n\n%s", slug, strings.Join(said, "\n"))
 	if _, err := st.Commit(msg, st.DefaultAuthor(r.Config.Manager), written...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
 		return fmt.Errorf("%s written but not committed: %w (run `oneone sync` to commit it)", strings.Join(written, ", "), err)
 	}
@@ -407,17 +411,21 @@ func (a *App) syncShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOp
 	return outs, err
 }
 
-// shareLines describes the shares of a sync for the manager, one line each.
+// shareLines describes the shares of a sync for the manager, one line each
+// (what came back and every copy are said on stderr, from o.Lines).
 func shareLines(outs []shareOutcome) []string {
 	var lines []string
 	for _, o := range outs {
 		if o.Err != nil {
 			continue
 		}
-		lines = append(lines, o.Lines...)
 		switch {
 		case len(o.Published) > 0:
-			lines = append(lines, fmt.Sprintf("published %s's shared agenda (%s): %s", o.Slug, o.URL, strings.Join(o.Published, ", ")))
+			names := make([]string, len(o.Published))
+			for i, p := range o.Published {
+				names[i] = shownPath(p) // the report's names: no control character reaches the terminal
+			}
+			lines = append(lines, fmt.Sprintf("published %s's shared agenda (%s): %s", o.Slug, o.URL, strings.Join(names, ", ")))
 		default:
 			lines = append(lines, fmt.Sprintf("%s's shared agenda is up to date (%s)", o.Slug, o.URL))
 		}
