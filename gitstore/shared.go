@@ -86,7 +86,7 @@ func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the shared agenda of %s (%s): %w", slug, dir, err)
 	}
-	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo}, slug: slug, dir: dir}, nil
+	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo, untrusted: true}, slug: slug, dir: dir}, nil
 }
 
 // HasSharedRepo reports whether this computer has a copy of the report's shared agenda.
@@ -271,54 +271,110 @@ func (b *SharedRepo) Has(commit string) bool {
 // MaxSharedFile is the largest file read from a shared agenda; a larger one is listed but left empty.
 const MaxSharedFile = 16 << 20
 
+// SkippedFile is a file of a shared agenda's commit that Files leaves out, and why.
+type SkippedFile struct {
+	Path string
+	Why  string
+}
+
 // Files returns every file of a commit by path ("" gives none). Links are read
 // as the text of their target, submodules are left out; a file larger than
-// MaxSharedFile is listed in big and left out too.
-func (b *SharedRepo) Files(commit string) (files map[string][]byte, big []string, err error) {
+// MaxSharedFile, or a folder git cannot read, is listed in skipped and left
+// out too. The report may push trees git itself would never check out: names
+// such as "../x.md" or "a/b.md" are read under their path as written (never
+// a path on disk: what comes back is kept under a flat name), an entry
+// without a name is left out. Only a commit whose root cannot be read at all
+// is an error.
+func (b *SharedRepo) Files(commit string) (files map[string][]byte, skipped []SkippedFile, err error) {
 	files = map[string][]byte{}
 	if commit == "" {
 		return files, nil, nil
 	}
-	tree, err := b.st.commitTree(plumbing.NewHash(commit))
+	root, err := b.st.commitTree(plumbing.NewHash(commit))
 	if err != nil {
 		return nil, nil, err
 	}
+	skipped, err = b.walk(root, func(p string, e object.TreeEntry) (string, error) {
+		obj, err := b.st.repo.Storer.EncodedObject(plumbing.BlobObject, e.Hash)
+		if err != nil {
+			return "", fmt.Errorf("read %s of the shared agenda: %w", p, err)
+		}
+		if obj.Size() > MaxSharedFile {
+			return fmt.Sprintf("larger than %d MiB", MaxSharedFile>>20), nil
+		}
+		data, err := b.st.readBlob(e.Hash)
+		if err != nil {
+			return "", err
+		}
+		files[p] = data
+		return "", nil
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "cannot be read") {
+			err = fmt.Errorf("commit %s of the shared agenda holds %w", commit[:min(7, len(commit))], err)
+		}
+		return nil, nil, err
+	}
+	return files, skipped, nil
+}
+
+// walk calls fn for every file of a tree (submodules left out) by its path
+// as written, whatever its name (never a path on disk); fn returns why a file
+// is skipped ("" when it is not). A folder that cannot be read is skipped; a
+// root that cannot be read is an error.
+func (b *SharedRepo) walk(root plumbing.Hash, fn func(p string, e object.TreeEntry) (string, error)) ([]SkippedFile, error) {
+	var skipped []SkippedFile
 	var walk func(h plumbing.Hash, prefix string) error
 	walk = func(h plumbing.Hash, prefix string) error {
-		es, err := b.st.treeEntries(h)
+		t, err := object.GetTree(b.st.repo.Storer, h)
 		if err != nil {
-			return err
+			if prefix == "" {
+				return fmt.Errorf("a tree that cannot be read (%v): the report must push a commit without it", err)
+			}
+			skipped = append(skipped, SkippedFile{strings.TrimSuffix(prefix, "/"), fmt.Sprintf("a folder that cannot be read (%v)", err)})
+			return nil
 		}
-		for name, e := range es {
-			switch e.mode {
+		for _, e := range t.Entries {
+			if e.Name == "" {
+				continue
+			}
+			p := prefix + e.Name
+			switch e.Mode {
 			case filemode.Dir:
-				if err := walk(e.hash, prefix+name+"/"); err != nil {
+				if err := walk(e.Hash, p+"/"); err != nil {
 					return err
 				}
 			case filemode.Submodule:
 			default:
-				obj, err := b.st.repo.Storer.EncodedObject(plumbing.BlobObject, e.hash)
-				if err != nil {
-					return fmt.Errorf("read %s%s of the shared agenda: %w", prefix, name, err)
-				}
-				if obj.Size() > MaxSharedFile {
-					big = append(big, prefix+name)
-					continue
-				}
-				data, err := b.st.readBlob(e.hash)
+				why, err := fn(p, e)
 				if err != nil {
 					return err
 				}
-				files[prefix+name] = data
+				if why != "" {
+					skipped = append(skipped, SkippedFile{p, why})
+				}
 			}
 		}
 		return nil
 	}
-	if err := walk(tree, ""); err != nil {
-		return nil, nil, err
+	if root.IsZero() || root == emptyTreeHash {
+		return nil, nil
 	}
-	sort.Strings(big)
-	return files, big, nil
+	if err := walk(root, ""); err != nil {
+		return nil, err
+	}
+	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	return skipped, nil
+}
+
+// entries returns the files of a tree by path, read as walk reads them.
+func (b *SharedRepo) entries(root plumbing.Hash) (map[string]object.TreeEntry, error) {
+	out := map[string]object.TreeEntry{}
+	_, err := b.walk(root, func(p string, e object.TreeEntry) (string, error) {
+		out[p] = e
+		return "", nil
+	})
+	return out, err
 }
 
 // Published is what Publish did.
@@ -376,13 +432,26 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 			return res, err
 		}
 	}
-	var diff []treeChange
-	if err := b.st.diffTrees(parentTree, tree, "", &diff); err != nil {
+	// what changed, read as Files reads the report's trees (whatever their names)
+	before, err := b.entries(parentTree)
+	if err != nil {
 		return res, err
 	}
-	for _, c := range diff {
-		res.Changed = append(res.Changed, c.path)
+	after, err := b.entries(tree)
+	if err != nil {
+		return res, err
 	}
+	for p, e := range after {
+		if o, ok := before[p]; !ok || o.Hash != e.Hash || o.Mode != e.Mode {
+			res.Changed = append(res.Changed, p)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			res.Changed = append(res.Changed, p)
+		}
+	}
+	sort.Strings(res.Changed)
 	if !force && !parent.IsZero() && tree == parentTree {
 		return res, nil
 	}

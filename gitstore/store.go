@@ -30,6 +30,11 @@ type Store struct {
 	repo   *git.Repository
 
 	mergeDriver func(path string, base, ours, theirs []byte) ([]byte, bool) // see SetMergeDriver
+
+	// untrusted is set on the copy of a report's shared agenda: a tree entry
+	// with a name git would refuse is passed over (it is the report's tree,
+	// read by SharedRepo.Files), never an error that stops the publish.
+	untrusted bool
 }
 
 // Author is the name and email written into commits.

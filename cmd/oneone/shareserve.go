@@ -259,7 +259,7 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 			return err
 		}
 		for _, f := range big {
-			out.Lines = append(out.Lines, fmt.Sprintf("%s: %s in the shared agenda is larger than %d MiB: left there, not copied", t.slug, f, gitstore.MaxSharedFile>>20))
+			out.Lines = append(out.Lines, fmt.Sprintf("%s: %s in the shared agenda is %s: left there, not copied", t.slug, f.Path, f.Why))
 		}
 		if err := writeReceived(a, r, st, t.slug, rc, out); err != nil {
 			return err
