@@ -559,6 +559,10 @@ func CheckRemoteURL(url string) error {
 	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
 		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
 	}
+	if i := strings.IndexByte(url, '#'); i >= 0 && strings.Contains(url, "://") {
+		// git never sends a fragment: after "#" there can only be a mistake, or a secret
+		return fmt.Errorf("bad remote URL %q: a remote URL has no \"#...\" part (oneone never stores what follows it): give the URL without it, and a token in ONEONE_GIT_TOKEN or ~/.git-credentials", Redact(url[:i])+"#***")
+	}
 	return nil
 }
 

@@ -249,3 +249,27 @@ func TestSharedFilesOddNames(t *testing.T) {
 		t.Fatalf("unreadable root: %v", err)
 	}
 }
+
+// TestShareURLSecrets: a token given as the user part of a URL is never kept,
+// though short and without a known prefix; a fragment (which git never uses)
+// is refused like a query string, since it can only hold a secret by mistake.
+func TestShareURLSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://tok-5d1e88c0a4@127.0.0.1:8080/alice.git": "http://127.0.0.1:8080/alice.git",
+		"https://a1B2c3D4e5@host/x.git":                  "https://host/x.git",
+		"https://9f8e7d6c5b4a@host/x.git":                "https://host/x.git",
+		"https://dana@host/x.git":                        "https://dana@host/x.git",
+		"https://dana.reyes@host/x.git":                  "https://dana.reyes@host/x.git",
+		"https://oauth2@host/x.git":                      "https://oauth2@host/x.git",
+		"https://x-access-token@host/x.git":              "https://x-access-token@host/x.git",
+	} {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, bad := range []string{"https://host/x.git#tok-5d1e88c0a4", "http://127.0.0.1/alice.git#"} {
+		if err := CheckRemoteURL(bad); err == nil || strings.Contains(err.Error(), "tok-5d1e88c0a4") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

@@ -201,6 +201,12 @@ func setShare(a *App, slug, url string) error {
 		return err
 	}
 	shown := gitstore.Redact(url)
+	for _, sec := range a.secrets() { // the token itself given as the URL's user: never recorded
+		if u, err := neturl.Parse(shown); err == nil && u.User != nil && strings.Contains(u.User.String(), sec) {
+			u.User = nil
+			shown = u.String()
+		}
+	}
 	r, err := a.Repo()
 	if err != nil {
 		return err
