@@ -43,7 +43,7 @@ type Received struct {
 	Pending []Topic  // topics from next.md that wait for a 1:1 (no planned note)
 	Placed  []string // the keys of the topics from next.md this receipt put into a note
 	Deleted []string // published files the report deleted: not applied, published again
-	Skipped []string // files of the report's left in the shared repository only (too large)
+	Skipped []string // files of the report's left in the shared repository only (too large, or past MaxCopies)
 	Lines   []string // what happened, in words, for the manager
 }
 
@@ -63,6 +63,15 @@ var ErrNotShared = errors.New("it already holds files oneone did not publish")
 
 // MaxReportFile is the largest file of the report's that is copied into the manager's repository.
 const MaxReportFile = 8 << 20
+
+// At most MaxCopies files and MaxCopyBytes of the report's come back as
+// copies in one sync; the rest stays in the shared repository's history,
+// named in one line: a report who pushes thousands of files never floods the
+// notes repository (nor origin).
+const (
+	MaxCopies    = 100
+	MaxCopyBytes = 32 << 20
+)
 
 // Receive works out what the report changed since the last publish and how it
 // comes back: next.md's topics into the topics section of the next 1:1 (the
@@ -121,6 +130,15 @@ func Receive(in Incoming) (*Received, error) {
 		topics = ParseNext(P) // deleted: its topics still wait
 	}
 	rc.placeTopics(topics)
+	if n := len(rc.overflow); n > 0 {
+		ex := rc.overflow[:min(3, n)]
+		more := ""
+		if n > len(ex) {
+			more = ", …"
+		}
+		rc.say("%s: %d more files from the shared agenda were not copied (%s%s): at most %d files and %d MiB come back in one sync; they stay in the shared repository's history (commit %s)",
+			rc.slug, n, strings.Join(ex, ", "), more, MaxCopies, MaxCopyBytes>>20, in.Short)
+	}
 	return rc.out, nil
 }
 
@@ -129,6 +147,9 @@ type receiver struct {
 	slug  string
 	first string
 	out   *Received
+
+	copies, copyBytes int      // copies written so far
+	overflow          []string // files not copied: past MaxCopies or MaxCopyBytes
 }
 
 // current returns a file of the manager's as this receipt leaves it.
@@ -169,13 +190,30 @@ func shortSum(b []byte) string {
 
 // keepCopy writes the report's version beside the manager's file, under the
 // first free name (or not at all when that version is already kept).
-func (rc *receiver) keepCopy(names []string, data []byte, of string) string {
+func (rc *receiver) keepCopy(p string, names []string, data []byte, of string) string {
+	if len(data) > MaxReportFile {
+		rc.out.Skipped = append(rc.out.Skipped, p)
+		rc.say("%s: %s in the shared agenda is larger than %d MiB: left there, not copied", rc.slug, p, MaxReportFile>>20)
+		return ""
+	}
+	for _, rel := range names {
+		if old, exists := rc.current(rel); exists && bytes.Equal(old, data) {
+			return rel // kept already
+		}
+	}
+	if rc.copies >= MaxCopies || rc.copyBytes+len(data) > MaxCopyBytes {
+		rc.out.Skipped = append(rc.out.Skipped, p)
+		rc.overflow = append(rc.overflow, p)
+		return ""
+	}
 	for _, rel := range names {
 		old, exists := rc.current(rel)
 		if exists && bytes.Equal(old, data) {
 			return rel
 		}
 		if !exists {
+			rc.copies++
+			rc.copyBytes += len(data)
 			rc.out.Writes[rel] = data
 			rc.out.Created[rel] = true
 			rc.out.Copies = append(rc.out.Copies, Copy{Of: of, Copy: rel})
@@ -187,11 +225,6 @@ func (rc *receiver) keepCopy(names []string, data []byte, of string) string {
 
 // keepFile keeps a file the report added (or changed, when oneone writes it) as SLUG/shared-NAME.
 func (rc *receiver) keepFile(p string, data []byte) {
-	if len(data) > MaxReportFile {
-		rc.out.Skipped = append(rc.out.Skipped, p)
-		rc.say("%s: %s in the shared agenda is larger than %d MiB: left there, not copied", rc.slug, p, MaxReportFile>>20)
-		return
-	}
 	name := flatName(p)
 	ext := path.Ext(name)
 	if ext == name {
@@ -203,7 +236,7 @@ func (rc *receiver) keepFile(p string, data []byte) {
 		rc.slug + "/shared-" + stem + "-" + rc.in.Short + ext,
 		rc.slug + "/shared-" + stem + "-" + shortSum(data) + ext,
 	}
-	if cp := rc.keepCopy(names, data, ""); cp != "" {
+	if cp := rc.keepCopy(p, names, data, ""); cp != "" {
 		rc.say("%s: %s from the shared agenda kept as %s: not applied; move what you need into a note, then delete it", rc.slug, p, cp)
 	}
 }
@@ -244,7 +277,7 @@ func (rc *receiver) keepNote(p string, data []byte, why string) {
 		rc.slug + "/" + stem + ".conflict-share-" + rc.in.Short + ".md",
 		rc.slug + "/" + stem + ".conflict-share-" + shortSum(data) + ".md",
 	}
-	if cp := rc.keepCopy(names, data, rc.slug+"/"+p); cp != "" {
+	if cp := rc.keepCopy(p, names, data, rc.slug+"/"+p); cp != "" {
 		rc.say("%s: %s %s: the report's version is kept as %s; merge what you need into %s/%s, delete the copy, then `oneone sync`", rc.slug, p, why, cp, rc.slug, p)
 	}
 }

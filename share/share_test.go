@@ -3,6 +3,7 @@ package share
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"path"
 	"reflect"
 	"sort"
@@ -541,6 +542,41 @@ func TestReceivePlacedTopics(t *testing.T) {
 	note := string(r.Writes["alice/2026-12-02.md"])
 	if strings.Count(note, "Roadmap") != 1 || !strings.Contains(note, "- On-call\n") || len(r.Pending) != 0 || !reflect.DeepEqual(r.Placed, []string{"on-call"}) {
 		t.Fatalf("%+v\n%s", r, note)
+	}
+}
+
+// TestReceiveCopiesAreBounded: a report who pushes thousands of files (or
+// copies of notes in bulk) never floods the notes repository: at most
+// MaxCopies files and MaxCopyBytes come back per sync, the rest is named in
+// one line and stays in the shared repository's history.
+func TestReceiveCopiesAreBounded(t *testing.T) {
+	files := team{"profile.md": profile, "2026-11-18.md": held}
+	pub := Project(source(t, files, nil))
+	rem := Files{}
+	for k, v := range pub {
+		rem[k] = v
+	}
+	for i := range 3000 {
+		rem[fmt.Sprintf("junk/f%04d.md", i)] = []byte("junk\n")
+	}
+	rem["2026-11-18.md"] = append([]byte("## Feedback\nthe report rewrote it\n"), bytes.Repeat([]byte("x"), MaxReportFile+1)...)
+	r, _ := exchange(t, files, pub, rem)
+	if len(r.Writes) != MaxCopies || len(r.Copies) != MaxCopies {
+		t.Fatalf("%d writes, %d copies", len(r.Writes), len(r.Copies))
+	}
+	if len(r.Skipped) != 3001-MaxCopies || len(r.Lines) > MaxCopies+3 {
+		t.Fatalf("%d skipped, %d lines", len(r.Skipped), len(r.Lines))
+	}
+	said := strings.Join(r.Lines, "\n")
+	if !strings.Contains(said, "2026-11-18.md") || !strings.Contains(said, fmt.Sprintf("%d more files", 3000-MaxCopies)) {
+		t.Fatalf("lines:\n%s", said[max(0, len(said)-1500):])
+	}
+	total := 0
+	for _, w := range r.Writes {
+		total += len(w)
+	}
+	if total > MaxCopyBytes {
+		t.Fatalf("%d bytes copied", total)
 	}
 }
 
