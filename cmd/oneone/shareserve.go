@@ -396,7 +396,11 @@ func (a *App) syncShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOp
 	if len(received) == 0 {
 		return outs, err
 	}
-	res.Committed = append(res.Committed, received...)
+	for _, p := range received { // the manager's edit of the same note may be committed already
+		if !contains(res.Committed, p) {
+			res.Committed = append(res.Committed, p)
+		}
+	}
 	if err != nil {
 		return outs, err // origin was not reached: what came back is committed, pushed next time
 	}
