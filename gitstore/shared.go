@@ -95,6 +95,10 @@ func (s *Store) HasSharedRepo(slug string) bool {
 	return err == nil && fi.IsDir() && safeName(slug)
 }
 
+// Author is who publishes: the manager's name, and the address of git's
+// global configuration (never the notes repository's own), else oneone@localhost.
+func (b *SharedRepo) Author(manager string) Author { return b.st.DefaultAuthor(manager) }
+
 // Dir is the bare repository's folder.
 func (b *SharedRepo) Dir() string { return b.dir }
 

@@ -210,7 +210,9 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 	if key := shareKey(st, t.slug, today); tip.Commit != "" && tip.Commit == state.Published && key == state.Key && b.Known(tip) {
 		return nil // nothing on either side
 	}
-	author := st.DefaultAuthor(r.Config.Manager)
+	// the manager's name and their global git address, never the notes
+	// repository's own user.email (kept for the notes alone)
+	author := b.Author(r.Config.Manager)
 	for attempt := 0; ; attempt++ {
 		var err error
 		if !b.Known(tip) {
