@@ -3,6 +3,9 @@ package gitstore
 import (
 	"container/heap"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +36,7 @@ type SharedRepo struct {
 	st   *Store // the bare repository (no work tree)
 	slug string
 	dir  string
+	key  []byte // signs the publish trailer (see publishMAC)
 }
 
 // SharedTip is the shared remote's branch and the commit it points at ("" when the remote is empty).
@@ -58,7 +62,66 @@ type SharedState struct {
 
 // publishTrailer marks the commits oneone publishes: the last one in the
 // shared branch's history is what the report's changes are measured against.
+// It ends with a MAC of the commit's tree and parents (publishMAC), keyed by
+// what only the manager's computers know: a report who copies the trailer
+// into a commit of theirs does not make it a publish (which would hide their
+// change from the manager and let the next publish drop it).
 const publishTrailer = "Oneone-Publish: shared agenda"
+
+// publishMAC signs a publish: an HMAC of its tree and parents, keyed by the
+// notes repository's first commit (the same on every computer of the
+// manager's, never published anywhere a report can read).
+func publishMAC(key []byte, tree plumbing.Hash, parents []plumbing.Hash) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("oneone-publish\n" + tree.String() + "\n"))
+	for _, p := range parents {
+		m.Write([]byte(p.String() + "\n"))
+	}
+	return hex.EncodeToString(m.Sum(nil))[:24]
+}
+
+// publishKey is the key of publishMAC: the root of the notes' history (its
+// first-parent chain from HEAD). Remembered with the HEAD it was found from
+// under .git/oneone/share, so a later sync walks only the commits made since
+// (and a history replaced meanwhile, as a first sync adopting origin's does,
+// is walked to its own root).
+func (s *Store) publishKey() []byte {
+	s.keyOnce.Do(func() { s.key = s.findPublishKey() })
+	return s.key
+}
+
+func (s *Store) findPublishKey() []byte {
+	head, err := s.repo.Head()
+	if err != nil {
+		return nil
+	}
+	cache := filepath.Join(s.gitDir, "oneone", "share", "publish-key")
+	var knownHead, knownRoot plumbing.Hash
+	if data, err := os.ReadFile(cache); err == nil {
+		if f := strings.Fields(string(data)); len(f) == 2 {
+			knownHead, knownRoot = plumbing.NewHash(f[0]), plumbing.NewHash(f[1])
+		}
+	}
+	root := head.Hash()
+	for n := 0; n < 10000000; n++ {
+		if !knownHead.IsZero() && root == knownHead {
+			root = knownRoot
+			break
+		}
+		c, err := object.GetCommit(s.repo.Storer, root)
+		if err != nil {
+			return nil
+		}
+		if len(c.ParentHashes) == 0 {
+			break
+		}
+		root = c.ParentHashes[0]
+	}
+	if mkdirAll(filepath.Dir(cache)) == nil {
+		_ = WriteFileAtomic(cache, []byte(head.Hash().String()+" "+root.String()+"\n"))
+	}
+	return []byte(root.String())
+}
 
 // SharedRepo opens (creating it the first time) the manager's copy of a report's shared agenda.
 func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
@@ -86,7 +149,7 @@ func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the shared agenda of %s (%s): %w", slug, dir, err)
 	}
-	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo, untrusted: true}, slug: slug, dir: dir}, nil
+	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo, untrusted: true}, slug: slug, dir: dir, key: s.publishKey()}, nil
 }
 
 // HasSharedRepo reports whether this computer has a copy of the report's shared agenda.
@@ -236,13 +299,14 @@ func (b *SharedRepo) LastPublished(commit string) (string, error) {
 	if err := push(plumbing.NewHash(commit)); err != nil {
 		return "", err
 	}
+	mine := b.State().Published
 	for n := 0; q.Len() > 0 && n < 100000; n++ {
 		it := heap.Pop(q).(qitem)
 		c, err := object.GetCommit(b.st.repo.Storer, it.h)
 		if err != nil {
 			return "", err
 		}
-		if isPublish(c) {
+		if b.isPublish(c) || (mine != "" && it.h.String() == mine) {
 			return it.h.String(), nil
 		}
 		for _, p := range c.ParentHashes {
@@ -254,9 +318,15 @@ func (b *SharedRepo) LastPublished(commit string) (string, error) {
 	return "", nil
 }
 
-func isPublish(c *object.Commit) bool {
+// isPublish reports whether a commit is one of the manager's publishes: its
+// trailer carries the MAC of its own tree and parents.
+func (b *SharedRepo) isPublish(c *object.Commit) bool {
+	if len(b.key) == 0 {
+		return false
+	}
+	want := publishTrailer + " " + publishMAC(b.key, c.TreeHash, c.ParentHashes)
 	for _, l := range strings.Split(c.Message, "\n") {
-		if strings.TrimSpace(l) == publishTrailer {
+		if strings.TrimSpace(l) == want {
 			return true
 		}
 	}
@@ -466,7 +536,7 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 	if !parent.IsZero() {
 		parents = append(parents, parent)
 	}
-	commit, err := b.st.writeCommit(tree, parents, msg+"\n"+publishTrailer+"\n", author)
+	commit, err := b.st.writeCommit(tree, parents, msg+"\n"+publishTrailer+" "+publishMAC(b.key, tree, parents)+"\n", author)
 	if err != nil {
 		return res, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -35,6 +36,9 @@ type Store struct {
 	// with a name git would refuse is passed over (it is the report's tree,
 	// read by SharedRepo.Files), never an error that stops the publish.
 	untrusted bool
+
+	keyOnce sync.Once // publishKey, found once
+	key     []byte
 }
 
 // Author is the name and email written into commits.
