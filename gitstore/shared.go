@@ -33,10 +33,10 @@ import (
 
 // SharedRepo is the manager's copy of one report's shared agenda.
 type SharedRepo struct {
-	st   *Store // the bare repository (no work tree)
-	slug string
-	dir  string
-	key  []byte // signs the publish trailer (see publishMAC)
+	st    *Store // the bare repository (no work tree)
+	slug  string
+	dir   string
+	notes *Store // the notes repository: its roots key the publish trailer (see publishMAC)
 }
 
 // SharedTip is the shared remote's branch and the commit it points at ("" when the remote is empty).
@@ -58,6 +58,9 @@ type SharedState struct {
 	// rewritten them in the note meanwhile. A publish clears them.
 	Placed     []string `json:"placed,omitempty"`
 	PlacedBase string   `json:"placed_base,omitempty"`
+	// URL is the shared remote all this was about (without credentials): a
+	// state recorded for another URL says nothing about this one.
+	URL string `json:"url,omitempty"`
 }
 
 // publishTrailer marks the commits oneone publishes: the last one in the
@@ -68,9 +71,9 @@ type SharedState struct {
 // change from the manager and let the next publish drop it).
 const publishTrailer = "Oneone-Publish: shared agenda"
 
-// publishMAC signs a publish: an HMAC of its tree and parents, keyed by the
-// notes repository's first commit (the same on every computer of the
-// manager's, never published anywhere a report can read).
+// publishMAC signs a publish: an HMAC of its tree and parents, keyed by a
+// root commit of the notes' history (the same on every computer of the
+// manager's, never published anywhere a report can read) and the report.
 func publishMAC(key []byte, tree plumbing.Hash, parents []plumbing.Hash) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("oneone-publish\n" + tree.String() + "\n"))
@@ -80,47 +83,91 @@ func publishMAC(key []byte, tree plumbing.Hash, parents []plumbing.Hash) string 
 	return hex.EncodeToString(m.Sum(nil))[:24]
 }
 
-// publishKey is the key of publishMAC: the root of the notes' history (its
-// first-parent chain from HEAD). Remembered with the HEAD it was found from
-// under .git/oneone/share, so a later sync walks only the commits made since
-// (and a history replaced meanwhile, as a first sync adopting origin's does,
-// is walked to its own root).
-func (s *Store) publishKey() []byte {
-	s.keyOnce.Do(func() { s.key = s.findPublishKey() })
-	return s.key
-}
-
-func (s *Store) findPublishKey() []byte {
+// publishRoots returns the root commits of the notes' history, smallest hash
+// first: a publish is signed with the first and verified with any, so two
+// computers whose histories were joined (two roots) agree once both have the
+// merge, and a publish signed before it still verifies. Remembered with the
+// HEAD they were found from under .git/oneone/share, so that a later sync
+// walks only the commits made since.
+func (s *Store) publishRoots() []string {
 	head, err := s.repo.Head()
 	if err != nil {
 		return nil
 	}
-	cache := filepath.Join(s.gitDir, "oneone", "share", "publish-key")
-	var knownHead, knownRoot plumbing.Hash
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.keyHead == head.Hash() {
+		return s.keyRoots
+	}
+	cache := filepath.Join(s.gitDir, "oneone", "share", "publish-roots")
+	var knownHead plumbing.Hash
+	roots := map[string]bool{}
 	if data, err := os.ReadFile(cache); err == nil {
-		if f := strings.Fields(string(data)); len(f) == 2 {
-			knownHead, knownRoot = plumbing.NewHash(f[0]), plumbing.NewHash(f[1])
+		if f := strings.Fields(string(data)); len(f) >= 2 {
+			knownHead = plumbing.NewHash(f[0])
+			for _, r := range f[1:] {
+				roots[r] = true
+			}
 		}
 	}
-	root := head.Hash()
-	for n := 0; n < 10000000; n++ {
-		if !knownHead.IsZero() && root == knownHead {
-			root = knownRoot
-			break
-		}
-		c, err := object.GetCommit(s.repo.Storer, root)
-		if err != nil {
-			return nil
-		}
-		if len(c.ParentHashes) == 0 {
-			break
-		}
-		root = c.ParentHashes[0]
+	if _, err := object.GetCommit(s.repo.Storer, knownHead); knownHead.IsZero() || err != nil {
+		knownHead, roots = plumbing.ZeroHash, map[string]bool{}
 	}
-	if mkdirAll(filepath.Dir(cache)) == nil {
-		_ = WriteFileAtomic(cache, []byte(head.Hash().String()+" "+root.String()+"\n"))
+	if head.Hash() != knownHead {
+		kept := roots
+		roots = map[string]bool{}
+		seen := map[plumbing.Hash]bool{}
+		todo := []plumbing.Hash{head.Hash()}
+		metKnown := false
+		for len(todo) > 0 {
+			h := todo[len(todo)-1]
+			todo = todo[:len(todo)-1]
+			if seen[h] {
+				continue
+			}
+			seen[h] = true
+			if h == knownHead {
+				metKnown = true
+				continue
+			}
+			c, err := object.GetCommit(s.repo.Storer, h)
+			if err != nil {
+				return nil
+			}
+			if len(c.ParentHashes) == 0 {
+				roots[h.String()] = true
+			}
+			todo = append(todo, c.ParentHashes...)
+		}
+		if metKnown { // the history up to the known HEAD has the roots found then
+			for r := range kept {
+				roots[r] = true
+			}
+		}
 	}
-	return []byte(root.String())
+	list := make([]string, 0, len(roots))
+	for r := range roots {
+		list = append(list, r)
+	}
+	sort.Strings(list)
+	if len(list) > 0 && mkdirAll(filepath.Dir(cache)) == nil {
+		_ = WriteFileAtomic(cache, []byte(head.Hash().String()+" "+strings.Join(list, " ")+"\n"))
+	}
+	s.keyHead, s.keyRoots = head.Hash(), list
+	return list
+}
+
+// keys returns the keys this report's publishes are signed with (the first)
+// and verified with (any).
+func (b *SharedRepo) keys() [][]byte {
+	if b.notes == nil {
+		return nil
+	}
+	var out [][]byte
+	for _, r := range b.notes.publishRoots() {
+		out = append(out, []byte(r+"\x00"+b.slug)) // one key per report: a publish for one never passes for another's
+	}
+	return out
 }
 
 // SharedRepo opens (creating it the first time) the manager's copy of a report's shared agenda.
@@ -149,7 +196,7 @@ func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the shared agenda of %s (%s): %w", slug, dir, err)
 	}
-	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo, untrusted: true}, slug: slug, dir: dir, key: s.publishKey()}, nil
+	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo, untrusted: true}, slug: slug, dir: dir, notes: s}, nil
 }
 
 // HasSharedRepo reports whether this computer has a copy of the report's shared agenda.
@@ -318,16 +365,48 @@ func (b *SharedRepo) LastPublished(commit string) (string, error) {
 	return "", nil
 }
 
+// PublishedElsewhere reports whether the history of commit holds a publish
+// that is not one of this report's (its trailer does not verify for them):
+// the shared agenda of another report, or of another notes repository.
+func (b *SharedRepo) PublishedElsewhere(commit string) (bool, error) {
+	if commit == "" {
+		return false, nil
+	}
+	seen := map[plumbing.Hash]bool{}
+	todo := []plumbing.Hash{plumbing.NewHash(commit)}
+	for n := 0; len(todo) > 0 && n < 100000; n++ {
+		h := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		c, err := object.GetCommit(b.st.repo.Storer, h)
+		if err != nil {
+			return false, fmt.Errorf("read commit %s of the shared agenda: %w", h, err)
+		}
+		for _, l := range strings.Split(c.Message, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), publishTrailer) && !b.isPublish(c) {
+				return true, nil
+			}
+		}
+		todo = append(todo, c.ParentHashes...)
+	}
+	return false, nil
+}
+
 // isPublish reports whether a commit is one of the manager's publishes: its
 // trailer carries the MAC of its own tree and parents.
 func (b *SharedRepo) isPublish(c *object.Commit) bool {
-	if len(b.key) == 0 {
-		return false
-	}
-	want := publishTrailer + " " + publishMAC(b.key, c.TreeHash, c.ParentHashes)
 	for _, l := range strings.Split(c.Message, "\n") {
-		if strings.TrimSpace(l) == want {
-			return true
+		mac, ok := strings.CutPrefix(strings.TrimSpace(l), publishTrailer+" ")
+		if !ok {
+			continue
+		}
+		for _, k := range b.keys() {
+			if hmac.Equal([]byte(mac), []byte(publishMAC(k, c.TreeHash, c.ParentHashes))) {
+				return true
+			}
 		}
 	}
 	return false
@@ -536,7 +615,11 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 	if !parent.IsZero() {
 		parents = append(parents, parent)
 	}
-	commit, err := b.st.writeCommit(tree, parents, msg+"\n"+publishTrailer+" "+publishMAC(b.key, tree, parents)+"\n", author)
+	keys := b.keys()
+	if len(keys) == 0 {
+		return res, errors.New("the notes repository has no commit yet: commit first (`oneone sync`), then publish")
+	}
+	commit, err := b.st.writeCommit(tree, parents, msg+"\n"+publishTrailer+" "+publishMAC(keys[0], tree, parents)+"\n", author)
 	if err != nil {
 		return res, err
 	}

@@ -37,8 +37,9 @@ type Store struct {
 	// read by SharedRepo.Files), never an error that stops the publish.
 	untrusted bool
 
-	keyOnce sync.Once // publishKey, found once
-	key     []byte
+	keyMu    sync.Mutex // publishRoots, found once per HEAD
+	keyHead  plumbing.Hash
+	keyRoots []string
 }
 
 // Author is the name and email written into commits.

@@ -207,6 +207,14 @@ func (ps *probedShares) serve(a *App, r *notes.Repo, st *gitstore.Store, opts gi
 func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOptions, settings share.Settings,
 	today time.Time, t shareTarget, b *gitstore.SharedRepo, tip gitstore.SharedTip, out *shareOutcome) error {
 	state := b.State()
+	if state.URL != "" && !gitstore.SameRemote(state.URL, t.url) {
+		// shared again to another repository: what this computer knew was of the old one
+		state = gitstore.SharedState{URL: out.URL}
+		if err := b.SetState(state); err != nil {
+			return err
+		}
+	}
+	state.URL = out.URL
 	if key := shareKey(st, t.slug, today); tip.Commit != "" && tip.Commit == state.Published && key == state.Key && b.Known(tip) {
 		return nil // nothing on either side
 	}
@@ -226,6 +234,11 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		}
 		if base == "" && tip.Commit != "" && state.Published != "" && b.Has(state.Published) {
 			base = state.Published // the report rewrote the history: measure against what this computer published
+		}
+		if base == "" && tip.Commit != "" {
+			if err := refuseForeign(b, tip.Commit, t.slug, out.URL); err != nil {
+				return err
+			}
 		}
 		var published share.Files
 		if base != "" {
@@ -299,8 +312,25 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		for _, d := range rc.Deleted {
 			out.Lines = append(out.Lines, fmt.Sprintf("%s: %s was deleted in the shared agenda: not applied, published again", t.slug, d))
 		}
-		return b.SetState(gitstore.SharedState{Published: pub.Commit, Key: shareKey(st, t.slug, today), Branch: tip.Branch})
+		return b.SetState(gitstore.SharedState{Published: pub.Commit, Key: shareKey(st, t.slug, today), Branch: tip.Branch, URL: out.URL})
 	}
+}
+
+// refuseForeign refuses a shared repository whose history holds another
+// shared agenda (another report's, or one published from other notes): all
+// of its history would be this report's to read.
+func refuseForeign(b *gitstore.SharedRepo, commit, slug, url string) error {
+	foreign, err := b.PublishedElsewhere(commit)
+	if err != nil || !foreign {
+		return err
+	}
+	whose := "someone else"
+	if files, _, err := b.Files(commit); err == nil {
+		if st, err := share.ParseState(files[share.StateFile]); err == nil && strings.TrimSpace(st.Report) != "" {
+			whose = shownPath(oneLine(st.Report))
+		}
+	}
+	return fmt.Errorf("%s holds the shared agenda of %s (published for another report, or from other notes): its whole history would be %s's to read; give %s an empty repository of their own with `oneone share %s URL`", url, whose, slug, slug, slug)
 }
 
 // withPlaced records topics put into a note since the publish base.
