@@ -428,7 +428,9 @@ func runJoinedNext(a *App, dir string) error {
 		name := notes.FormatDate(d) + ".md"
 		out.Agenda = &name
 		if data, err := notes.ReadFileLimited(filepath.Join(dir, name), notes.MaxNoteSize); err == nil {
-			out.AgendaTopics = share.AgendaTopics(name, data, state.Report)
+			if ts := share.AgendaTopics(name, data, state.Report); ts != nil {
+				out.AgendaTopics = ts
+			}
 		}
 	}
 	if data, err := notes.ReadFileLimited(filepath.Join(dir, share.NextFile), 1<<20); err == nil {
