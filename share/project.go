@@ -152,8 +152,8 @@ func readme(src Source) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Shared agenda: %s's 1:1s with %s\n\n", name, mgr)
 	b.WriteString("1. Clone this repository (`git clone URL`), or `oneone join URL`.\n")
-	b.WriteString("2. Write your topics for the next 1:1 in `next.md`, one line each, starting with `- `.\n")
-	b.WriteString("3. Commit and push (`git commit -am topics && git push`): they land in the 1:1's agenda.\n")
+	b.WriteString("2. `git pull`, then write your topics for the next 1:1 in `next.md`, one line each, starting with `- `.\n")
+	b.WriteString("3. Commit and push (`git commit -am topics && git push`; refused? `git pull --rebase`, keep every topic line, push): they land in the 1:1's agenda.\n")
 	b.WriteString("4. Before the 1:1, `git pull` and read its agenda, `YYYY-MM-DD.md` (`share.yaml` says when it is due).\n")
 	b.WriteString("5. After it, tick the action items you did (`- [x]`) in that file, commit and push.\n\n")
 	fmt.Fprintf(&b, "What comes back to %s: the topics in `next.md`, edits of the topics section\n", mgr)

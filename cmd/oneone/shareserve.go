@@ -65,7 +65,7 @@ func (o shareOutcome) json(a *App) shareJSON {
 
 // shareKeyVersion changes whenever what Project writes changes, so that the
 // next sync publishes again.
-const shareKeyVersion = "1"
+const shareKeyVersion = "2"
 
 // sharesOf lists the reports who share: a share: URL in the profile, and not
 // archived as of today (archiving stops the sharing). only limits the list.
