@@ -33,10 +33,21 @@ func PrivateRanges(body []byte, sections []Section) [][2]int {
 // PrivateRanges is PrivateRanges for the note's body (read with its body).
 func (n *Note) PrivateRanges() [][2]int { return PrivateRanges(n.Body, n.Sections) }
 
+// HeadingRanges returns the byte ranges [from, to) of body headed by a
+// heading (any level, ATX or setext) whose text match accepts: from the
+// heading to the next heading of its level or higher.
+func HeadingRanges(body []byte, match func(heading string) bool) [][2]int {
+	return headingRanges(md.Parser().Parse(text.NewReader(body)), body, nil, match)
+}
+
 func privateRanges(doc ast.Node, body []byte, sections []Section) [][2]int {
+	return headingRanges(doc, body, sections, IsPrivateHeading)
+}
+
+func headingRanges(doc ast.Node, body []byte, sections []Section, match func(string) bool) [][2]int {
 	var spans []span
 	for _, s := range sections {
-		if IsPrivateHeading(s.Heading) {
+		if match(s.Heading) {
 			spans = append(spans, span{s.Start, s.End})
 		}
 	}
@@ -51,7 +62,7 @@ func privateRanges(doc ast.Node, body []byte, sections []Section) [][2]int {
 			continue
 		}
 		start := bytes.LastIndexByte(body[:h.Lines().At(0).Start], '\n') + 1
-		heads = append(heads, head{h.Level, start, IsPrivateHeading(string(nodeText(h, body)))})
+		heads = append(heads, head{h.Level, start, match(string(nodeText(h, body)))})
 	}
 	for i, h := range heads {
 		if !h.private {

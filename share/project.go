@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/oneone/oneone/notes"
 	"gopkg.in/yaml.v3"
@@ -119,16 +120,24 @@ func HideFeedback(n *notes.Note, s Settings, today time.Time) bool {
 // it: no frontmatter, no Private section, no HTML comment, a title when the
 // note has none; without its Feedback sections when hideFeedback is set.
 func Agenda(name string, n *notes.Note, hideFeedback bool) []byte {
-	secs := n.Sections
+	body, secs := n.Body, n.Sections
 	if hideFeedback {
-		secs = append([]notes.Section(nil), secs...)
-		for i := range secs {
-			if secs[i].Is("feedback") {
-				secs[i].Heading = "Private" // cut like one
+		if cut := notes.HeadingRanges(body, isFeedbackHeading); len(cut) > 0 {
+			var b []byte
+			pos := 0
+			for _, r := range cut {
+				b = append(b, body[pos:r[0]]...)
+				pos = r[1]
+			}
+			b = append(b, body[pos:]...)
+			if bn, err := notes.ParseNote(n.Slug, path.Base(n.Path), b); err == nil {
+				body, secs = bn.Body, bn.Sections
+			} else {
+				body, secs = nil, nil // cannot be read without its Feedback: nothing of it, rather than too much
 			}
 		}
 	}
-	md := notes.ShareableBody(n.Body, secs)
+	md := notes.ShareableBody(body, secs)
 	if !notes.HasTitle(md) {
 		title := fmt.Sprintf("# 1:1 with %s — %s\n", name, notes.FormatDate(n.Date))
 		if n.Kind == notes.KindGoals {
@@ -140,6 +149,23 @@ func Agenda(name string, n *notes.Note, hideFeedback bool) []byte {
 		md = append([]byte(title), md...)
 	}
 	return md
+}
+
+// isFeedbackHeading reports whether a heading names feedback, which waits for
+// the note's day: "Feedback" in any letter case, with emphasis, a colon or a
+// comment, and any heading holding the word ("Positive feedback", "Feedback
+// for Alice"), but never the report's topics section.
+func isFeedbackHeading(h string) bool {
+	h = strings.ToLower(strings.TrimSpace(notes.StripComments(h)))
+	if strings.HasSuffix(strings.Trim(h, "*_: \t"), "topics") {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(h, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if w == "feedback" {
+			return true
+		}
+	}
+	return false
 }
 
 // readme tells a report who has never heard of oneone what this is and what to do.

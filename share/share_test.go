@@ -263,6 +263,55 @@ CANARY-H1
 	}
 }
 
+// TestFeedbackVariantsWaitForTheirDay: before a note's day, every heading
+// that names feedback (any level, emphasis, a colon, a comment, "Positive
+// feedback", "Feedback for Alice") keeps what it heads out of the shared
+// agenda; the report's topics section stays, whatever its name.
+func TestFeedbackVariantsWaitForTheirDay(t *testing.T) {
+	note := `---
+date: 2026-12-02
+---
+# 1:1 with Alice — 2026-12-02
+
+## **Feedback:** <!-- prepare both -->
+- CANARY-F1
+
+## Positive feedback
+- CANARY-F2
+
+## Negative Feedback
+- CANARY-F3
+
+## Alice's topics
+- Roadmap
+### Feedback for Alice
+- CANARY-F4
+### Next
+- shared under topics
+
+## Action items
+- [ ] Dana: book the room
+
+# Feedback
+CANARY-F5
+`
+	files := team{"profile.md": profile, "2026-12-02.md": note}
+	got := string(Project(source(t, files, nil))["2026-12-02.md"])
+	if strings.Contains(got, "CANARY") || strings.Contains(strings.ToLower(got), "feedback") {
+		t.Fatalf("feedback before its day:\n%s", got)
+	}
+	for _, want := range []string{"## Alice's topics\n- Roadmap\n", "### Next\n- shared under topics\n", "- [ ] Dana: book the room"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("lost %q:\n%s", want, got)
+		}
+	}
+	src := source(t, files, nil)
+	src.Today = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	if on := string(Project(src)["2026-12-02.md"]); strings.Count(on, "CANARY-F") != 5 {
+		t.Fatalf("on its day:\n%s", on)
+	}
+}
+
 func TestSettings(t *testing.T) {
 	for in, want := range map[string]string{"": "after", "share_feedback: always\n": "always", "share_feedback: Never\n": "never", "share_feedback:\n": "after"} {
 		s, err := ParseSettings([]byte(in))
