@@ -3,6 +3,9 @@ package gitstore
 import (
 	"container/heap"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +31,8 @@ import (
 // SharedRepo is the manager's copy of one report's shared agenda (a Mirror).
 type SharedRepo struct {
 	*Mirror
-	slug string
+	slug  string
+	notes *Store // the notes repository: its roots key the publish trailer (see publishMAC)
 }
 
 // sharedHints are the words of a shared agenda's error messages.
@@ -48,11 +52,123 @@ type SharedState struct {
 	Published string `json:"published"`
 	Key       string `json:"key"`
 	Branch    string `json:"branch"`
+	// Placed are the keys of next.md's topics already put into a note since
+	// the publish PlacedBase (by `new`, or by a sync whose publish failed):
+	// the next sync does not place them again, even when the manager has
+	// rewritten them in the note meanwhile. A publish clears them.
+	Placed     []string `json:"placed,omitempty"`
+	PlacedBase string   `json:"placed_base,omitempty"`
+	// URL is the shared remote all this was about (without credentials): a
+	// state recorded for another URL says nothing about this one.
+	URL string `json:"url,omitempty"`
 }
 
 // publishTrailer marks the commits oneone publishes: the last one in the
 // shared branch's history is what the report's changes are measured against.
+// It ends with a MAC of the commit's tree and parents (publishMAC), keyed by
+// what only the manager's computers know: a report who copies the trailer
+// into a commit of theirs does not make it a publish (which would hide their
+// change from the manager and let the next publish drop it).
 const publishTrailer = "Oneone-Publish: shared agenda"
+
+// publishMAC signs a publish: an HMAC of its tree and parents, keyed by a
+// root commit of the notes' history (the same on every computer of the
+// manager's, never published anywhere a report can read) and the report.
+func publishMAC(key []byte, tree plumbing.Hash, parents []plumbing.Hash) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("oneone-publish\n" + tree.String() + "\n"))
+	for _, p := range parents {
+		m.Write([]byte(p.String() + "\n"))
+	}
+	return hex.EncodeToString(m.Sum(nil))[:24]
+}
+
+// publishRoots returns the root commits of the notes' history, smallest hash
+// first: a publish is signed with the first and verified with any, so two
+// computers whose histories were joined (two roots) agree once both have the
+// merge, and a publish signed before it still verifies. Remembered with the
+// HEAD they were found from under .git/oneone/share, so that a later sync
+// walks only the commits made since.
+func (s *Store) publishRoots() []string {
+	head, err := s.repo.Head()
+	if err != nil {
+		return nil
+	}
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.keyHead == head.Hash() {
+		return s.keyRoots
+	}
+	cache := filepath.Join(s.gitDir, "oneone", "share", "publish-roots")
+	var knownHead plumbing.Hash
+	roots := map[string]bool{}
+	if data, err := os.ReadFile(cache); err == nil {
+		if f := strings.Fields(string(data)); len(f) >= 2 {
+			knownHead = plumbing.NewHash(f[0])
+			for _, r := range f[1:] {
+				roots[r] = true
+			}
+		}
+	}
+	if _, err := object.GetCommit(s.repo.Storer, knownHead); knownHead.IsZero() || err != nil {
+		knownHead, roots = plumbing.ZeroHash, map[string]bool{}
+	}
+	if head.Hash() != knownHead {
+		kept := roots
+		roots = map[string]bool{}
+		seen := map[plumbing.Hash]bool{}
+		todo := []plumbing.Hash{head.Hash()}
+		metKnown := false
+		for len(todo) > 0 {
+			h := todo[len(todo)-1]
+			todo = todo[:len(todo)-1]
+			if seen[h] {
+				continue
+			}
+			seen[h] = true
+			if h == knownHead {
+				metKnown = true
+				continue
+			}
+			c, err := object.GetCommit(s.repo.Storer, h)
+			if err != nil {
+				return nil
+			}
+			if len(c.ParentHashes) == 0 {
+				roots[h.String()] = true
+			}
+			todo = append(todo, c.ParentHashes...)
+		}
+		if metKnown { // the history up to the known HEAD has the roots found then
+			for r := range kept {
+				roots[r] = true
+			}
+		}
+	}
+	list := make([]string, 0, len(roots))
+	for r := range roots {
+		list = append(list, r)
+	}
+	sort.Strings(list)
+	if len(list) > 0 && mkdirAll(filepath.Dir(cache)) == nil {
+		_ = WriteFileAtomic(cache, []byte(head.Hash().String()+" "+strings.Join(list, " ")+"\n"))
+	}
+	s.keyHead, s.keyRoots = head.Hash(), list
+	return list
+}
+
+// keys returns the keys this report's publishes are signed with (the first)
+// and verified with (any).
+func (b *SharedRepo) keys() [][]byte {
+	if b.notes == nil {
+		return nil
+	}
+	var out [][]byte
+	for _, r := range b.notes.publishRoots() {
+		out = append(out, []byte(r+"\x00"+b.slug)) // one key per report: a publish for one never passes for another's
+	}
+	return out
+}
 
 // SharedRepo opens (creating it the first time) the manager's copy of a report's shared agenda.
 func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
@@ -64,7 +180,8 @@ func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the shared agenda of %s (%s): %w", slug, dir, err)
 	}
-	return &SharedRepo{Mirror: m, slug: slug}, nil
+	m.st.untrusted = true // a tree entry from the report is never trusted (see Store.untrusted)
+	return &SharedRepo{Mirror: m, slug: slug, notes: s}, nil
 }
 
 // HasSharedRepo reports whether this computer has a copy of the report's shared agenda.
@@ -72,6 +189,10 @@ func (s *Store) HasSharedRepo(slug string) bool {
 	fi, err := os.Lstat(filepath.Join(s.gitDir, "oneone", "share", slug))
 	return err == nil && fi.IsDir() && safeName(slug)
 }
+
+// Author is who publishes: the manager's name, and the address of git's
+// global configuration (never the notes repository's own), else oneone@localhost.
+func (b *SharedRepo) Author(manager string) Author { return b.st.DefaultAuthor(manager) }
 
 func (b *SharedRepo) statePath() string { return filepath.Join(b.dir, "oneone-share.json") }
 
@@ -174,13 +295,14 @@ func (b *SharedRepo) LastPublished(commit string) (string, error) {
 	if err := push(plumbing.NewHash(commit)); err != nil {
 		return "", err
 	}
+	mine := b.State().Published
 	for n := 0; q.Len() > 0 && n < 100000; n++ {
 		it := heap.Pop(q).(qitem)
 		c, err := object.GetCommit(b.st.repo.Storer, it.h)
 		if err != nil {
 			return "", err
 		}
-		if isPublish(c) {
+		if b.isPublish(c) || (mine != "" && it.h.String() == mine) {
 			return it.h.String(), nil
 		}
 		for _, p := range c.ParentHashes {
@@ -192,10 +314,48 @@ func (b *SharedRepo) LastPublished(commit string) (string, error) {
 	return "", nil
 }
 
-func isPublish(c *object.Commit) bool {
+// PublishedElsewhere reports whether the history of commit holds a publish
+// that is not one of this report's (its trailer does not verify for them):
+// the shared agenda of another report, or of another notes repository.
+func (b *SharedRepo) PublishedElsewhere(commit string) (bool, error) {
+	if commit == "" {
+		return false, nil
+	}
+	seen := map[plumbing.Hash]bool{}
+	todo := []plumbing.Hash{plumbing.NewHash(commit)}
+	for n := 0; len(todo) > 0 && n < 100000; n++ {
+		h := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		c, err := object.GetCommit(b.st.repo.Storer, h)
+		if err != nil {
+			return false, fmt.Errorf("read commit %s of the shared agenda: %w", h, err)
+		}
+		for _, l := range strings.Split(c.Message, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), publishTrailer) && !b.isPublish(c) {
+				return true, nil
+			}
+		}
+		todo = append(todo, c.ParentHashes...)
+	}
+	return false, nil
+}
+
+// isPublish reports whether a commit is one of the manager's publishes: its
+// trailer carries the MAC of its own tree and parents.
+func (b *SharedRepo) isPublish(c *object.Commit) bool {
 	for _, l := range strings.Split(c.Message, "\n") {
-		if strings.TrimSpace(l) == publishTrailer {
-			return true
+		mac, ok := strings.CutPrefix(strings.TrimSpace(l), publishTrailer+" ")
+		if !ok {
+			continue
+		}
+		for _, k := range b.keys() {
+			if hmac.Equal([]byte(mac), []byte(publishMAC(k, c.TreeHash, c.ParentHashes))) {
+				return true
+			}
 		}
 	}
 	return false
@@ -213,54 +373,110 @@ func (b *SharedRepo) Has(commit string) bool {
 // MaxSharedFile is the largest file read from a shared agenda; a larger one is listed but left empty.
 const MaxSharedFile = 16 << 20
 
+// SkippedFile is a file of a shared agenda's commit that Files leaves out, and why.
+type SkippedFile struct {
+	Path string
+	Why  string
+}
+
 // Files returns every file of a commit by path ("" gives none). Links are read
 // as the text of their target, submodules are left out; a file larger than
-// MaxSharedFile is listed in big and left out too.
-func (b *SharedRepo) Files(commit string) (files map[string][]byte, big []string, err error) {
+// MaxSharedFile, or a folder git cannot read, is listed in skipped and left
+// out too. The report may push trees git itself would never check out: names
+// such as "../x.md" or "a/b.md" are read under their path as written (never
+// a path on disk: what comes back is kept under a flat name), an entry
+// without a name is left out. Only a commit whose root cannot be read at all
+// is an error.
+func (b *SharedRepo) Files(commit string) (files map[string][]byte, skipped []SkippedFile, err error) {
 	files = map[string][]byte{}
 	if commit == "" {
 		return files, nil, nil
 	}
-	tree, err := b.st.commitTree(plumbing.NewHash(commit))
+	root, err := b.st.commitTree(plumbing.NewHash(commit))
 	if err != nil {
 		return nil, nil, err
 	}
+	skipped, err = b.walk(root, func(p string, e object.TreeEntry) (string, error) {
+		obj, err := b.st.repo.Storer.EncodedObject(plumbing.BlobObject, e.Hash)
+		if err != nil {
+			return "", fmt.Errorf("read %s of the shared agenda: %w", p, err)
+		}
+		if obj.Size() > MaxSharedFile {
+			return fmt.Sprintf("larger than %d MiB", MaxSharedFile>>20), nil
+		}
+		data, err := b.st.readBlob(e.Hash)
+		if err != nil {
+			return "", err
+		}
+		files[p] = data
+		return "", nil
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "cannot be read") {
+			err = fmt.Errorf("commit %s of the shared agenda holds %w", commit[:min(7, len(commit))], err)
+		}
+		return nil, nil, err
+	}
+	return files, skipped, nil
+}
+
+// walk calls fn for every file of a tree (submodules left out) by its path
+// as written, whatever its name (never a path on disk); fn returns why a file
+// is skipped ("" when it is not). A folder that cannot be read is skipped; a
+// root that cannot be read is an error.
+func (b *SharedRepo) walk(root plumbing.Hash, fn func(p string, e object.TreeEntry) (string, error)) ([]SkippedFile, error) {
+	var skipped []SkippedFile
 	var walk func(h plumbing.Hash, prefix string) error
 	walk = func(h plumbing.Hash, prefix string) error {
-		es, err := b.st.treeEntries(h)
+		t, err := object.GetTree(b.st.repo.Storer, h)
 		if err != nil {
-			return err
+			if prefix == "" {
+				return fmt.Errorf("a tree that cannot be read (%v): the report must push a commit without it", err)
+			}
+			skipped = append(skipped, SkippedFile{strings.TrimSuffix(prefix, "/"), fmt.Sprintf("a folder that cannot be read (%v)", err)})
+			return nil
 		}
-		for name, e := range es {
-			switch e.mode {
+		for _, e := range t.Entries {
+			if e.Name == "" {
+				continue
+			}
+			p := prefix + e.Name
+			switch e.Mode {
 			case filemode.Dir:
-				if err := walk(e.hash, prefix+name+"/"); err != nil {
+				if err := walk(e.Hash, p+"/"); err != nil {
 					return err
 				}
 			case filemode.Submodule:
 			default:
-				obj, err := b.st.repo.Storer.EncodedObject(plumbing.BlobObject, e.hash)
-				if err != nil {
-					return fmt.Errorf("read %s%s of the shared agenda: %w", prefix, name, err)
-				}
-				if obj.Size() > MaxSharedFile {
-					big = append(big, prefix+name)
-					continue
-				}
-				data, err := b.st.readBlob(e.hash)
+				why, err := fn(p, e)
 				if err != nil {
 					return err
 				}
-				files[prefix+name] = data
+				if why != "" {
+					skipped = append(skipped, SkippedFile{p, why})
+				}
 			}
 		}
 		return nil
 	}
-	if err := walk(tree, ""); err != nil {
-		return nil, nil, err
+	if root.IsZero() || root == emptyTreeHash {
+		return nil, nil
 	}
-	sort.Strings(big)
-	return files, big, nil
+	if err := walk(root, ""); err != nil {
+		return nil, err
+	}
+	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	return skipped, nil
+}
+
+// entries returns the files of a tree by path, read as walk reads them.
+func (b *SharedRepo) entries(root plumbing.Hash) (map[string]object.TreeEntry, error) {
+	out := map[string]object.TreeEntry{}
+	_, err := b.walk(root, func(p string, e object.TreeEntry) (string, error) {
+		out[p] = e
+		return "", nil
+	})
+	return out, err
 }
 
 // Published is what Publish did.
@@ -318,13 +534,26 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 			return res, err
 		}
 	}
-	var diff []treeChange
-	if err := b.st.diffTrees(parentTree, tree, "", &diff); err != nil {
+	// what changed, read as Files reads the report's trees (whatever their names)
+	before, err := b.entries(parentTree)
+	if err != nil {
 		return res, err
 	}
-	for _, c := range diff {
-		res.Changed = append(res.Changed, c.path)
+	after, err := b.entries(tree)
+	if err != nil {
+		return res, err
 	}
+	for p, e := range after {
+		if o, ok := before[p]; !ok || o.Hash != e.Hash || o.Mode != e.Mode {
+			res.Changed = append(res.Changed, p)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			res.Changed = append(res.Changed, p)
+		}
+	}
+	sort.Strings(res.Changed)
 	if !force && !parent.IsZero() && tree == parentTree {
 		return res, nil
 	}
@@ -335,7 +564,11 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 	if !parent.IsZero() {
 		parents = append(parents, parent)
 	}
-	commit, err := b.st.writeCommit(tree, parents, msg+"\n"+publishTrailer+"\n", author)
+	keys := b.keys()
+	if len(keys) == 0 {
+		return res, errors.New("the notes repository has no commit yet: commit first (`oneone sync`), then publish")
+	}
+	commit, err := b.st.writeCommit(tree, parents, msg+"\n"+publishTrailer+" "+publishMAC(keys[0], tree, parents)+"\n", author)
 	if err != nil {
 		return res, err
 	}
@@ -393,6 +626,10 @@ func CheckRemoteURL(url string) error {
 	}
 	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
 		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
+	}
+	if i := strings.IndexByte(url, '#'); i >= 0 && strings.Contains(url, "://") {
+		// git never sends a fragment: after "#" there can only be a mistake, or a secret
+		return fmt.Errorf("bad remote URL %q: a remote URL has no \"#...\" part (oneone never stores what follows it): give the URL without it, and a token in ONEONE_GIT_TOKEN or ~/.git-credentials", Redact(url[:i])+"#***")
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -30,6 +31,15 @@ type Store struct {
 	repo   *git.Repository
 
 	mergeDriver func(path string, base, ours, theirs []byte) ([]byte, bool) // see SetMergeDriver
+
+	// untrusted is set on the copy of a report's shared agenda: a tree entry
+	// with a name git would refuse is passed over (it is the report's tree,
+	// read by SharedRepo.Files), never an error that stops the publish.
+	untrusted bool
+
+	keyMu    sync.Mutex // publishRoots, found once per HEAD
+	keyHead  plumbing.Hash
+	keyRoots []string
 }
 
 // Author is the name and email written into commits.

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/oneone/oneone/notes"
 	"gopkg.in/yaml.v3"
@@ -119,16 +120,24 @@ func HideFeedback(n *notes.Note, s Settings, today time.Time) bool {
 // it: no frontmatter, no Private section, no HTML comment, a title when the
 // note has none; without its Feedback sections when hideFeedback is set.
 func Agenda(name string, n *notes.Note, hideFeedback bool) []byte {
-	secs := n.Sections
+	body, secs := n.Body, n.Sections
 	if hideFeedback {
-		secs = append([]notes.Section(nil), secs...)
-		for i := range secs {
-			if secs[i].Is("feedback") {
-				secs[i].Heading = "Private" // cut like one
+		if cut := notes.HeadingRanges(body, isFeedbackHeading); len(cut) > 0 {
+			var b []byte
+			pos := 0
+			for _, r := range cut {
+				b = append(b, body[pos:r[0]]...)
+				pos = r[1]
+			}
+			b = append(b, body[pos:]...)
+			if bn, err := notes.ParseNote(n.Slug, path.Base(n.Path), b); err == nil {
+				body, secs = bn.Body, bn.Sections
+			} else {
+				body, secs = nil, nil // cannot be read without its Feedback: nothing of it, rather than too much
 			}
 		}
 	}
-	md := notes.ShareableBody(n.Body, secs)
+	md := notes.ShareableBody(body, secs)
 	if !notes.HasTitle(md) {
 		title := fmt.Sprintf("# 1:1 with %s — %s\n", name, notes.FormatDate(n.Date))
 		if n.Kind == notes.KindGoals {
@@ -142,6 +151,23 @@ func Agenda(name string, n *notes.Note, hideFeedback bool) []byte {
 	return md
 }
 
+// isFeedbackHeading reports whether a heading names feedback, which waits for
+// the note's day: "Feedback" in any letter case, with emphasis, a colon or a
+// comment, and any heading holding the word ("Positive feedback", "Feedback
+// for Alice"), but never the report's topics section.
+func isFeedbackHeading(h string) bool {
+	h = strings.ToLower(strings.TrimSpace(notes.StripComments(h)))
+	if strings.HasSuffix(strings.Trim(h, "*_: \t"), "topics") {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(h, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if w == "feedback" {
+			return true
+		}
+	}
+	return false
+}
+
 // readme tells a report who has never heard of oneone what this is and what to do.
 func readme(src Source) []byte {
 	mgr := oneLineText(src.Config.Manager)
@@ -152,8 +178,8 @@ func readme(src Source) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Shared agenda: %s's 1:1s with %s\n\n", name, mgr)
 	b.WriteString("1. Clone this repository (`git clone URL`), or `oneone join URL`.\n")
-	b.WriteString("2. Write your topics for the next 1:1 in `next.md`, one line each, starting with `- `.\n")
-	b.WriteString("3. Commit and push (`git commit -am topics && git push`): they land in the 1:1's agenda.\n")
+	b.WriteString("2. `git pull`, then write your topics for the next 1:1 in `next.md`, one line each, starting with `- `.\n")
+	b.WriteString("3. Commit and push (`git commit -am topics && git push`; refused? `git pull --rebase`, keep every topic line, push): they land in the 1:1's agenda.\n")
 	b.WriteString("4. Before the 1:1, `git pull` and read its agenda, `YYYY-MM-DD.md` (`share.yaml` says when it is due).\n")
 	b.WriteString("5. After it, tick the action items you did (`- [x]`) in that file, commit and push.\n\n")
 	fmt.Fprintf(&b, "What comes back to %s: the topics in `next.md`, edits of the topics section\n", mgr)

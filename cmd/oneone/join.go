@@ -126,7 +126,7 @@ func runJoinedSync(a *App, dir, branch string) error {
 				a.infof("%s", line)
 			}
 		}
-		return err
+		return reportError(err)
 	}
 	if a.JSON {
 		if err := a.printJSON(syncJSONOf(a, res, nil)); err != nil {
@@ -163,10 +163,44 @@ ONEONE_GIT_TOKEN / ~/.git-credentials for https.`,
 	}
 }
 
+// reportError words a sync error for the report: their clone holds no notes
+// of theirs to be "committed locally", and `oneone remote` is the manager's.
+func reportError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := reworded(err.Error())
+	return &reportErr{msg, err}
+}
+
+// reworded replaces the manager's words in a message.
+func reworded(msg string) string {
+	for _, r := range []struct{ from, to string }{
+		{" (your notes are committed locally)", ""},
+		{"check the URL with `oneone remote`", "check the URL your manager gave you"},
+		{"run `oneone sync` again to merge the remote changes", "run `oneone sync` again"},
+	} {
+		msg = strings.ReplaceAll(msg, r.from, r.to)
+	}
+	return msg
+}
+
+// reportErr is an error reworded for the report; errors.Is still sees the cause.
+type reportErr struct {
+	msg string
+	err error
+}
+
+func (e *reportErr) Error() string { return e.msg }
+func (e *reportErr) Unwrap() error { return e.err }
+
 func runJoin(a *App, args []string) error {
 	url := args[0]
 	if err := gitstore.CheckRemoteURL(url); err != nil {
 		return err
+	}
+	if gitstore.Redact(url) != url {
+		a.infof("the credentials in the URL are not used nor saved: put the token in ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME) or ~/.git-credentials")
 	}
 	dir := ""
 	if len(args) > 1 {
@@ -223,7 +257,7 @@ func runJoin(a *App, args []string) error {
 	res, err := st.Sync(opts)
 	if err != nil {
 		cleanup()
-		return err
+		return reportError(err)
 	}
 	syncWarnings(a, res)
 	state, serr := joinedState(abs)
@@ -391,7 +425,9 @@ func runJoinedNext(a *App, dir string) error {
 		name := notes.FormatDate(d) + ".md"
 		out.Agenda = &name
 		if data, err := notes.ReadFileLimited(filepath.Join(dir, name), notes.MaxNoteSize); err == nil {
-			out.AgendaTopics = share.AgendaTopics(name, data, state.Report)
+			if ts := share.AgendaTopics(name, data, state.Report); ts != nil {
+				out.AgendaTopics = ts
+			}
 		}
 	}
 	if data, err := notes.ReadFileLimited(filepath.Join(dir, share.NextFile), 1<<20); err == nil {
