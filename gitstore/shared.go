@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	neturl "net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -608,30 +607,6 @@ func (s *Store) HeadEntries(paths ...string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// CheckRemoteURL refuses what `oneone remote` would refuse (a remote helper, a
-// relative path, a query string that may hold a token, anything but https,
-// ssh, git or a local bare repository), with the same message.
-func CheckRemoteURL(url string) error {
-	ep, err := transport.NewEndpoint(url)
-	if err != nil || url == "" || strings.HasPrefix(url, "-") || remoteHelper.MatchString(url) || strings.ContainsAny(url, "\t\n") || badEndpoint(url, ep) {
-		looksLikePath := (strings.Contains(url, "/") || strings.HasSuffix(url, ".git")) && !strings.ContainsAny(url, " \t\n")
-		if err == nil && ep.Protocol == "file" && looksLikePath && !strings.Contains(url, "://") && !strings.HasPrefix(url, "-") && !remoteHelper.MatchString(url) {
-			if abs, err := filepath.Abs(url); err == nil {
-				return fmt.Errorf("bad remote URL %q: a local path must be absolute, such as %s; %s", url, abs, acceptedRemotes)
-			}
-		}
-		return fmt.Errorf("bad remote URL %q: %s", Redact(url), acceptedRemotes)
-	}
-	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
-		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
-	}
-	if i := strings.IndexByte(url, '#'); i >= 0 && strings.Contains(url, "://") {
-		// git never sends a fragment: after "#" there can only be a mistake, or a secret
-		return fmt.Errorf("bad remote URL %q: a remote URL has no \"#...\" part (oneone never stores what follows it): give the URL without it, and a token in ONEONE_GIT_TOKEN or ~/.git-credentials", Redact(url[:i])+"#***")
-	}
-	return nil
 }
 
 // SameRemote reports whether two remote URLs name the same repository (credentials, a
