@@ -356,6 +356,9 @@ func runOrgJoin(a *App, url, as string, anonymous bool) error {
 	defer unlock()
 	if as == "" {
 		if as = notes.NameSlug(r.Config.Manager); as == "" {
+			if strings.TrimSpace(r.Config.Manager) != "" {
+				return fmt.Errorf("org join needs a name for your summary: pass --as NAME, lowercase letters, digits and hyphens (the manager name %q in oneone.yaml has no letters a to z to make one from)", r.Config.Manager)
+			}
 			return errors.New("org join needs a name for your summary: pass --as NAME (oneone.yaml has no manager name to make one from)")
 		}
 	} else if err := notes.ValidateSlug(as); err != nil {
