@@ -206,6 +206,10 @@ func (o *OrgRepo) Files(commit, dir string, max int64) ([]OrgFile, error) {
 	return out, nil
 }
 
+// MaxGuardedFile is the largest file PublishFileIf shows its guard; a larger
+// one is no summary (org reads none over 1 MiB) and is replaced.
+const MaxGuardedFile = 1 << 20
+
 // OrgPublished is what PublishFile did.
 type OrgPublished struct {
 	Commit   string // the remote's tip afterwards
@@ -225,6 +229,15 @@ var orgBeforePush func(attempt int)
 // manager pushed meanwhile, it fetches their commit and puts the file on top
 // of it again, so that both land and neither overwrites the other.
 func (o *OrgRepo) PublishFile(ctx context.Context, url, path string, data []byte, msg string, author Author, opts SyncOptions) (OrgPublished, error) {
+	return o.PublishFileIf(ctx, url, path, data, msg, author, opts, nil)
+}
+
+// PublishFileIf is PublishFile asking guard first, at every attempt, about
+// the file the remote's tip holds at path (a regular file of at most
+// MaxGuardedFile bytes; guard is not asked when there is none): an error
+// from guard stops the publish, nothing pushed. It keeps one manager from
+// overwriting the summary another one published under the same name.
+func (o *OrgRepo) PublishFileIf(ctx context.Context, url, path string, data []byte, msg string, author Author, opts SyncOptions, guard func(current []byte) error) (OrgPublished, error) {
 	var res OrgPublished
 	if !safePath(path) {
 		return res, fmt.Errorf("refusing to publish %q: not a safe file name", path)
@@ -261,8 +274,24 @@ func (o *OrgRepo) PublishFile(ctx context.Context, url, path string, data []byte
 			}
 		}
 		res.Commit = tip.Commit
-		if cur, err := o.st.pathEntry(parentTree, path); err == nil && cur.hash == blob && cur.mode == filemode.Regular {
+		cur, err := o.st.pathEntry(parentTree, path)
+		if err == nil && cur.hash == blob && cur.mode == filemode.Regular {
 			return res, nil // the remote has it as it is
+		}
+		if err == nil && guard != nil && cur.mode == filemode.Regular {
+			obj, err := o.st.repo.Storer.EncodedObject(plumbing.BlobObject, cur.hash)
+			if err != nil {
+				return res, fmt.Errorf("read %s of the organisation's repository: %w", path, err)
+			}
+			if obj.Size() <= MaxGuardedFile {
+				old, err := o.st.readBlob(cur.hash)
+				if err != nil {
+					return res, err
+				}
+				if err := guard(old); err != nil {
+					return res, err
+				}
+			}
 		}
 		tree, err := o.st.applyTree(parentTree, []change{{path, entry{blob, filemode.Regular}}})
 		if err != nil {

@@ -143,7 +143,7 @@ func compute(p *notes.Person, cfg notes.Config, today time.Time, days int) Repor
 	r.Held = len(w.Held)
 	r.gaps, r.gapsOK = w.Gaps, w.GapsOK
 	r.OnCadence = w.OnCadence()
-	r.LongestGapDays = w.LongestPresentGapDays
+	r.LongestGapDays = w.LongestGapDays
 	var lastGoals time.Time
 	r.GoalsDue, lastGoals = notes.GoalsDueFinding(p, cfg, today)
 	r.LastGoals = notes.DatePtr(lastGoals)

@@ -91,6 +91,32 @@ func HasTitle(body []byte) bool {
 	return ok && h.Level == 1
 }
 
+// TitleEnd returns the offset just past the level-1 heading that opens body
+// (its line, and the underline of a setext heading, with their line breaks),
+// or -1 when body opens with something else.
+func TitleEnd(body []byte) int {
+	doc := md.Parser().Parse(text.NewReader(body))
+	h, ok := doc.FirstChild().(*ast.Heading)
+	if !ok || h.Level != 1 {
+		return -1
+	}
+	end := 0
+	if lines := h.Lines(); lines.Len() > 0 {
+		end = lines.At(lines.Len() - 1).Stop
+	}
+	lineEnd := func(i int) int {
+		if j := bytes.IndexByte(body[i:], '\n'); j >= 0 {
+			return i + j + 1
+		}
+		return len(body)
+	}
+	end = lineEnd(min(end, len(body)))
+	if next := bytes.TrimSpace(body[end:lineEnd(end)]); len(next) > 0 && strings.Trim(string(next), "=") == "" {
+		end = lineEnd(end) // a setext heading's underline
+	}
+	return end
+}
+
 // Shareable returns the note's body as Markdown that can be shown to the
 // report: every Private section and every HTML comment is left out, the rest
 // is kept byte for byte except that runs of blank lines outside code blocks

@@ -204,3 +204,23 @@ func FuzzShareable(f *testing.F) {
 		}
 	})
 }
+
+func TestTitleEnd(t *testing.T) {
+	tests := []struct {
+		body string
+		want int // the length of the title's lines, -1 for none
+	}{
+		{"# 1:1 with Alice\n\n## Feedback\n", len("# 1:1 with Alice\n")},
+		{"# Title #\r\nbody\r\n", len("# Title #\r\n")},
+		{"Title\n=====\n\ntext\n", len("Title\n=====\n")},
+		{"# Only a title", len("# Only a title")},
+		{"## Feedback\n- Positive: x\n", -1},
+		{"text first\n# Title\n", -1},
+		{"", -1},
+	}
+	for _, tt := range tests {
+		if got := TitleEnd([]byte(tt.body)); got != tt.want {
+			t.Errorf("TitleEnd(%q) = %d, want %d", tt.body, got, tt.want)
+		}
+	}
+}

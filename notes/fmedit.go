@@ -156,6 +156,13 @@ func openYAML(data []byte, plain bool) (*yamlDoc, error) {
 			return nil, fmt.Errorf("bad YAML: %w", err)
 		}
 	}
+	if k, first := duplicateKey(&doc); k != nil { // as the readers say it (decodeFront)
+		skip := 0
+		if !plain {
+			skip = 1 // the opening --- line
+		}
+		return nil, fmt.Errorf("bad YAML: line %d: %q is written twice (first on line %d): keep one of them", k.Line+skip, oneLine(k.Value), first.Line+skip)
+	}
 	if len(doc.Content) > 0 {
 		r := doc.Content[0]
 		switch {

@@ -19,10 +19,10 @@ type Window struct {
 	// GapsOK those of them within cadence + grace, away days not counted.
 	// Both are 0 for a report never met.
 	Gaps, GapsOK int
-	// LongestGapDays is the longest of those gaps in calendar days (audit's
-	// longest_gap_days); LongestPresentGapDays the longest in days that are
-	// not away days (health's).
-	LongestGapDays, LongestPresentGapDays int
+	// LongestGapDays is the longest of those gaps, away days not counted
+	// (longest_gap_days, in audit, people and health alike: "a day on which
+	// either person is away does not count toward a gap").
+	LongestGapDays int
 }
 
 // OnCadence is the share of the window's gaps within cadence + grace, rounded
@@ -58,8 +58,7 @@ func HeldWindow(p *Person, cfg Config, away Away, held []*Note, today time.Time,
 		if present <= limit {
 			w.GapsOK++
 		}
-		w.LongestGapDays = max(w.LongestGapDays, DaysBetween(a, b))
-		w.LongestPresentGapDays = max(w.LongestPresentGapDays, present)
+		w.LongestGapDays = max(w.LongestGapDays, present)
 	}
 	for i := 1; i < len(w.Held); i++ {
 		count(w.Held[i-1].Date, w.Held[i].Date)

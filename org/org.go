@@ -231,6 +231,9 @@ func Parse(data []byte) (*health.Summary, error) {
 	case raw.Team == nil:
 		return nil, errors.New("no team")
 	}
+	if err := checkPresent(data); err != nil {
+		return nil, err
+	}
 	s := &health.Summary{AsOf: *raw.AsOf, WindowDays: *raw.WindowDays, Reports: *raw.Reports, Team: *raw.Team}
 	if raw.Manager != nil {
 		s.Manager = *raw.Manager
@@ -271,6 +274,53 @@ func Parse(data []byte) (*health.Summary, error) {
 		}
 	}
 	return s, nil
+}
+
+// The figures of the spec's summary shape: each must be there, a missing one
+// (or null) is no figure — read as 0 it would count a report off cadence or a
+// team unprepared. Dates may be null (never held, no goals 1:1 yet).
+var (
+	reportFields = []string{"slug", "name", "cadence_days", "days_overdue", "held", "on_cadence", "longest_gap_days",
+		"goals_due", "active_themes", "themes_rated", "prepared", "report_topics", "feedback_both", "open_actions",
+		"stale_actions", "shares"}
+	reportDates = []string{"last_held", "next_due", "last_goals"}
+	teamFields  = []string{"reports", "on_cadence", "overdue", "goals_due", "prepared", "report_topics"}
+)
+
+// checkPresent refuses a summary that leaves out a figure of the shape.
+func checkPresent(data []byte) error {
+	var keys struct {
+		Reports []map[string]json.RawMessage `json:"reports"`
+		Team    map[string]json.RawMessage   `json:"team"`
+	}
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return jsonProblem(err)
+	}
+	missing := func(m map[string]json.RawMessage, names []string, nullable bool) string {
+		for _, k := range names {
+			v, ok := m[k]
+			switch {
+			case !ok:
+				return "no " + k
+			case !nullable && string(bytes.TrimSpace(v)) == "null":
+				return k + " is null"
+			}
+		}
+		return ""
+	}
+	if p := missing(keys.Team, teamFields, false); p != "" {
+		return fmt.Errorf("team: %s", p)
+	}
+	for i, r := range keys.Reports {
+		p := missing(r, reportFields, false)
+		if p == "" {
+			p = missing(r, reportDates, true)
+		}
+		if p != "" {
+			return fmt.Errorf("reports[%d]: %s", i, p)
+		}
+	}
+	return nil
 }
 
 func checkReport(r health.Report) error {
@@ -319,7 +369,11 @@ func jsonProblem(err error) error {
 	case errors.As(err, &syn):
 		return fmt.Errorf("bad JSON at byte %d", syn.Offset)
 	case errors.As(err, &typ):
-		return fmt.Errorf("%s must be a %s, not a JSON %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+		field := typ.Field
+		if field == "" {
+			field = "the summary"
+		}
+		return fmt.Errorf("%s must be %s, not a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("empty or cut short")
 	}
@@ -328,14 +382,22 @@ func jsonProblem(err error) error {
 
 func jsonKind(k string) string {
 	switch k {
-	case "int", "int64", "float64":
-		return "number"
+	case "int", "int64":
+		return "a whole number"
+	case "float64":
+		return "a number"
 	case "bool":
 		return "true or false"
 	case "ptr":
-		return "date or null"
+		return "a date or null"
+	case "struct", "map":
+		return "a JSON object"
+	case "slice":
+		return "a list"
+	case "string":
+		return "a string"
 	}
-	return k
+	return "a " + k
 }
 
 // clip shortens a value for a message.

@@ -113,6 +113,14 @@ func TestParseHostile(t *testing.T) {
 		"window 0":    bytes.Replace(ok, []byte(`"window_days":90`), []byte(`"window_days":0`), 1),
 		"trailing":    append(append([]byte{}, ok...), []byte(" x")...),
 		"last_held":   bytes.Replace(ok, []byte(`"last_held":"2026-11-20"`), []byte(`"last_held":"yesterday"`), 1),
+		// a figure left out (or null) is no figure: read as 0 it would count a report off cadence
+		"no on_cadence":      bytes.Replace(ok, []byte(`"on_cadence":1,`), nil, 1),
+		"null on_cadence":    bytes.Replace(ok, []byte(`"on_cadence":1,`), []byte(`"on_cadence":null,`), 1),
+		"no days_overdue":    bytes.Replace(ok, []byte(`"days_overdue":0,`), nil, 1),
+		"no team prepared":   bytes.Replace(ok, []byte(`"prepared":0.5,`), nil, 1),
+		"null team overdue":  bytes.Replace(ok, []byte(`"overdue":0,`), []byte(`"overdue":null,`), 1),
+		"no slug":            bytes.Replace(ok, []byte(`"slug":"x",`), nil, 1),
+		"reports not a list": []byte(`{"as_of":"2026-11-25","window_days":90,"reports":{},"team":{}}`),
 	}
 	for name, data := range cases {
 		var before, after runtime.MemStats
@@ -122,6 +130,7 @@ func TestParseHostile(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		if err == nil {
 			t.Errorf("%s: accepted: %+v", name, s)
+			continue
 		}
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
 			t.Errorf("%s: allocated %d MiB", name, grew>>20)
@@ -132,6 +141,20 @@ func TestParseHostile(t *testing.T) {
 	}
 	if _, err := Parse(ok); err != nil {
 		t.Fatalf("a valid summary: %v", err)
+	}
+	// the message says what was expected, in JSON's words
+	for data, want := range map[string]string{
+		`[]`: "the summary must be a JSON object, not a JSON array",
+		string(bytes.Replace(ok, []byte(`"held":0`), []byte(`"held":1.5`), 1)): "reports.held must be a whole number, not a JSON number 1.5",
+		`{"as_of":"2026-11-25","window_days":90,"reports":{},"team":{}}`:       "reports must be a list, not a JSON object",
+	} {
+		if _, err := Parse([]byte(data)); err == nil || err.Error() != want {
+			t.Errorf("Parse(%.40s…) = %v, want %q", data, err, want)
+		}
+	}
+	// a date that is not known yet is null
+	if _, err := Parse(bytes.Replace(ok, []byte(`"last_held":"2026-11-20"`), []byte(`"last_held":null`), 1)); err != nil {
+		t.Errorf("null last_held: %v", err)
 	}
 	// unknown keys, from a newer oneone, are allowed
 	if _, err := Parse(bytes.Replace(ok, []byte(`{"manager"`), []byte(`{"future":{"x":[1,2]},"manager"`), 1)); err != nil {

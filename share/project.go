@@ -138,15 +138,27 @@ func Agenda(name string, n *notes.Note, hideFeedback bool) []byte {
 		}
 	}
 	md := notes.ShareableBody(body, secs)
-	if !notes.HasTitle(md) {
+	end := notes.TitleEnd(md)
+	if end < 0 {
 		title := fmt.Sprintf("# 1:1 with %s — %s\n", name, notes.FormatDate(n.Date))
 		if n.Kind == notes.KindGoals {
 			title = "# Goals" + title[1:]
 		}
+		end = len(title)
 		if len(md) > 0 {
 			title += "\n"
 		}
 		md = append([]byte(title), md...)
+	}
+	if line := StatusLine(n.Status); line != "" {
+		// under the title: a report who reads the file with git alone learns
+		// that this 1:1 does not take place
+		rest := bytes.TrimLeft(md[end:], "\r\n")
+		out := append(append([]byte(nil), md[:end]...), "\n"+line+"\n"...)
+		if len(rest) > 0 {
+			out = append(append(out, '\n'), rest...)
+		}
+		md = out
 	}
 	return md
 }
@@ -162,6 +174,31 @@ func isFeedbackHeading(h string) bool {
 	}
 	for _, w := range strings.FieldsFunc(h, func(r rune) bool { return !unicode.IsLetter(r) }) {
 		if w == "feedback" {
+			return true
+		}
+	}
+	return false
+}
+
+// StatusLine is the line an agenda carries under its title when the 1:1 is
+// skipped or cancelled ("" for a held or planned one); the report's side
+// reads it to find the next 1:1 that takes place.
+func StatusLine(status string) string {
+	switch status {
+	case notes.StatusCancelled:
+		return "_Cancelled: no 1:1 on this day._"
+	case notes.StatusSkipped:
+		return "_Skipped: no 1:1 on this day._"
+	}
+	return ""
+}
+
+// DoesNotTakePlace reports whether a published agenda says its 1:1 is
+// skipped or cancelled (StatusLine under its title).
+func DoesNotTakePlace(agenda []byte) bool {
+	for _, l := range bytes.SplitN(agenda, []byte("\n"), 8) { // the title, a blank line, the status
+		switch strings.TrimSpace(string(l)) {
+		case StatusLine(notes.StatusCancelled), StatusLine(notes.StatusSkipped):
 			return true
 		}
 	}

@@ -380,12 +380,19 @@ func joinedFiles(dir string) []time.Time {
 	return out
 }
 
-// nextAgenda returns the date of the agenda of the next 1:1 (the first dated today or later), or zero.
-func nextAgenda(days []time.Time, today time.Time) time.Time {
+// nextAgenda returns the date of the agenda of the next 1:1 (the first dated
+// today or later that is not skipped or cancelled, as the manager's sync
+// chooses where the report's topics go), or zero.
+func nextAgenda(dir string, days []time.Time, today time.Time) time.Time {
 	for _, d := range days {
-		if !d.Before(today) {
-			return d
+		if d.Before(today) {
+			continue
 		}
+		data, err := notes.ReadFileLimited(filepath.Join(dir, notes.FormatDate(d)+".md"), notes.MaxNoteSize)
+		if err == nil && share.DoesNotTakePlace(data) {
+			continue
+		}
+		return d
 	}
 	return time.Time{}
 }
@@ -421,7 +428,7 @@ func runJoinedNext(a *App, dir string) error {
 			out.DaysUntilDue = &n
 		}
 	}
-	if d := nextAgenda(joinedFiles(dir), today); !d.IsZero() {
+	if d := nextAgenda(dir, joinedFiles(dir), today); !d.IsZero() {
 		name := notes.FormatDate(d) + ".md"
 		out.Agenda = &name
 		if data, err := notes.ReadFileLimited(filepath.Join(dir, name), notes.MaxNoteSize); err == nil {
@@ -497,8 +504,8 @@ func runJoinedAgenda(a *App, dir string, args []string, o agendaOptions) error {
 		if day, err = notes.ParseDate(args[0]); err != nil {
 			return fmt.Errorf("DATE: %w", err)
 		}
-	case !nextAgenda(days, today).IsZero():
-		day = nextAgenda(days, today)
+	case !nextAgenda(dir, days, today).IsZero():
+		day = nextAgenda(dir, days, today)
 	case len(days) > 0:
 		day = days[len(days)-1]
 	}

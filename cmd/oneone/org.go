@@ -356,6 +356,9 @@ func runOrgJoin(a *App, url, as string, anonymous bool) error {
 	defer unlock()
 	if as == "" {
 		if as = notes.NameSlug(r.Config.Manager); as == "" {
+			if strings.TrimSpace(r.Config.Manager) != "" {
+				return fmt.Errorf("org join needs a name for your summary: pass --as NAME, lowercase letters, digits and hyphens (the manager name %q in oneone.yaml has no letters a to z to make one from)", r.Config.Manager)
+			}
 			return errors.New("org join needs a name for your summary: pass --as NAME (oneone.yaml has no manager name to make one from)")
 		}
 	} else if err := notes.ValidateSlug(as); err != nil {
@@ -482,8 +485,17 @@ func publishOrg(a *App) (orgPublishJSON, error) {
 	ctx, cancel := orgContext()
 	defer cancel()
 	out = orgPublishJSON{Remote: gitstore.Redact(set.Remote), File: org.Dir + "/" + set.As + ".json", AsOf: s.AsOf}
-	res, err := mirror.PublishFile(ctx, set.Remote, out.File, data, fmt.Sprintf("%s: summary as of %s", set.As, s.AsOf),
-		st.DefaultAuthor(r.Config.Manager), a.syncOpts(st, r.Config.Manager))
+	// a summary another manager published under the same name is theirs: never overwritten
+	guard := func(current []byte) error {
+		theirs, err := org.Parse(current)
+		if err != nil || theirs.Manager == "" || s.Manager == "" || theirs.Manager == s.Manager {
+			return nil // not a summary (replaced by a valid one), or this manager's own
+		}
+		return fmt.Errorf("%s in %s is the summary of %q, not yours (%q): publish under a name of your own with `oneone org join %s --as NAME` (if it is yours from before you changed your name in %s, delete it there first)",
+			out.File, out.Remote, theirs.Manager, s.Manager, out.Remote, notes.ConfigFile)
+	}
+	res, err := mirror.PublishFileIf(ctx, set.Remote, out.File, data, fmt.Sprintf("%s: summary as of %s", set.As, s.AsOf),
+		st.DefaultAuthor(r.Config.Manager), a.syncOpts(st, r.Config.Manager), guard)
 	if err != nil {
 		return out, err
 	}

@@ -372,3 +372,78 @@ func TestOrgPublishFailureKeepsSync(t *testing.T) {
 	}
 	checkSane(t, r)
 }
+
+// TestOrgPublishKeepsAnotherManagersFile: two managers who join under the same
+// name do not overwrite each other's summary: the second publish is refused
+// (exit 2, one line naming the file, whose it is, and the fix), the first
+// manager's file stays as it was; a publish under another name lands; and a
+// manager publishing their own file again updates it.
+func TestOrgPublishKeepsAnotherManagersFile(t *testing.T) {
+	url, bare := orgServer(t)
+	base := t.TempDir()
+	home := filepath.Join(base, "home")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := testEnv(home, "ONEONE_GIT_USERNAME=org", "ONEONE_GIT_TOKEN="+orgToken)
+	small, err := os.ReadFile("../../health/testdata/small.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dana := newManagerRepo(t, base, "dana", "Dana Reyes", small, env)
+	dani := newManagerRepo(t, base, "dani", "Dani Rey", small, env)
+	in := func(root string, args ...string) result {
+		t.Helper()
+		r := run(t, base, append(env, "ONEONE_DIR="+root), time.Minute, args...)
+		checkSane(t, r)
+		return r
+	}
+	if r := in(dana, "org", "join", url, "--as", "dr"); r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if r := in(dana, "org", "publish"); r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	before := gitT(t, bare, "show", "main:managers/dr.json")
+
+	if r := in(dani, "org", "join", url, "--as", "dr"); r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	r := in(dani, "org", "publish")
+	if r.code != 2 || !strings.Contains(r.stderr, `managers/dr.json`) || !strings.Contains(r.stderr, `"Dana Reyes"`) ||
+		!strings.Contains(r.stderr, "--as NAME") {
+		t.Fatalf("want a refusal naming the file, its manager and the fix: %s", r)
+	}
+	if after := gitT(t, bare, "show", "main:managers/dr.json"); after != before {
+		t.Fatalf("Dana's summary was overwritten:\n%s", after)
+	}
+	// sync publishes too: it warns the same way (it exits 2 here because alice's
+	// shared agenda in the fixture cannot be reached)
+	r = run(t, base, append(env, "ONEONE_DIR="+dani), time.Minute, "sync")
+	if !strings.Contains(r.stderr, "oneone: warning: org publish: managers/dr.json in ") || !strings.Contains(r.stderr, `"Dana Reyes"`) {
+		t.Fatalf("%s", r)
+	}
+	if after := gitT(t, bare, "show", "main:managers/dr.json"); after != before {
+		t.Fatalf("Dana's summary was overwritten by sync:\n%s", after)
+	}
+
+	// under a name of their own, Dani's summary lands beside Dana's
+	if r := in(dani, "org", "join", url, "--as", "dani"); r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	if r := in(dani, "org", "publish"); r.code != 0 {
+		t.Fatalf("%s", r)
+	}
+	// and Dana's next day replaces Dana's own file
+	r = run(t, base, append(env, "ONEONE_DIR="+dana, "ONEONE_TODAY=2026-11-26"), time.Minute, "org", "publish")
+	if r.code != 0 || !strings.Contains(r.stdout, "published managers/dr.json") {
+		t.Fatalf("%s", r)
+	}
+	files := gitT(t, bare, "ls-tree", "-r", "--name-only", "main")
+	if !strings.Contains(files, "managers/dr.json") || !strings.Contains(files, "managers/dani.json") {
+		t.Fatalf("files:\n%s", files)
+	}
+	if got := gitT(t, bare, "show", "main:managers/dr.json"); !strings.Contains(got, `"manager": "Dana Reyes"`) || got == before {
+		t.Fatalf("managers/dr.json:\n%s", got)
+	}
+}
