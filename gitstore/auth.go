@@ -35,9 +35,30 @@ func knownHostsName(host string, port int) string {
 var userinfoRE = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^\s"'<>]*)@`)
 
 // looksLikeToken reports whether the lone user part of an https URL is a token
-// (https://ghp_...@github.com/...) rather than a user name.
+// (https://ghp_...@github.com/...) rather than a user name. Keeping a token
+// is a leak and dropping a user name costs only ONEONE_GIT_USERNAME, so what
+// reads like a generated string counts as a token: 16 characters or more, a
+// known prefix, or letters and digits mixed (three of each, or both letter
+// cases with a digit), as in tok-5d1e88c0a4; dana, dana.reyes, oauth2 stay.
 func looksLikeToken(user string) bool {
 	if len(user) >= 16 {
+		return true
+	}
+	var digits, letters int
+	var upper, lower bool
+	for _, r := range user {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'a' && r <= 'z':
+			letters++
+			lower = true
+		case r >= 'A' && r <= 'Z':
+			letters++
+			upper = true
+		}
+	}
+	if (digits >= 3 && letters >= 3) || (upper && lower && digits > 0) {
 		return true
 	}
 	return hasTokenPrefix(user)

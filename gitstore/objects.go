@@ -101,6 +101,9 @@ func (s *Store) treeEntries(h plumbing.Hash) (map[string]entry, error) {
 		// Any other name is carried over as it is: a tree holding a name oneone
 		// would never write to disk (see safeName) must not stop later commits.
 		if te.Name == "" || strings.ContainsAny(te.Name, "/\x00") {
+			if s.untrusted {
+				continue
+			}
 			return nil, fmt.Errorf("refusing tree %s: corrupt entry name %q: the repository is damaged; `git fsck` says more", h, te.Name)
 		}
 		m[te.Name] = entry{te.Hash, te.Mode}

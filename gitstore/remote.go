@@ -44,9 +44,10 @@ func badEndpoint(raw string, ep *transport.Endpoint) bool {
 // acceptedRemotes lists the remote forms oneone syncs with, as the README does.
 const acceptedRemotes = "use https://host/owner/notes.git, ssh://git@host/owner/notes.git or git@host:owner/notes.git, git://host/notes.git, an absolute path to a bare repository (/media/usb/notes.git) or file:///media/usb/notes.git"
 
-// SetRemote creates or changes origin; credentials embedded in url are never stored
-// (use ONEONE_GIT_TOKEN), so the stored URL is Redact(url).
-func (s *Store) SetRemote(url string) error {
+// CheckRemoteURL refuses what `oneone remote` would refuse (a remote helper, a
+// relative path, a query string that may hold a token, anything but https,
+// ssh, git or a local bare repository), with the same message.
+func CheckRemoteURL(url string) error {
 	ep, err := transport.NewEndpoint(url)
 	if err != nil || url == "" || strings.HasPrefix(url, "-") || remoteHelper.MatchString(url) || strings.ContainsAny(url, "\t\n") || badEndpoint(url, ep) {
 		looksLikePath := (strings.Contains(url, "/") || strings.HasSuffix(url, ".git")) && !strings.ContainsAny(url, " \t\n")
@@ -59,6 +60,19 @@ func (s *Store) SetRemote(url string) error {
 	}
 	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
 		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
+	}
+	if i := strings.IndexByte(url, '#'); i >= 0 && strings.Contains(url, "://") {
+		// git never sends a fragment: after "#" there can only be a mistake, or a secret
+		return fmt.Errorf("bad remote URL %q: a remote URL has no \"#...\" part (oneone never stores what follows it): give the URL without it, and a token in ONEONE_GIT_TOKEN or ~/.git-credentials", Redact(url[:i])+"#***")
+	}
+	return nil
+}
+
+// SetRemote creates or changes origin; credentials embedded in url are never stored
+// (use ONEONE_GIT_TOKEN), so the stored URL is Redact(url).
+func (s *Store) SetRemote(url string) error {
+	if err := CheckRemoteURL(url); err != nil {
+		return err
 	}
 	stored := Redact(url)
 	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") {

@@ -3,18 +3,17 @@ package gitstore
 import (
 	"container/heap"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	neturl "net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -28,12 +27,16 @@ import (
 // objects of its own, so nothing of the notes repository can ever be pushed
 // to it.
 
-// SharedRepo is the manager's copy of one report's shared agenda.
+// SharedRepo is the manager's copy of one report's shared agenda (a Mirror).
 type SharedRepo struct {
-	st   *Store // the bare repository (no work tree)
-	slug string
-	dir  string
+	*Mirror
+	slug  string
+	notes *Store // the notes repository: its roots key the publish trailer (see publishMAC)
 }
+
+// sharedHints are the words of a shared agenda's error messages.
+var sharedHints = mirrorHints{notFound: "create it (empty, private) on your git host, or check the URL with `oneone share`",
+	again: "run `oneone sync` again when online", answers: "run `oneone sync` again when it answers", access: "access to this repository too"}
 
 // SharedTip is the shared remote's branch and the commit it points at ("" when the remote is empty).
 type SharedTip struct {
@@ -48,11 +51,123 @@ type SharedState struct {
 	Published string `json:"published"`
 	Key       string `json:"key"`
 	Branch    string `json:"branch"`
+	// Placed are the keys of next.md's topics already put into a note since
+	// the publish PlacedBase (by `new`, or by a sync whose publish failed):
+	// the next sync does not place them again, even when the manager has
+	// rewritten them in the note meanwhile. A publish clears them.
+	Placed     []string `json:"placed,omitempty"`
+	PlacedBase string   `json:"placed_base,omitempty"`
+	// URL is the shared remote all this was about (without credentials): a
+	// state recorded for another URL says nothing about this one.
+	URL string `json:"url,omitempty"`
 }
 
 // publishTrailer marks the commits oneone publishes: the last one in the
 // shared branch's history is what the report's changes are measured against.
+// It ends with a MAC of the commit's tree and parents (publishMAC), keyed by
+// what only the manager's computers know: a report who copies the trailer
+// into a commit of theirs does not make it a publish (which would hide their
+// change from the manager and let the next publish drop it).
 const publishTrailer = "Oneone-Publish: shared agenda"
+
+// publishMAC signs a publish: an HMAC of its tree and parents, keyed by a
+// root commit of the notes' history (the same on every computer of the
+// manager's, never published anywhere a report can read) and the report.
+func publishMAC(key []byte, tree plumbing.Hash, parents []plumbing.Hash) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("oneone-publish\n" + tree.String() + "\n"))
+	for _, p := range parents {
+		m.Write([]byte(p.String() + "\n"))
+	}
+	return hex.EncodeToString(m.Sum(nil))[:24]
+}
+
+// publishRoots returns the root commits of the notes' history, smallest hash
+// first: a publish is signed with the first and verified with any, so two
+// computers whose histories were joined (two roots) agree once both have the
+// merge, and a publish signed before it still verifies. Remembered with the
+// HEAD they were found from under .git/oneone/share, so that a later sync
+// walks only the commits made since.
+func (s *Store) publishRoots() []string {
+	head, err := s.repo.Head()
+	if err != nil {
+		return nil
+	}
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.keyHead == head.Hash() {
+		return s.keyRoots
+	}
+	cache := filepath.Join(s.gitDir, "oneone", "share", "publish-roots")
+	var knownHead plumbing.Hash
+	roots := map[string]bool{}
+	if data, err := os.ReadFile(cache); err == nil {
+		if f := strings.Fields(string(data)); len(f) >= 2 {
+			knownHead = plumbing.NewHash(f[0])
+			for _, r := range f[1:] {
+				roots[r] = true
+			}
+		}
+	}
+	if _, err := object.GetCommit(s.repo.Storer, knownHead); knownHead.IsZero() || err != nil {
+		knownHead, roots = plumbing.ZeroHash, map[string]bool{}
+	}
+	if head.Hash() != knownHead {
+		kept := roots
+		roots = map[string]bool{}
+		seen := map[plumbing.Hash]bool{}
+		todo := []plumbing.Hash{head.Hash()}
+		metKnown := false
+		for len(todo) > 0 {
+			h := todo[len(todo)-1]
+			todo = todo[:len(todo)-1]
+			if seen[h] {
+				continue
+			}
+			seen[h] = true
+			if h == knownHead {
+				metKnown = true
+				continue
+			}
+			c, err := object.GetCommit(s.repo.Storer, h)
+			if err != nil {
+				return nil
+			}
+			if len(c.ParentHashes) == 0 {
+				roots[h.String()] = true
+			}
+			todo = append(todo, c.ParentHashes...)
+		}
+		if metKnown { // the history up to the known HEAD has the roots found then
+			for r := range kept {
+				roots[r] = true
+			}
+		}
+	}
+	list := make([]string, 0, len(roots))
+	for r := range roots {
+		list = append(list, r)
+	}
+	sort.Strings(list)
+	if len(list) > 0 && mkdirAll(filepath.Dir(cache)) == nil {
+		_ = WriteFileAtomic(cache, []byte(head.Hash().String()+" "+strings.Join(list, " ")+"\n"))
+	}
+	s.keyHead, s.keyRoots = head.Hash(), list
+	return list
+}
+
+// keys returns the keys this report's publishes are signed with (the first)
+// and verified with (any).
+func (b *SharedRepo) keys() [][]byte {
+	if b.notes == nil {
+		return nil
+	}
+	var out [][]byte
+	for _, r := range b.notes.publishRoots() {
+		out = append(out, []byte(r+"\x00"+b.slug)) // one key per report: a publish for one never passes for another's
+	}
+	return out
+}
 
 // SharedRepo opens (creating it the first time) the manager's copy of a report's shared agenda.
 func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
@@ -60,27 +175,12 @@ func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
 		return nil, fmt.Errorf("bad slug %q", slug)
 	}
 	dir := filepath.Join(s.gitDir, "oneone", "share", slug)
-	repo, err := git.PlainOpen(dir)
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		if err := mkdirAll(dir); err != nil {
-			return nil, err
-		}
-		repo, err = git.PlainInitWithOptions(dir, &git.PlainInitOptions{Bare: true,
-			InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(DefaultBranch)}})
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				return os.Chmod(p, 0o700)
-			}
-			return os.Chmod(p, 0o600)
-		})
-	}
+	m, err := openMirror(dir, sharedHints)
 	if err != nil {
 		return nil, fmt.Errorf("open the shared agenda of %s (%s): %w", slug, dir, err)
 	}
-	return &SharedRepo{st: &Store{dir: dir, gitDir: dir, repo: repo}, slug: slug, dir: dir}, nil
+	m.st.untrusted = true // a tree entry from the report is never trusted (see Store.untrusted)
+	return &SharedRepo{Mirror: m, slug: slug, notes: s}, nil
 }
 
 // HasSharedRepo reports whether this computer has a copy of the report's shared agenda.
@@ -89,8 +189,9 @@ func (s *Store) HasSharedRepo(slug string) bool {
 	return err == nil && fi.IsDir() && safeName(slug)
 }
 
-// Dir is the bare repository's folder.
-func (b *SharedRepo) Dir() string { return b.dir }
+// Author is who publishes: the manager's name, and the address of git's
+// global configuration (never the notes repository's own), else oneone@localhost.
+func (b *SharedRepo) Author(manager string) Author { return b.st.DefaultAuthor(manager) }
 
 func (b *SharedRepo) statePath() string { return filepath.Join(b.dir, "oneone-share.json") }
 
@@ -109,36 +210,12 @@ func (b *SharedRepo) SetState(st SharedState) error {
 	return WriteFileAtomic(b.statePath(), data)
 }
 
-// useRemote points the bare repository's origin at url (stored without credentials).
-func (b *SharedRepo) useRemote(url string) error {
-	cfg, err := b.st.repo.Config()
-	if err != nil {
-		return err
-	}
-	shown := Redact(url)
-	if r, ok := cfg.Remotes[RemoteName]; ok && len(r.URLs) == 1 && r.URLs[0] == shown {
-		return nil
-	}
-	cfg.Remotes[RemoteName] = &config.RemoteConfig{Name: RemoteName, URLs: []string{shown},
-		Fetch: []config.RefSpec{config.RefSpec("+refs/heads/*:refs/remotes/" + RemoteName + "/*")}}
-	return b.st.setConfig(cfg)
-}
-
 // Probe asks the shared remote where its branch is, without fetching: the
 // branch named branch, else its default branch, else its only one, else main.
 func (b *SharedRepo) Probe(ctx context.Context, url, branch string, opts SyncOptions) (SharedTip, error) {
-	ai, err := resolveAuth(url, &opts)
+	adv, err := b.refs(ctx, url, opts)
 	if err != nil {
 		return SharedTip{}, err
-	}
-	pctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	adv, err := newTransport(b.st, url, ai).Refs(pctx)
-	if err != nil {
-		if pctx.Err() != nil && ctx.Err() == nil {
-			return SharedTip{}, &lineError{fmt.Sprintf("cannot reach %s: no answer within %s; run `oneone sync` again when it answers", Redact(url), ProbeTimeout), []error{errOffline}}
-		}
-		return SharedTip{}, b.remoteError(url, ai, err)
 	}
 	return pickShared(adv, branch), nil
 }
@@ -182,18 +259,9 @@ func (b *SharedRepo) Known(tip SharedTip) bool {
 
 // Fetch brings the shared remote's branch here and returns its tip.
 func (b *SharedRepo) Fetch(ctx context.Context, url string, tip SharedTip, opts SyncOptions) (SharedTip, error) {
-	if err := b.useRemote(url); err != nil {
-		return tip, err
-	}
-	ai, err := resolveAuth(url, &opts)
+	h, err := b.fetchBranch(ctx, url, tip.Branch, opts)
 	if err != nil {
 		return tip, err
-	}
-	branch := plumbing.NewBranchReferenceName(tip.Branch)
-	tracking := plumbing.NewRemoteReferenceName(RemoteName, tip.Branch)
-	h, err := b.st.fetch(ctx, newTransport(b.st, url, ai), branch, tracking)
-	if err != nil {
-		return tip, b.remoteError(url, ai, err)
 	}
 	tip.Commit = ""
 	if !h.IsZero() {
@@ -226,13 +294,14 @@ func (b *SharedRepo) LastPublished(commit string) (string, error) {
 	if err := push(plumbing.NewHash(commit)); err != nil {
 		return "", err
 	}
+	mine := b.State().Published
 	for n := 0; q.Len() > 0 && n < 100000; n++ {
 		it := heap.Pop(q).(qitem)
 		c, err := object.GetCommit(b.st.repo.Storer, it.h)
 		if err != nil {
 			return "", err
 		}
-		if isPublish(c) {
+		if b.isPublish(c) || (mine != "" && it.h.String() == mine) {
 			return it.h.String(), nil
 		}
 		for _, p := range c.ParentHashes {
@@ -244,10 +313,48 @@ func (b *SharedRepo) LastPublished(commit string) (string, error) {
 	return "", nil
 }
 
-func isPublish(c *object.Commit) bool {
+// PublishedElsewhere reports whether the history of commit holds a publish
+// that is not one of this report's (its trailer does not verify for them):
+// the shared agenda of another report, or of another notes repository.
+func (b *SharedRepo) PublishedElsewhere(commit string) (bool, error) {
+	if commit == "" {
+		return false, nil
+	}
+	seen := map[plumbing.Hash]bool{}
+	todo := []plumbing.Hash{plumbing.NewHash(commit)}
+	for n := 0; len(todo) > 0 && n < 100000; n++ {
+		h := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		c, err := object.GetCommit(b.st.repo.Storer, h)
+		if err != nil {
+			return false, fmt.Errorf("read commit %s of the shared agenda: %w", h, err)
+		}
+		for _, l := range strings.Split(c.Message, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), publishTrailer) && !b.isPublish(c) {
+				return true, nil
+			}
+		}
+		todo = append(todo, c.ParentHashes...)
+	}
+	return false, nil
+}
+
+// isPublish reports whether a commit is one of the manager's publishes: its
+// trailer carries the MAC of its own tree and parents.
+func (b *SharedRepo) isPublish(c *object.Commit) bool {
 	for _, l := range strings.Split(c.Message, "\n") {
-		if strings.TrimSpace(l) == publishTrailer {
-			return true
+		mac, ok := strings.CutPrefix(strings.TrimSpace(l), publishTrailer+" ")
+		if !ok {
+			continue
+		}
+		for _, k := range b.keys() {
+			if hmac.Equal([]byte(mac), []byte(publishMAC(k, c.TreeHash, c.ParentHashes))) {
+				return true
+			}
 		}
 	}
 	return false
@@ -265,54 +372,110 @@ func (b *SharedRepo) Has(commit string) bool {
 // MaxSharedFile is the largest file read from a shared agenda; a larger one is listed but left empty.
 const MaxSharedFile = 16 << 20
 
+// SkippedFile is a file of a shared agenda's commit that Files leaves out, and why.
+type SkippedFile struct {
+	Path string
+	Why  string
+}
+
 // Files returns every file of a commit by path ("" gives none). Links are read
 // as the text of their target, submodules are left out; a file larger than
-// MaxSharedFile is listed in big and left out too.
-func (b *SharedRepo) Files(commit string) (files map[string][]byte, big []string, err error) {
+// MaxSharedFile, or a folder git cannot read, is listed in skipped and left
+// out too. The report may push trees git itself would never check out: names
+// such as "../x.md" or "a/b.md" are read under their path as written (never
+// a path on disk: what comes back is kept under a flat name), an entry
+// without a name is left out. Only a commit whose root cannot be read at all
+// is an error.
+func (b *SharedRepo) Files(commit string) (files map[string][]byte, skipped []SkippedFile, err error) {
 	files = map[string][]byte{}
 	if commit == "" {
 		return files, nil, nil
 	}
-	tree, err := b.st.commitTree(plumbing.NewHash(commit))
+	root, err := b.st.commitTree(plumbing.NewHash(commit))
 	if err != nil {
 		return nil, nil, err
 	}
+	skipped, err = b.walk(root, func(p string, e object.TreeEntry) (string, error) {
+		obj, err := b.st.repo.Storer.EncodedObject(plumbing.BlobObject, e.Hash)
+		if err != nil {
+			return "", fmt.Errorf("read %s of the shared agenda: %w", p, err)
+		}
+		if obj.Size() > MaxSharedFile {
+			return fmt.Sprintf("larger than %d MiB", MaxSharedFile>>20), nil
+		}
+		data, err := b.st.readBlob(e.Hash)
+		if err != nil {
+			return "", err
+		}
+		files[p] = data
+		return "", nil
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "cannot be read") {
+			err = fmt.Errorf("commit %s of the shared agenda holds %w", commit[:min(7, len(commit))], err)
+		}
+		return nil, nil, err
+	}
+	return files, skipped, nil
+}
+
+// walk calls fn for every file of a tree (submodules left out) by its path
+// as written, whatever its name (never a path on disk); fn returns why a file
+// is skipped ("" when it is not). A folder that cannot be read is skipped; a
+// root that cannot be read is an error.
+func (b *SharedRepo) walk(root plumbing.Hash, fn func(p string, e object.TreeEntry) (string, error)) ([]SkippedFile, error) {
+	var skipped []SkippedFile
 	var walk func(h plumbing.Hash, prefix string) error
 	walk = func(h plumbing.Hash, prefix string) error {
-		es, err := b.st.treeEntries(h)
+		t, err := object.GetTree(b.st.repo.Storer, h)
 		if err != nil {
-			return err
+			if prefix == "" {
+				return fmt.Errorf("a tree that cannot be read (%v): the report must push a commit without it", err)
+			}
+			skipped = append(skipped, SkippedFile{strings.TrimSuffix(prefix, "/"), fmt.Sprintf("a folder that cannot be read (%v)", err)})
+			return nil
 		}
-		for name, e := range es {
-			switch e.mode {
+		for _, e := range t.Entries {
+			if e.Name == "" {
+				continue
+			}
+			p := prefix + e.Name
+			switch e.Mode {
 			case filemode.Dir:
-				if err := walk(e.hash, prefix+name+"/"); err != nil {
+				if err := walk(e.Hash, p+"/"); err != nil {
 					return err
 				}
 			case filemode.Submodule:
 			default:
-				obj, err := b.st.repo.Storer.EncodedObject(plumbing.BlobObject, e.hash)
-				if err != nil {
-					return fmt.Errorf("read %s%s of the shared agenda: %w", prefix, name, err)
-				}
-				if obj.Size() > MaxSharedFile {
-					big = append(big, prefix+name)
-					continue
-				}
-				data, err := b.st.readBlob(e.hash)
+				why, err := fn(p, e)
 				if err != nil {
 					return err
 				}
-				files[prefix+name] = data
+				if why != "" {
+					skipped = append(skipped, SkippedFile{p, why})
+				}
 			}
 		}
 		return nil
 	}
-	if err := walk(tree, ""); err != nil {
-		return nil, nil, err
+	if root.IsZero() || root == emptyTreeHash {
+		return nil, nil
 	}
-	sort.Strings(big)
-	return files, big, nil
+	if err := walk(root, ""); err != nil {
+		return nil, err
+	}
+	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	return skipped, nil
+}
+
+// entries returns the files of a tree by path, read as walk reads them.
+func (b *SharedRepo) entries(root plumbing.Hash) (map[string]object.TreeEntry, error) {
+	out := map[string]object.TreeEntry{}
+	_, err := b.walk(root, func(p string, e object.TreeEntry) (string, error) {
+		out[p] = e
+		return "", nil
+	})
+	return out, err
 }
 
 // Published is what Publish did.
@@ -370,13 +533,26 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 			return res, err
 		}
 	}
-	var diff []treeChange
-	if err := b.st.diffTrees(parentTree, tree, "", &diff); err != nil {
+	// what changed, read as Files reads the report's trees (whatever their names)
+	before, err := b.entries(parentTree)
+	if err != nil {
 		return res, err
 	}
-	for _, c := range diff {
-		res.Changed = append(res.Changed, c.path)
+	after, err := b.entries(tree)
+	if err != nil {
+		return res, err
 	}
+	for p, e := range after {
+		if o, ok := before[p]; !ok || o.Hash != e.Hash || o.Mode != e.Mode {
+			res.Changed = append(res.Changed, p)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			res.Changed = append(res.Changed, p)
+		}
+	}
+	sort.Strings(res.Changed)
 	if !force && !parent.IsZero() && tree == parentTree {
 		if b.NeedsRekey(tip) { // nothing new, but encrypted for other keys: encrypted again
 			if err := b.rekey(ctx, newTransport(b.st, url, ai), plumbing.NewBranchReferenceName(tip.Branch), parent); err != nil {
@@ -396,7 +572,11 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 	if !parent.IsZero() {
 		parents = append(parents, parent)
 	}
-	commit, err := b.st.writeCommit(tree, parents, msg+"\n"+publishTrailer+"\n", author)
+	keys := b.keys()
+	if len(keys) == 0 {
+		return res, errors.New("the notes repository has no commit yet: commit first (`oneone sync`), then publish")
+	}
+	commit, err := b.st.writeCommit(tree, parents, msg+"\n"+publishTrailer+" "+publishMAC(keys[0], tree, parents)+"\n", author)
 	if err != nil {
 		return res, err
 	}
@@ -413,44 +593,6 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 	_ = b.st.repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, branch))
 	res.Commit, res.Pushed = commit.String(), true
 	return res, nil
-}
-
-// remoteError says what went wrong with the shared remote in one line that
-// names the fix, never a credential; errors.Is still sees the cause.
-func (b *SharedRepo) remoteError(rawURL string, ai *authInfo, err error) error {
-	u := Redact(rawURL)
-	wrap := func(msg string, errs ...error) error {
-		return ai.sc.err(&lineError{msg, append([]error{err}, errs...)})
-	}
-	var opErr *net.OpError
-	var netErr net.Error
-	if detail, ok := tlsProblem(err); ok {
-		return wrap(fmt.Sprintf("%s: the server's certificate cannot be trusted (%s): point SSL_CERT_FILE or SSL_CERT_DIR at your host's certificate authority, or have the certificate fixed", u, detail))
-	}
-	switch {
-	case errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed):
-		switch {
-		case !ai.haveCreds:
-			return wrap(fmt.Sprintf("%s: authentication required: set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name) or add the host to ~/.git-credentials", u))
-		case ai.source == sourceCredentialsFile:
-			return wrap(fmt.Sprintf("%s: the credentials from ~/.git-credentials were refused: fix the line for %s in ~/.git-credentials, or set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME), which comes first", u, ai.host))
-		case ai.source == sourceURL:
-			return wrap(fmt.Sprintf("%s: the credentials in the URL were refused: give the URL without them and put the token in ONEONE_GIT_TOKEN", u))
-		default:
-			return wrap(fmt.Sprintf("%s: the credentials from ONEONE_GIT_TOKEN were refused: check ONEONE_GIT_TOKEN and ONEONE_GIT_USERNAME (the token needs access to this repository too)", u))
-		}
-	case errors.Is(err, transport.ErrRepositoryNotFound):
-		return wrap(fmt.Sprintf("%s: repository not found: create it (empty, private) on your git host, or check the URL with `oneone share`", u))
-	case errors.As(err, &opErr) || errors.As(err, &netErr) || IsOffline(err) ||
-		strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "no such host"):
-		detail := err.Error()
-		if opErr != nil {
-			detail = opErr.Error()
-		}
-		return wrap(fmt.Sprintf("cannot reach %s (%s): run `oneone sync` again when online", u, cleanDetail(detail)), errOffline)
-	}
-	msg := strings.TrimSuffix(cleanDetail(err.Error()), " (your notes are committed locally)")
-	return wrap(fmt.Sprintf("%s: %s", u, msg))
 }
 
 // HeadEntries returns the hashes of paths (files or folders) in HEAD's tree, "" for a missing one.
@@ -474,26 +616,6 @@ func (s *Store) HeadEntries(paths ...string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// CheckRemoteURL refuses what `oneone remote` would refuse (a remote helper, a
-// relative path, a query string that may hold a token, anything but https,
-// ssh, git or a local bare repository), with the same message.
-func CheckRemoteURL(url string) error {
-	ep, err := transport.NewEndpoint(url)
-	if err != nil || url == "" || strings.HasPrefix(url, "-") || remoteHelper.MatchString(url) || strings.ContainsAny(url, "\t\n") || badEndpoint(url, ep) {
-		looksLikePath := (strings.Contains(url, "/") || strings.HasSuffix(url, ".git")) && !strings.ContainsAny(url, " \t\n")
-		if err == nil && ep.Protocol == "file" && looksLikePath && !strings.Contains(url, "://") && !strings.HasPrefix(url, "-") && !remoteHelper.MatchString(url) {
-			if abs, err := filepath.Abs(url); err == nil {
-				return fmt.Errorf("bad remote URL %q: a local path must be absolute, such as %s; %s", url, abs, acceptedRemotes)
-			}
-		}
-		return fmt.Errorf("bad remote URL %q: %s", Redact(url), acceptedRemotes)
-	}
-	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
-		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
-	}
-	return nil
 }
 
 // SameRemote reports whether two remote URLs name the same repository (credentials, a

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // TestSharedRepoPublishAndFetch: the manager's copy of a shared agenda publishes
@@ -187,4 +189,87 @@ func TestMergeDriver(t *testing.T) {
 		t.Fatalf("conflicts %v", res.Conflicts)
 	}
 	b.check(map[string]string{"next.md": "- one\n- a\n- b\n"})
+}
+
+// TestSharedFilesOddNames: a report can push trees git itself would never
+// check out (an entry named "../x.md", one with a slash in its name, an empty
+// name). Reading them never fails the shared agenda: every file with a name
+// is read under its path as written (Receive then keeps it under a flat name
+// inside the report's folder), an entry without a name is left out.
+func TestSharedFilesOddNames(t *testing.T) {
+	isolate(t)
+	m := newMachine(t, "")
+	b, err := m.st.SharedRepo("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := b.st
+	blob := func(text string) plumbing.Hash {
+		h, err := s.writeObject(plumbing.BlobObject, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	tree := func(entries ...any) plumbing.Hash {
+		var raw []byte
+		for i := 0; i < len(entries); i += 3 {
+			h := entries[i+2].(plumbing.Hash)
+			raw = append(raw, entries[i].(string)+" "+entries[i+1].(string)+"\x00"...)
+			raw = append(raw, h[:]...)
+		}
+		h, err := s.writeObject(plumbing.TreeObject, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	sub := tree("100644", "config", blob("[core]\n"))
+	nameless := tree("100644", "", blob("nameless\n"))
+	root := tree("100644", "../evil.md", blob("dotdot\n"), "40000", "..", sub, "100644", "a/b.md", blob("slash\n"),
+		"40000", "bad", nameless, "100644", "next.md", blob("- topic\n"))
+	c, err := s.writeCommit(root, nil, "hostile\n", Author{"Alice", "a@x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, big, err := b.Files(c.String())
+	if err != nil {
+		t.Fatalf("files: %v", err)
+	}
+	want := map[string][]byte{"../evil.md": []byte("dotdot\n"), "../config": []byte("[core]\n"), "a/b.md": []byte("slash\n"), "next.md": []byte("- topic\n")}
+	if !reflect.DeepEqual(files, want) || len(big) != 1 || big[0].Path != "bad" || !strings.Contains(big[0].Why, "cannot be read") {
+		t.Fatalf("files %q skipped %v", files, big)
+	}
+	// a root tree git cannot read: one clear error, no panic
+	c, err = s.writeCommit(nameless, nil, "hostile\n", Author{"Alice", "a@x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.Files(c.String()); err == nil || !strings.Contains(err.Error(), "the report must push a commit without it") {
+		t.Fatalf("unreadable root: %v", err)
+	}
+}
+
+// TestShareURLSecrets: a token given as the user part of a URL is never kept,
+// though short and without a known prefix; a fragment (which git never uses)
+// is refused like a query string, since it can only hold a secret by mistake.
+func TestShareURLSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://tok-5d1e88c0a4@127.0.0.1:8080/alice.git": "http://127.0.0.1:8080/alice.git",
+		"https://a1B2c3D4e5@host/x.git":                  "https://host/x.git",
+		"https://9f8e7d6c5b4a@host/x.git":                "https://host/x.git",
+		"https://dana@host/x.git":                        "https://dana@host/x.git",
+		"https://dana.reyes@host/x.git":                  "https://dana.reyes@host/x.git",
+		"https://oauth2@host/x.git":                      "https://oauth2@host/x.git",
+		"https://x-access-token@host/x.git":              "https://x-access-token@host/x.git",
+	} {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, bad := range []string{"https://host/x.git#tok-5d1e88c0a4", "http://127.0.0.1/alice.git#"} {
+		if err := CheckRemoteURL(bad); err == nil || strings.Contains(err.Error(), "tok-5d1e88c0a4") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -32,6 +33,15 @@ type Store struct {
 	mergeDriver func(path string, base, ours, theirs []byte) ([]byte, bool) // see SetMergeDriver
 	recipients  []string                                                    // a shared agenda's encrypted remote: the keys it is encrypted to (SharedRepo.Encrypt)
 	bulk        bool                                                        // Clone's checkout into a new folder: files synced to disk once at the end (clonefs.go)
+
+	// untrusted is set on the copy of a report's shared agenda: a tree entry
+	// with a name git would refuse is passed over (it is the report's tree,
+	// read by SharedRepo.Files), never an error that stops the publish.
+	untrusted bool
+
+	keyMu    sync.Mutex // publishRoots, found once per HEAD
+	keyHead  plumbing.Hash
+	keyRoots []string
 }
 
 // Author is the name and email written into commits.

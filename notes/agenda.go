@@ -9,13 +9,79 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// IsPrivateHeading reports whether a level-2 heading names the manager's
-// Private section: "Private" in any letter case, tolerating emphasis and a
-// trailing colon ("**Private**", "PRIVATE:"), because leaking is worse than
-// sharing too little.
+// IsPrivateHeading reports whether a heading names the manager's Private
+// section: "Private" in any letter case, tolerating emphasis, a trailing colon
+// and HTML comments ("**Private**", "PRIVATE:", "Private <!-- mine -->": it
+// reads "Private"), because leaking is worse than sharing too little.
 func IsPrivateHeading(h string) bool {
+	if strings.Contains(h, "<!--") {
+		h = StripComments(h)
+	}
 	h = strings.Trim(strings.TrimSpace(h), "*_: \t")
 	return strings.EqualFold(h, "private")
+}
+
+// PrivateRanges returns the byte ranges [from, to) of body that are the
+// manager's alone: every level-2 Private section, and under a Private heading
+// of any other level (`# Private`, `### Private`, setext too) everything up
+// to the next heading of that level or higher. Leaking is worse than sharing
+// too little: a heading that reads "Private" hides what it heads.
+func PrivateRanges(body []byte, sections []Section) [][2]int {
+	return privateRanges(md.Parser().Parse(text.NewReader(body)), body, sections)
+}
+
+// PrivateRanges is PrivateRanges for the note's body (read with its body).
+func (n *Note) PrivateRanges() [][2]int { return PrivateRanges(n.Body, n.Sections) }
+
+// HeadingRanges returns the byte ranges [from, to) of body headed by a
+// heading (any level, ATX or setext) whose text match accepts: from the
+// heading to the next heading of its level or higher.
+func HeadingRanges(body []byte, match func(heading string) bool) [][2]int {
+	return headingRanges(md.Parser().Parse(text.NewReader(body)), body, nil, match)
+}
+
+func privateRanges(doc ast.Node, body []byte, sections []Section) [][2]int {
+	return headingRanges(doc, body, sections, IsPrivateHeading)
+}
+
+func headingRanges(doc ast.Node, body []byte, sections []Section, match func(string) bool) [][2]int {
+	var spans []span
+	for _, s := range sections {
+		if match(s.Heading) {
+			spans = append(spans, span{s.Start, s.End})
+		}
+	}
+	type head struct {
+		level, start int
+		private      bool
+	}
+	var heads []head
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		h, ok := c.(*ast.Heading)
+		if !ok || h.Lines().Len() == 0 {
+			continue
+		}
+		start := bytes.LastIndexByte(body[:h.Lines().At(0).Start], '\n') + 1
+		heads = append(heads, head{h.Level, start, match(string(nodeText(h, body)))})
+	}
+	for i, h := range heads {
+		if !h.private {
+			continue
+		}
+		end := len(body)
+		for _, n := range heads[i+1:] {
+			if n.level <= h.level {
+				end = n.start
+				break
+			}
+		}
+		spans = append(spans, span{h.start, end})
+	}
+	var out [][2]int
+	for _, s := range mergeSpans(spans) {
+		out = append(out, [2]int{s.from, s.to})
+	}
+	return out
 }
 
 // HasTitle reports whether the body's first block is a level-1 heading.
@@ -23,6 +89,32 @@ func HasTitle(body []byte) bool {
 	doc := md.Parser().Parse(text.NewReader(body))
 	h, ok := doc.FirstChild().(*ast.Heading)
 	return ok && h.Level == 1
+}
+
+// TitleEnd returns the offset just past the level-1 heading that opens body
+// (its line, and the underline of a setext heading, with their line breaks),
+// or -1 when body opens with something else.
+func TitleEnd(body []byte) int {
+	doc := md.Parser().Parse(text.NewReader(body))
+	h, ok := doc.FirstChild().(*ast.Heading)
+	if !ok || h.Level != 1 {
+		return -1
+	}
+	end := 0
+	if lines := h.Lines(); lines.Len() > 0 {
+		end = lines.At(lines.Len() - 1).Stop
+	}
+	lineEnd := func(i int) int {
+		if j := bytes.IndexByte(body[i:], '\n'); j >= 0 {
+			return i + j + 1
+		}
+		return len(body)
+	}
+	end = lineEnd(min(end, len(body)))
+	if next := bytes.TrimSpace(body[end:lineEnd(end)]); len(next) > 0 && strings.Trim(string(next), "=") == "" {
+		end = lineEnd(end) // a setext heading's underline
+	}
+	return end
 }
 
 // Shareable returns the note's body as Markdown that can be shown to the
@@ -33,13 +125,12 @@ func (n *Note) Shareable() []byte { return ShareableBody(n.Body, n.Sections) }
 
 // ShareableBody is Shareable for a body and its sections (as parsed by ParseNote).
 func ShareableBody(body []byte, sections []Section) []byte {
+	doc := md.Parser().Parse(text.NewReader(body))
 	var cuts []span
-	for _, s := range sections {
-		if IsPrivateHeading(s.Heading) {
-			cuts = append(cuts, span{s.Start, s.End})
-		}
+	for _, r := range privateRanges(doc, body, sections) {
+		cuts = append(cuts, span{r[0], r[1]})
 	}
-	return cutComments(body, cuts)
+	return cutCommentsDoc(doc, body, cuts)
 }
 
 // WithoutComments returns body as written, minus its HTML comments (the
@@ -49,7 +140,11 @@ func WithoutComments(body []byte) []byte { return cutComments(body, nil) }
 
 // cutComments cuts the spans in cuts and every HTML comment outside code from body.
 func cutComments(body []byte, cuts []span) []byte {
-	doc := md.Parser().Parse(text.NewReader(body))
+	return cutCommentsDoc(md.Parser().Parse(text.NewReader(body)), body, cuts)
+}
+
+// cutCommentsDoc is cutComments over the body's parsed document.
+func cutCommentsDoc(doc ast.Node, body []byte, cuts []span) []byte {
 	var code []span
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -188,12 +283,12 @@ func assemble(body []byte, cuts, code []span) []byte {
 func (p *Person) PrivateTaskKeys() map[string]bool {
 	keys := map[string]bool{}
 	for _, n := range p.Notes {
-		for _, s := range n.Sections {
-			if !IsPrivateHeading(s.Heading) {
-				continue
-			}
+		if len(n.Tasks) == 0 {
+			continue
+		}
+		for _, r := range n.PrivateRanges() {
 			for _, t := range n.Tasks {
-				if off := lineOffset(n.Body, t.Line); off >= s.Start && off < s.End {
+				if off := lineOffset(n.Body, t.Line); off >= r[0] && off < r[1] {
 					keys[t.Key] = true
 				}
 			}

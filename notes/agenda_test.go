@@ -47,6 +47,16 @@ func TestShareable(t *testing.T) {
 			want: "## Private notes\nshared\n",
 		},
 		{
+			name: "a comment in the heading: it reads Private, it is private",
+			in:   "## Feedback\nok\n\n## Private <!-- mine -->\nsecret\n\n## Topics\nx\n",
+			want: "## Feedback\nok\n\n## Topics\nx\n",
+		},
+		{
+			name: "a Private heading of another level hides up to the next heading of its level or higher",
+			in:   "## Feedback\nok\n### Private\nsecret\n#### deeper\nsecret too\n### Next\nshared\n## Topics\nx\n# Private\nsecret\n## Themes\nsecret as well\n# Appendix\nshared\n",
+			want: "## Feedback\nok\n### Next\nshared\n## Topics\nx\n# Appendix\nshared\n",
+		},
+		{
 			name: "comment spanning lines",
 			in:   "## Feedback\n<!-- line one\nline two\nline three -->\n- kept\n",
 			want: "## Feedback\n- kept\n", // under a heading the comment's lines go: nothing can merge
@@ -124,7 +134,7 @@ func TestShareable(t *testing.T) {
 // TestShareableNeverLeaks runs many shapes of notes and checks that no text
 // marked secret survives and that every shared line is kept.
 func TestShareableNeverLeaks(t *testing.T) {
-	headings := []string{"## Private", "## private", "## PRIVATE", "## PrIvAtE ##", "Private\n---", "  ## Private  "}
+	headings := []string{"## Private", "## private", "## PRIVATE", "## PrIvAtE ##", "Private\n---", "  ## Private  ", "## Private <!-- x -->", "## <!-- x --> Private"}
 	afters := []string{"", "## Topics\nSHARED\n", "# Part\nSHARED\n", "### Deep\nsecret too\n## Themes\nSHARED\n"}
 	comments := []string{"<!-- secret -->", "<!--\nsecret\n-->", "x <!-- secret --> SHARED", "<!-- a --><!-- secret -->"}
 	for _, h := range headings {
@@ -154,6 +164,7 @@ func TestIsPrivateHeading(t *testing.T) {
 	for h, want := range map[string]bool{
 		"Private": true, "PRIVATE": true, " private ": true, "*Private*": true, "Private:": true,
 		"Private notes": false, "Privacy": false, "": false, "Not private": false,
+		"Private <!-- mine -->": true, "<!-- a --> **Private**": true, "<!-- Private -->": false,
 	} {
 		if got := IsPrivateHeading(h); got != want {
 			t.Errorf("IsPrivateHeading(%q) = %v, want %v", h, got, want)
@@ -192,4 +203,24 @@ func FuzzShareable(f *testing.F) {
 			t.Errorf("output longer than the body: %q -> %q", n.Body, out)
 		}
 	})
+}
+
+func TestTitleEnd(t *testing.T) {
+	tests := []struct {
+		body string
+		want int // the length of the title's lines, -1 for none
+	}{
+		{"# 1:1 with Alice\n\n## Feedback\n", len("# 1:1 with Alice\n")},
+		{"# Title #\r\nbody\r\n", len("# Title #\r\n")},
+		{"Title\n=====\n\ntext\n", len("Title\n=====\n")},
+		{"# Only a title", len("# Only a title")},
+		{"## Feedback\n- Positive: x\n", -1},
+		{"text first\n# Title\n", -1},
+		{"", -1},
+	}
+	for _, tt := range tests {
+		if got := TitleEnd([]byte(tt.body)); got != tt.want {
+			t.Errorf("TitleEnd(%q) = %d, want %d", tt.body, got, tt.want)
+		}
+	}
 }

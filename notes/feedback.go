@@ -47,7 +47,7 @@ func cutFeedbackPrefix(text string) (kind, rest string) {
 	switch r, w := utf8.DecodeRuneInString(t); r {
 	case '+':
 		return FeedbackPositive, t[w:]
-	case 'Δ', '∆': // GREEK CAPITAL DELTA, and the INCREMENT sign a Mac types for it
+	case 'Δ', 'δ', '∆': // GREEK CAPITAL DELTA, its lower case ("any letter case"), and the INCREMENT sign a Mac types for it
 		return FeedbackToImprove, t[w:]
 	}
 	t = strings.TrimLeft(t, "*_ \t")

@@ -26,6 +26,7 @@ func TestFeedbackKind(t *testing.T) {
 		{"Δ late review", FeedbackToImprove},
 		{"∆ late review", FeedbackToImprove}, // the increment sign a Mac types
 		{"Δlate", FeedbackToImprove},
+		{"δ late review", FeedbackToImprove}, // Δ in lower case: the spec's "any letter case"
 		// neither kind
 		{"Positive", FeedbackOther},              // no colon
 		{"Positive - great", FeedbackOther},      // no colon

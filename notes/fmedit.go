@@ -156,6 +156,13 @@ func openYAML(data []byte, plain bool) (*yamlDoc, error) {
 			return nil, fmt.Errorf("bad YAML: %w", err)
 		}
 	}
+	if k, first := duplicateKey(&doc); k != nil { // as the readers say it (decodeFront)
+		skip := 0
+		if !plain {
+			skip = 1 // the opening --- line
+		}
+		return nil, fmt.Errorf("bad YAML: line %d: %q is written twice (first on line %d): keep one of them", k.Line+skip, oneLine(k.Value), first.Line+skip)
+	}
 	if len(doc.Content) > 0 {
 		r := doc.Content[0]
 		switch {
@@ -821,6 +828,21 @@ func SetNoteKey(data []byte, key, value string) ([]byte, error) {
 	return out, nil
 }
 
+// keepQuotes gives a plain value (a date, a status) the quotes the user wrote
+// around the old one, so that an edit changes the value and nothing else.
+func keepQuotes(old *yaml.Node, value, text string) string {
+	if text != value || old == nil || old.Kind != yaml.ScalarNode {
+		return text
+	}
+	switch {
+	case old.Style&yaml.DoubleQuotedStyle != 0:
+		return `"` + text + `"`
+	case old.Style&yaml.SingleQuotedStyle != 0:
+		return "'" + text + "'"
+	}
+	return text
+}
+
 // setKey sets a scalar key of a mapping node, adding it when missing; str tags the value a string.
 func setKey(m *yaml.Node, key, value string, str bool) {
 	v := &yaml.Node{Kind: yaml.ScalarNode, Value: value}
@@ -868,7 +890,7 @@ func (d *yamlDoc) setMapKey(m *yaml.Node, key, value string, str bool) ([]byte, 
 		if err != nil {
 			return nil, err
 		}
-		return d.replace(at, e, text), nil
+		return d.replace(at, e, keepQuotes(v, value, text)), nil
 	}
 	// missing: a new line after the mapping's last line, at its keys' indentation
 	indent := m.Column - 1
@@ -914,6 +936,10 @@ func setTopLevelKey(data []byte, key, value string, plain bool) ([]byte, error) 
 	text, err := scalarText(value, str)
 	if err != nil {
 		return nil, err
+	}
+	if d.root != nil {
+		_, old := d.entry(key)
+		text = keepQuotes(old, value, text)
 	}
 	nv, err := decodeMap([]byte("v: " + text + "\n"))
 	if err != nil {

@@ -131,7 +131,7 @@ func TestSetThemeStatus(t *testing.T) {
 		old, new      string
 		err           string
 	}{
-		{title: "better COMMUNICATION", status: "done", old: "    status: \"active\"   # keep me\n", new: "    status: done   # keep me\n"},
+		{title: "better COMMUNICATION", status: "done", old: "    status: \"active\"   # keep me\n", new: "    status: \"done\"   # keep me\n"},
 		{title: "mentor a new employee", status: "dropped", old: "    started: 2026-06-01\n", new: "    started: 2026-06-01\n    status: dropped\n"},
 		{title: "Mentor a new intern", status: "done", old: "    status:\n", new: "    status: done\n"},
 		{title: "mentor", status: "done", err: `no theme "mentor": the themes are "Better communication", "Mentor a new employee", "Mentor a new intern"`},
@@ -384,7 +384,7 @@ func TestRenameTheme(t *testing.T) {
 	if _, err := RenameTheme([]byte(profile), "grow", "MENTOR"); err == nil || !strings.Contains(err.Error(), `there is a theme "Mentor" already`) {
 		t.Errorf("rename onto another theme: %v", err)
 	}
-	if got, err := RenameTheme([]byte(profile), "grow", "GROW"); err != nil || !strings.Contains(string(got), "title: GROW  # quoted") {
+	if got, err := RenameTheme([]byte(profile), "grow", "GROW"); err != nil || !strings.Contains(string(got), `title: "GROW"  # quoted`) {
 		t.Errorf("a new letter case of the same title: %v %q", err, got)
 	}
 	var me *ThemeMatchError
@@ -450,7 +450,8 @@ func TestMoveNoteDate(t *testing.T) {
 		"---\ndate: 2026-12-02  # moved?\nkind: goals\n---\n# 1:1 with Alice — 2026-12-02\n": "---\ndate: 2026-12-04  # moved?\nkind: goals\n---\n# 1:1 with Alice — 2026-12-02\n",
 		"---\nkind: goals\n---\nx\n":                        "---\nkind: goals\n---\nx\n",
 		"no frontmatter\n":                                  "no frontmatter\n",
-		"\ufeff---\r\ndate: \"2026-12-02\"\r\n---\r\nx\r\n": "\ufeff---\r\ndate: 2026-12-04\r\n---\r\nx\r\n",
+		"\ufeff---\r\ndate: \"2026-12-02\"\r\n---\r\nx\r\n": "\ufeff---\r\ndate: \"2026-12-04\"\r\n---\r\nx\r\n",
+		"---\ndate: '2026-12-02'\n---\nx\n":                 "---\ndate: '2026-12-04'\n---\nx\n",
 	} {
 		got, err := MoveNoteDate([]byte(in), day)
 		if err != nil || string(got) != want {

@@ -1,7 +1,6 @@
 package notes
 
 import (
-	"math"
 	"sort"
 	"time"
 )
@@ -199,27 +198,9 @@ func ComputeStats(p *Person, cfg Config, today time.Time) Stats {
 	s.DaysOverdue = max(away.Gap(s.Due, today), 0)
 	s.Overdue = s.DaysOverdue > cfg.GraceDays
 
-	windowStart := AddDays(today, -89) // the 90 days up to and including today
-	var inWindow []time.Time
-	for _, n := range held {
-		if !n.Date.Before(windowStart) {
-			inWindow = append(inWindow, n.Date)
-		}
-	}
-	s.Held90d = len(inWindow)
-	limit := s.CadenceDays + cfg.GraceDays
-	ok, total := 0, 0
-	count := func(a, b time.Time) {
-		total++
-		if away.Gap(a, b) <= limit {
-			ok++
-		}
-		s.LongestGapDays = max(s.LongestGapDays, DaysBetween(a, b))
-	}
-	for i := 1; i < len(inWindow); i++ {
-		count(inWindow[i-1], inWindow[i])
-	}
-	count(last, today)
-	s.OnCadence90d = math.Round(float64(ok)/float64(total)*100) / 100
+	w := HeldWindow(p, cfg, away, held, today, 90) // the 90 days up to and including today
+	s.Held90d = len(w.Held)
+	s.OnCadence90d = w.OnCadence()
+	s.LongestGapDays = w.LongestGapDays
 	return s
 }

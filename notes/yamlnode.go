@@ -34,6 +34,13 @@ func decodeFront(front []byte, skip int) (*yaml.Node, error) {
 			return nil, fmt.Errorf("bad frontmatter YAML: %w", err)
 		}
 	}
+	if k, first := duplicateKey(&doc); k != nil {
+		what := "bad frontmatter YAML"
+		if skip == 0 {
+			what = "bad YAML"
+		}
+		return nil, fmt.Errorf("%s: line %d: %q is written twice (first on line %d): keep one of them", what, k.Line+skip, oneLine(k.Value), first.Line+skip)
+	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil
 	}
@@ -52,6 +59,52 @@ func decodeFront(front []byte, skip int) (*yaml.Node, error) {
 }
 
 var yamlLine = regexp.MustCompile(`line \d+`)
+
+// duplicateKey returns the first key of a mapping that repeats an earlier key
+// of the same mapping, and that earlier key, anywhere in the document (nil
+// when there is none). yaml.v3 reads such a document into nodes without a
+// word, and oneone's lookups would take the first; but YAML forbids it and
+// other readers take the last or refuse the file, so it is bad YAML rather
+// than a guess ("status: held" then "status: cancelled": which is it?).
+// Aliases are not followed: each node is visited once.
+func duplicateKey(n *yaml.Node) (dup, first *yaml.Node) {
+	if n == nil {
+		return nil, nil
+	}
+	if n.Kind == yaml.MappingNode {
+		type key struct{ tag, value string }
+		var seen map[key]*yaml.Node // only for a long mapping: a short one is compared pairwise
+		if len(n.Content) > 64 {
+			seen = make(map[key]*yaml.Node, len(n.Content)/2)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+				continue
+			}
+			if seen != nil {
+				kk := key{k.ShortTag(), k.Value}
+				if e := seen[kk]; e != nil {
+					return k, e
+				}
+				seen[kk] = k
+				continue
+			}
+			for j := 0; j < i; j += 2 {
+				e := n.Content[j]
+				if e.Kind == yaml.ScalarNode && e.Value == k.Value && e.ShortTag() == k.ShortTag() {
+					return k, e
+				}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if dup, first := duplicateKey(c); dup != nil {
+			return dup, first
+		}
+	}
+	return nil, nil
+}
 
 // MaxAliasExpansion is how many values the aliases (*name) of one YAML
 // document may stand for once expanded. oneone reads yaml.v3 nodes and never

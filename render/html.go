@@ -130,36 +130,7 @@ func renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (
 	return ast.WalkSkipChildren, nil
 }
 
-// withoutPrivate cuts the level-2 Private sections out of Markdown that has no
-// parsed sections (a profile's free text), and its HTML comments. Where the end
-// of a Private section cannot be located, the rest of the text goes too:
-// leaking is worse than sharing too little.
-func withoutPrivate(src []byte) []byte {
-	doc := gfm.Parser().Parse(text.NewReader(src))
-	var out []byte
-	from, cutting := 0, false
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		h, ok := n.(*ast.Heading)
-		if !ok || h.Level > 2 {
-			continue
-		}
-		start := -1
-		if h.Lines().Len() > 0 {
-			start = bytes.LastIndexByte(src[:h.Lines().At(0).Start], '\n') + 1
-		}
-		if cutting {
-			if start < 0 {
-				continue // cannot locate it: keep cutting
-			}
-			from, cutting = start, false
-		}
-		if h.Level == 2 && start >= 0 && notes.IsPrivateHeading(string(h.Lines().Value(src))) {
-			out = append(out, src[from:start]...)
-			cutting = true
-		}
-	}
-	if !cutting {
-		out = append(out, src[from:]...)
-	}
-	return []byte(notes.StripComments(string(out)))
-}
+// withoutPrivate cuts from Markdown that has no parsed sections (a profile's
+// free text) what the shared agenda and agenda cut from a note: every Private
+// heading of any level with what it heads, and every HTML comment.
+func withoutPrivate(src []byte) []byte { return notes.ShareableBody(src, nil) }

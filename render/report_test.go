@@ -276,8 +276,10 @@ func TestWithoutPrivate(t *testing.T) {
 		{"a\n\n## Private\nsecret\n\n## Next\nb\n", "a\n\n## Next\nb\n"},
 		{"## private:\nsecret\n# Top\nkept\n", "# Top\nkept\n"},
 		{"a\n## **Private**\nsecret\n### sub\nsecret too\n", "a\n"},
-		{"a <!-- c -->\n", "a \n"},
+		{"a <!-- c -->\n", "a\n"},
 		{"no sections\n", "no sections\n"},
+		{"a\n### Private\nsecret\n## Next\nb\n", "a\n## Next\nb\n"},
+		{"a\n## Private <!-- mine -->\nsecret\n", "a\n"},
 	}
 	for _, tc := range tests {
 		if got := string(withoutPrivate([]byte(tc.in))); got != tc.want {

@@ -104,16 +104,6 @@ func topicsSection(n *notes.Note, first string) *notes.Section {
 	return found
 }
 
-// sectionAt returns the level-2 section holding body offset off, or nil.
-func sectionAt(n *notes.Note, off int) *notes.Section {
-	for i := range n.Sections {
-		if off >= n.Sections[i].Start && off < n.Sections[i].End {
-			return &n.Sections[i]
-		}
-	}
-	return nil
-}
-
 // lineStart returns the body offset of the 1-based line.
 func lineStart(body []byte, line int) int {
 	off := 0

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/oneone/oneone/notes"
 	"gopkg.in/yaml.v3"
@@ -119,27 +120,89 @@ func HideFeedback(n *notes.Note, s Settings, today time.Time) bool {
 // it: no frontmatter, no Private section, no HTML comment, a title when the
 // note has none; without its Feedback sections when hideFeedback is set.
 func Agenda(name string, n *notes.Note, hideFeedback bool) []byte {
-	secs := n.Sections
+	body, secs := n.Body, n.Sections
 	if hideFeedback {
-		secs = append([]notes.Section(nil), secs...)
-		for i := range secs {
-			if secs[i].Is("feedback") {
-				secs[i].Heading = "Private" // cut like one
+		if cut := notes.HeadingRanges(body, isFeedbackHeading); len(cut) > 0 {
+			var b []byte
+			pos := 0
+			for _, r := range cut {
+				b = append(b, body[pos:r[0]]...)
+				pos = r[1]
+			}
+			b = append(b, body[pos:]...)
+			if bn, err := notes.ParseNote(n.Slug, path.Base(n.Path), b); err == nil {
+				body, secs = bn.Body, bn.Sections
+			} else {
+				body, secs = nil, nil // cannot be read without its Feedback: nothing of it, rather than too much
 			}
 		}
 	}
-	md := notes.ShareableBody(n.Body, secs)
-	if !notes.HasTitle(md) {
+	md := notes.ShareableBody(body, secs)
+	end := notes.TitleEnd(md)
+	if end < 0 {
 		title := fmt.Sprintf("# 1:1 with %s — %s\n", name, notes.FormatDate(n.Date))
 		if n.Kind == notes.KindGoals {
 			title = "# Goals" + title[1:]
 		}
+		end = len(title)
 		if len(md) > 0 {
 			title += "\n"
 		}
 		md = append([]byte(title), md...)
 	}
+	if line := StatusLine(n.Status); line != "" {
+		// under the title: a report who reads the file with git alone learns
+		// that this 1:1 does not take place
+		rest := bytes.TrimLeft(md[end:], "\r\n")
+		out := append(append([]byte(nil), md[:end]...), "\n"+line+"\n"...)
+		if len(rest) > 0 {
+			out = append(append(out, '\n'), rest...)
+		}
+		md = out
+	}
 	return md
+}
+
+// isFeedbackHeading reports whether a heading names feedback, which waits for
+// the note's day: "Feedback" in any letter case, with emphasis, a colon or a
+// comment, and any heading holding the word ("Positive feedback", "Feedback
+// for Alice"), but never the report's topics section.
+func isFeedbackHeading(h string) bool {
+	h = strings.ToLower(strings.TrimSpace(notes.StripComments(h)))
+	if strings.HasSuffix(strings.Trim(h, "*_: \t"), "topics") {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(h, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if w == "feedback" {
+			return true
+		}
+	}
+	return false
+}
+
+// StatusLine is the line an agenda carries under its title when the 1:1 is
+// skipped or cancelled ("" for a held or planned one); the report's side
+// reads it to find the next 1:1 that takes place.
+func StatusLine(status string) string {
+	switch status {
+	case notes.StatusCancelled:
+		return "_Cancelled: no 1:1 on this day._"
+	case notes.StatusSkipped:
+		return "_Skipped: no 1:1 on this day._"
+	}
+	return ""
+}
+
+// DoesNotTakePlace reports whether a published agenda says its 1:1 is
+// skipped or cancelled (StatusLine under its title).
+func DoesNotTakePlace(agenda []byte) bool {
+	for _, l := range bytes.SplitN(agenda, []byte("\n"), 8) { // the title, a blank line, the status
+		switch strings.TrimSpace(string(l)) {
+		case StatusLine(notes.StatusCancelled), StatusLine(notes.StatusSkipped):
+			return true
+		}
+	}
+	return false
 }
 
 // readme tells a report who has never heard of oneone what this is and what to do.
@@ -152,8 +215,8 @@ func readme(src Source) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Shared agenda: %s's 1:1s with %s\n\n", name, mgr)
 	b.WriteString("1. Clone this repository (`git clone URL`), or `oneone join URL`.\n")
-	b.WriteString("2. Write your topics for the next 1:1 in `next.md`, one line each, starting with `- `.\n")
-	b.WriteString("3. Commit and push (`git commit -am topics && git push`): they land in the 1:1's agenda.\n")
+	b.WriteString("2. `git pull`, then write your topics for the next 1:1 in `next.md`, one line each, starting with `- `.\n")
+	b.WriteString("3. Commit and push (`git commit -am topics && git push`; refused? `git pull --rebase`, keep every topic line, push): they land in the 1:1's agenda.\n")
 	b.WriteString("4. Before the 1:1, `git pull` and read its agenda, `YYYY-MM-DD.md` (`share.yaml` says when it is due).\n")
 	b.WriteString("5. After it, tick the action items you did (`- [x]`) in that file, commit and push.\n\n")
 	fmt.Fprintf(&b, "What comes back to %s: the topics in `next.md`, edits of the topics section\n", mgr)

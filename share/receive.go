@@ -24,6 +24,10 @@ type Incoming struct {
 	Short     string // that commit's short hash: conflict copies are named by it
 	// Read returns a file of the manager's repository (repository-relative), as written.
 	Read func(rel string) ([]byte, bool)
+	// Placed are the keys of next.md's topics already put into a note since
+	// Published (by `new`, or by a receipt whose publish then failed): they
+	// are not placed again, and leave next.md.
+	Placed map[string]bool
 }
 
 // Copy is a change of the report's kept aside: Copy holds the report's
@@ -37,8 +41,9 @@ type Received struct {
 	Notes   []string          // notes changed
 	Copies  []Copy
 	Pending []Topic  // topics from next.md that wait for a 1:1 (no planned note)
+	Placed  []string // the keys of the topics from next.md this receipt put into a note
 	Deleted []string // published files the report deleted: not applied, published again
-	Skipped []string // files of the report's left in the shared repository only (too large)
+	Skipped []string // files of the report's left in the shared repository only (too large, or past MaxCopies)
 	Lines   []string // what happened, in words, for the manager
 }
 
@@ -58,6 +63,15 @@ var ErrNotShared = errors.New("it already holds files oneone did not publish")
 
 // MaxReportFile is the largest file of the report's that is copied into the manager's repository.
 const MaxReportFile = 8 << 20
+
+// At most MaxCopies files and MaxCopyBytes of the report's come back as
+// copies in one sync; the rest stays in the shared repository's history,
+// named in one line: a report who pushes thousands of files never floods the
+// notes repository (nor origin).
+const (
+	MaxCopies    = 100
+	MaxCopyBytes = 32 << 20
+)
 
 // Receive works out what the report changed since the last publish and how it
 // comes back: next.md's topics into the topics section of the next 1:1 (the
@@ -116,6 +130,15 @@ func Receive(in Incoming) (*Received, error) {
 		topics = ParseNext(P) // deleted: its topics still wait
 	}
 	rc.placeTopics(topics)
+	if n := len(rc.overflow); n > 0 {
+		ex := rc.overflow[:min(3, n)]
+		more := ""
+		if n > len(ex) {
+			more = ", …"
+		}
+		rc.say("%s: %d more files from the shared agenda were not copied (%s%s): at most %d files and %d MiB come back in one sync; they stay in the shared repository's history (commit %s)",
+			rc.slug, n, strings.Join(ex, ", "), more, MaxCopies, MaxCopyBytes>>20, in.Short)
+	}
 	return rc.out, nil
 }
 
@@ -124,6 +147,9 @@ type receiver struct {
 	slug  string
 	first string
 	out   *Received
+
+	copies, copyBytes int      // copies written so far
+	overflow          []string // files not copied: past MaxCopies or MaxCopyBytes
 }
 
 // current returns a file of the manager's as this receipt leaves it.
@@ -164,13 +190,30 @@ func shortSum(b []byte) string {
 
 // keepCopy writes the report's version beside the manager's file, under the
 // first free name (or not at all when that version is already kept).
-func (rc *receiver) keepCopy(names []string, data []byte, of string) string {
+func (rc *receiver) keepCopy(p string, names []string, data []byte, of string) string {
+	if len(data) > MaxReportFile {
+		rc.out.Skipped = append(rc.out.Skipped, p)
+		rc.say("%s: %s in the shared agenda is larger than %d MiB: left there, not copied", rc.slug, p, MaxReportFile>>20)
+		return ""
+	}
+	for _, rel := range names {
+		if old, exists := rc.current(rel); exists && bytes.Equal(old, data) {
+			return rel // kept already
+		}
+	}
+	if rc.copies >= MaxCopies || rc.copyBytes+len(data) > MaxCopyBytes {
+		rc.out.Skipped = append(rc.out.Skipped, p)
+		rc.overflow = append(rc.overflow, p)
+		return ""
+	}
 	for _, rel := range names {
 		old, exists := rc.current(rel)
 		if exists && bytes.Equal(old, data) {
 			return rel
 		}
 		if !exists {
+			rc.copies++
+			rc.copyBytes += len(data)
 			rc.out.Writes[rel] = data
 			rc.out.Created[rel] = true
 			rc.out.Copies = append(rc.out.Copies, Copy{Of: of, Copy: rel})
@@ -182,11 +225,6 @@ func (rc *receiver) keepCopy(names []string, data []byte, of string) string {
 
 // keepFile keeps a file the report added (or changed, when oneone writes it) as SLUG/shared-NAME.
 func (rc *receiver) keepFile(p string, data []byte) {
-	if len(data) > MaxReportFile {
-		rc.out.Skipped = append(rc.out.Skipped, p)
-		rc.say("%s: %s in the shared agenda is larger than %d MiB: left there, not copied", rc.slug, p, MaxReportFile>>20)
-		return
-	}
 	name := flatName(p)
 	ext := path.Ext(name)
 	if ext == name {
@@ -198,7 +236,7 @@ func (rc *receiver) keepFile(p string, data []byte) {
 		rc.slug + "/shared-" + stem + "-" + rc.in.Short + ext,
 		rc.slug + "/shared-" + stem + "-" + shortSum(data) + ext,
 	}
-	if cp := rc.keepCopy(names, data, ""); cp != "" {
+	if cp := rc.keepCopy(p, names, data, ""); cp != "" {
 		rc.say("%s: %s from the shared agenda kept as %s: not applied; move what you need into a note, then delete it", rc.slug, p, cp)
 	}
 }
@@ -239,7 +277,7 @@ func (rc *receiver) keepNote(p string, data []byte, why string) {
 		rc.slug + "/" + stem + ".conflict-share-" + rc.in.Short + ".md",
 		rc.slug + "/" + stem + ".conflict-share-" + shortSum(data) + ".md",
 	}
-	if cp := rc.keepCopy(names, data, rc.slug+"/"+p); cp != "" {
+	if cp := rc.keepCopy(p, names, data, rc.slug+"/"+p); cp != "" {
 		rc.say("%s: %s %s: the report's version is kept as %s; merge what you need into %s/%s, delete the copy, then `oneone sync`", rc.slug, p, why, cp, rc.slug, p)
 	}
 }
@@ -482,12 +520,10 @@ func applyReport(slug, p, first, title string, P, T, target []byte) applied {
 // that key can be: outside Private sections and outside the topics section.
 func taskCandidates(n *notes.Note, key, first string) []notes.Task {
 	ts := topicsSection(n, first)
+	private := n.PrivateRanges()
 	var out []notes.Task
 	for _, t := range n.Tasks {
-		if t.Key != key || inContent(n.Body, ts, t.Line) {
-			continue
-		}
-		if s := sectionAt(n, lineStart(n.Body, t.Line)); s != nil && notes.IsPrivateHeading(s.Heading) {
+		if t.Key != key || inContent(n.Body, ts, t.Line) || inRanges(private, lineStart(n.Body, t.Line)) {
 			continue
 		}
 		out = append(out, t)
@@ -506,6 +542,24 @@ func agendaTopics(name, file string, n *notes.Note, first string) ([]string, boo
 		return nil, false
 	}
 	return sectionLines(a.Body, s), true
+}
+
+// quoteTopic quotes a topic for a message, cut after 80 characters.
+func quoteTopic(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:80]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// inRanges reports whether off lies in one of the ranges.
+func inRanges(rs [][2]int, off int) bool {
+	for _, r := range rs {
+		if off >= r[0] && off < r[1] {
+			return true
+		}
+	}
+	return false
 }
 
 func appendOnce(list []string, s string) []string {
@@ -530,7 +584,13 @@ func PlannedNote(p *notes.Person, today time.Time) *notes.Note {
 }
 
 // placeTopics puts next.md's topics into the planned note, or keeps them waiting.
-func (rc *receiver) placeTopics(topics []Topic) {
+func (rc *receiver) placeTopics(all []Topic) {
+	var topics []Topic
+	for _, t := range all {
+		if !rc.in.Placed[t.Key()] {
+			topics = append(topics, t)
+		}
+	}
 	if len(topics) == 0 {
 		return
 	}
@@ -544,15 +604,31 @@ func (rc *receiver) placeTopics(topics []Topic) {
 		rc.out.Pending = topics
 		return
 	}
-	out, added, err := AddTopics(rc.slug, path.Base(n.Path), rc.first, raw, topics)
+	out, added, refused, err := AddTopics(rc.slug, path.Base(n.Path), rc.first, raw, topics)
 	if err != nil {
 		rc.out.Pending = topics
 		rc.say("%s: the topics in next.md could not be added to %s (%v): they wait in next.md", rc.slug, n.Path, err)
 		return
 	}
+	waits := map[string]bool{}
+	for _, r := range refused {
+		waits[r.Topic.Key()] = true
+	}
+	for _, t := range topics { // in next.md's order
+		if waits[t.Key()] {
+			rc.out.Pending = append(rc.out.Pending, t)
+			delete(waits, t.Key())
+		}
+	}
+	for _, r := range refused {
+		rc.say("%s: the topic %s in next.md cannot go into %s (%s): it waits in next.md", rc.slug, quoteTopic(r.Topic.Text), n.Path, r.Why)
+	}
 	if len(added) > 0 {
 		rc.out.Writes[n.Path] = out
 		rc.out.Notes = appendOnce(rc.out.Notes, n.Path)
+		for _, t := range added {
+			rc.out.Placed = append(rc.out.Placed, t.Key())
+		}
 		word := "topics"
 		if len(added) == 1 {
 			word = "topic"
@@ -561,45 +637,99 @@ func (rc *receiver) placeTopics(topics []Topic) {
 	}
 }
 
+// MaxTopic is the longest topic (its Markdown) that goes into a note; a longer one waits in next.md.
+const MaxTopic = 64 << 10
+
+// Refused is a topic that cannot go into the note, and why: it waits in next.md.
+type Refused struct {
+	Topic Topic
+	Why   string
+}
+
 // AddTopics adds topics to the report's topics section of a note (a section
 // made for them when the note has none), after what is written there, keeping
 // every other byte; a topic the section already lists is not added twice. It
-// returns the note and the topics added.
-func AddTopics(slug, name, first string, raw []byte, topics []Topic) ([]byte, []Topic, error) {
+// returns the note, the topics added and those that cannot go in (one that
+// would not show on the agenda, such as an HTML comment, or would make the
+// note too large): each of those waits, and never keeps the others out. The
+// error is for a note that cannot be read.
+func AddTopics(slug, name, first string, raw []byte, topics []Topic) ([]byte, []Topic, []Refused, error) {
 	d := newDoc(raw)
 	n, err := parseFile(slug, name, raw)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	body := d.body()
 	sec := topicsSection(n, first)
 	have := map[string]bool{}
 	if sec != nil {
-		for _, t := range ParseNext(body[sec.ContentStart:sec.End]) {
+		for _, t := range ParseNext(d.body()[sec.ContentStart:sec.End]) {
 			have[t.Key()] = true
 		}
 	}
 	var todo []Topic
-	var text strings.Builder
+	var refused []Refused
+	size := len(raw)
 	for _, t := range topics {
 		if have[t.Key()] || t.Key() == "" {
 			continue
 		}
 		have[t.Key()] = true
-		todo = append(todo, t)
-		text.WriteString(t.Markdown())
+		md := len(t.Markdown()) + 2
+		switch {
+		case md > MaxTopic:
+			refused = append(refused, Refused{t, fmt.Sprintf("it is longer than %d KiB", MaxTopic>>10)})
+		case size+md > notes.MaxNoteSize:
+			refused = append(refused, Refused{t, fmt.Sprintf("the note would be larger than the %d MiB oneone reads", notes.MaxNoteSize>>20)})
+		default:
+			size += md
+			todo = append(todo, t)
+		}
 	}
-	if len(todo) == 0 {
-		return raw, nil, nil
+	// A topic that would not show on the agenda (an HTML comment) waits; the
+	// others go in. A few rounds at most: each one takes out what did not show.
+	for round := 0; len(todo) > 0; round++ {
+		out, hidden, err := insertTopics(d, n, slug, name, first, todo)
+		if err == nil && len(hidden) == 0 {
+			return out, todo, refused, nil
+		}
+		if err != nil || round == 3 {
+			why := "the note did not take it"
+			if err != nil {
+				why = err.Error()
+			}
+			for _, t := range todo {
+				refused = append(refused, Refused{t, why})
+			}
+			return raw, nil, refused, nil
+		}
+		shown := todo[:0:0]
+		for _, t := range todo {
+			if hidden[t.Key()] {
+				refused = append(refused, Refused{t, "it would not show on the agenda (an HTML comment?)"})
+			} else {
+				shown = append(shown, t)
+			}
+		}
+		todo = shown
+	}
+	return raw, nil, refused, nil
+}
+
+// insertTopics writes todo (new to the note) into its topics section and
+// returns the note, with the keys of the topics that do not show on the
+// agenda of the result.
+func insertTopics(d *doc, n *notes.Note, slug, name, first string, todo []Topic) ([]byte, map[string]bool, error) {
+	body := d.body()
+	sec := topicsSection(n, first)
+	var text strings.Builder
+	for _, t := range todo {
+		text.WriteString(t.Markdown())
 	}
 	var e edit
 	if sec == nil {
 		at := len(body)
-		for _, s := range n.Sections {
-			if notes.IsPrivateHeading(s.Heading) {
-				at = s.Start
-				break
-			}
+		if private := n.PrivateRanges(); len(private) > 0 {
+			at = private[0][0] // before the manager's Private text, where the agenda shows it
 		}
 		block := fmt.Sprintf("## %s's topics\n", oneLineText(first)) + text.String()
 		pre := ""
@@ -658,12 +788,13 @@ func AddTopics(slug, name, first string, raw []byte, topics []Topic) ([]byte, []
 	for _, t := range ParseNext([]byte(strings.Join(got, ""))) {
 		shown[t.Key()] = true
 	}
+	hidden := map[string]bool{}
 	for _, t := range todo {
 		if !shown[t.Key()] {
-			return nil, nil, fmt.Errorf("topic %q would not show in the agenda", t.Text)
+			hidden[t.Key()] = true
 		}
 	}
-	return out, todo, nil
+	return out, hidden, nil
 }
 
 // emptyItem reports whether a line is a list item with nothing in it ("- ").

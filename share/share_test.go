@@ -3,6 +3,7 @@ package share
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"path"
 	"reflect"
 	"sort"
@@ -213,6 +214,101 @@ func TestProjectLeavesPrivateOut(t *testing.T) {
 	}
 	if rd := string(files[ReadmeFile]); !strings.Contains(rd, "next.md") || !strings.Contains(rd, "## How our 1:1s work") {
 		t.Errorf("README.md:\n%s", rd)
+	}
+}
+
+// TestProjectPrivateHeadings: a heading that reads "Private" hides what it
+// heads, whatever its level and with a comment in it; a tick of the shared
+// task never lands on the same task written under it.
+func TestProjectPrivateHeadings(t *testing.T) {
+	note := `---
+date: 2026-11-18
+---
+# 1:1 with Alice — 2026-11-18
+
+## Feedback
+- Positive: ok.
+### Private
+- CANARY-H3 only mine
+- [ ] Dana: pair with Alice
+
+## Alice's topics
+- Roadmap
+
+## Action items
+- [ ] Dana: pair with Alice
+
+## Private <!-- mine -->
+CANARY-COMMENTED-HEADING
+
+# Private
+CANARY-H1
+`
+	files := team{"profile.md": profile, "2026-11-18.md": note}
+	pub := Project(source(t, files, nil))
+	got := string(pub["2026-11-18.md"])
+	if strings.Contains(got, "CANARY") || strings.Contains(got, "Private") {
+		t.Fatalf("leak:\n%s", got)
+	}
+	if !strings.Contains(got, "## Action items\n- [ ] Dana: pair with Alice\n") || !strings.Contains(got, "- Roadmap") {
+		t.Fatalf("lost shared text:\n%s", got)
+	}
+	rem := edited(pub, "2026-11-18.md", func(s string) string {
+		return strings.Replace(s, "- [ ] Dana: pair with Alice", "- [x] Dana: pair with Alice", 1)
+	})
+	_, after := exchange(t, files, pub, rem)
+	want := strings.Replace(note, "## Action items\n- [ ] Dana", "## Action items\n- [x] Dana", 1)
+	if after["2026-11-18.md"] != want {
+		t.Fatalf("tick landed elsewhere:\n%s", after["2026-11-18.md"])
+	}
+}
+
+// TestFeedbackVariantsWaitForTheirDay: before a note's day, every heading
+// that names feedback (any level, emphasis, a colon, a comment, "Positive
+// feedback", "Feedback for Alice") keeps what it heads out of the shared
+// agenda; the report's topics section stays, whatever its name.
+func TestFeedbackVariantsWaitForTheirDay(t *testing.T) {
+	note := `---
+date: 2026-12-02
+---
+# 1:1 with Alice — 2026-12-02
+
+## **Feedback:** <!-- prepare both -->
+- CANARY-F1
+
+## Positive feedback
+- CANARY-F2
+
+## Negative Feedback
+- CANARY-F3
+
+## Alice's topics
+- Roadmap
+### Feedback for Alice
+- CANARY-F4
+### Next
+- shared under topics
+
+## Action items
+- [ ] Dana: book the room
+
+# Feedback
+CANARY-F5
+`
+	files := team{"profile.md": profile, "2026-12-02.md": note}
+	got := string(Project(source(t, files, nil))["2026-12-02.md"])
+	if strings.Contains(got, "CANARY") || strings.Contains(strings.ToLower(got), "feedback") {
+		t.Fatalf("feedback before its day:\n%s", got)
+	}
+	for _, want := range []string{"## Alice's topics\n- Roadmap\n", "### Next\n- shared under topics\n", "- [ ] Dana: book the room"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("lost %q:\n%s", want, got)
+		}
+	}
+	src := source(t, files, nil)
+	src.Today = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	if on := string(Project(src)["2026-12-02.md"]); strings.Count(on, "CANARY-F") != 5 {
+		t.Fatalf("on its day:\n%s", on)
 	}
 }
 
@@ -437,11 +533,99 @@ func TestAddTopicsPlaces(t *testing.T) {
 		{"empty section at the end", "## Alice's topics\n", "## Alice's topics\n- two\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _, err := AddTopics("alice", "2026-12-02.md", "Alice", []byte(tc.note), []Topic{{Text: "two"}})
-			if err != nil || string(out) != tc.want {
+			out, _, refused, err := AddTopics("alice", "2026-12-02.md", "Alice", []byte(tc.note), []Topic{{Text: "two"}})
+			if err != nil || len(refused) != 0 || string(out) != tc.want {
 				t.Fatalf("got %q, %v\nwant %q", out, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestReceiveTopicThatCannotGoIn: a topic that would not show on the agenda
+// (an HTML comment) or would make the note too large waits in next.md, and
+// never keeps the others out of the note.
+func TestReceiveTopicThatCannotGoIn(t *testing.T) {
+	files := team{"profile.md": profile, "2026-12-02.md": planned, "2026-11-18.md": held}
+	pub := Project(source(t, files, nil))
+	huge := strings.Repeat("A", notes.MaxNoteSize)
+	rem := edited(pub, NextFile, func(s string) string {
+		return s + "- Roadmap\n- <!-- hidden -->\n- " + huge + "\n- On-call\n"
+	})
+	r, after := exchange(t, files, pub, rem)
+	note := after["2026-12-02.md"]
+	if !strings.Contains(note, "- Roadmap\n- On-call\n") || strings.Contains(note, "hidden") || strings.Contains(note, "AAAA") {
+		t.Fatalf("note:\n%.2000s", note)
+	}
+	if len(r.Pending) != 2 || r.Pending[0].Text != "<!-- hidden -->" || r.Pending[1].Text != huge {
+		t.Fatalf("pending: %.200v", r.Pending)
+	}
+	said := strings.Join(r.Lines, "\n")
+	if !strings.Contains(said, `"<!-- hidden -->"`) || !strings.Contains(said, "2 topics from next.md added") || len(said) > 2000 {
+		t.Fatalf("lines: %.3000s", said)
+	}
+	// what waits is published again, the placed ones leave next.md
+	if got := ParseNext(Project(source(t, after, r.Pending))[NextFile]); len(got) != 2 {
+		t.Fatalf("next.md: %.200v", got)
+	}
+}
+
+// TestReceivePlacedTopics: a topic already placed since the last publish (by
+// new, or by a receipt whose publish failed) is neither placed again nor left
+// waiting, though the manager rewrote it in the note.
+func TestReceivePlacedTopics(t *testing.T) {
+	files := team{"profile.md": profile, "2026-12-02.md": strings.Replace(planned,
+		"<!-- Alice's platform: ask Alice to add topics before the 1:1. -->\n",
+		"<!-- Alice's platform: ask Alice to add topics before the 1:1. -->\n- Roadmap: Alice decides from Q1\n", 1), "2026-11-18.md": held}
+	pub := Project(source(t, files, []Topic{{Text: "Roadmap"}}))
+	rem := edited(pub, NextFile, func(s string) string { return s + "- On-call\n" })
+	in := Incoming{Person: person(t, files), Today: today, Published: pub, Remote: rem, Short: "abc1234",
+		Read: func(rel string) ([]byte, bool) {
+			s, ok := files[strings.TrimPrefix(rel, "alice/")]
+			return []byte(s), ok
+		},
+		Placed: map[string]bool{"roadmap": true}}
+	r, err := Receive(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := string(r.Writes["alice/2026-12-02.md"])
+	if strings.Count(note, "Roadmap") != 1 || !strings.Contains(note, "- On-call\n") || len(r.Pending) != 0 || !reflect.DeepEqual(r.Placed, []string{"on-call"}) {
+		t.Fatalf("%+v\n%s", r, note)
+	}
+}
+
+// TestReceiveCopiesAreBounded: a report who pushes thousands of files (or
+// copies of notes in bulk) never floods the notes repository: at most
+// MaxCopies files and MaxCopyBytes come back per sync, the rest is named in
+// one line and stays in the shared repository's history.
+func TestReceiveCopiesAreBounded(t *testing.T) {
+	files := team{"profile.md": profile, "2026-11-18.md": held}
+	pub := Project(source(t, files, nil))
+	rem := Files{}
+	for k, v := range pub {
+		rem[k] = v
+	}
+	for i := range 3000 {
+		rem[fmt.Sprintf("junk/f%04d.md", i)] = []byte("junk\n")
+	}
+	rem["2026-11-18.md"] = append([]byte("## Feedback\nthe report rewrote it\n"), bytes.Repeat([]byte("x"), MaxReportFile+1)...)
+	r, _ := exchange(t, files, pub, rem)
+	if len(r.Writes) != MaxCopies || len(r.Copies) != MaxCopies {
+		t.Fatalf("%d writes, %d copies", len(r.Writes), len(r.Copies))
+	}
+	if len(r.Skipped) != 3001-MaxCopies || len(r.Lines) > MaxCopies+3 {
+		t.Fatalf("%d skipped, %d lines", len(r.Skipped), len(r.Lines))
+	}
+	said := strings.Join(r.Lines, "\n")
+	if !strings.Contains(said, "2026-11-18.md") || !strings.Contains(said, fmt.Sprintf("%d more files", 3000-MaxCopies)) {
+		t.Fatalf("lines:\n%s", said[max(0, len(said)-1500):])
+	}
+	total := 0
+	for _, w := range r.Writes {
+		total += len(w)
+	}
+	if total > MaxCopyBytes {
+		t.Fatalf("%d bytes copied", total)
 	}
 }
 

@@ -116,6 +116,10 @@ func run() error {
 		audit := measure(label+": oneone audit", nil, func(int) *exec.Cmd { return oneone(dir, "audit") })
 		js := measure(label+": oneone audit --json", nil, func(int) *exec.Cmd { return oneone(dir, "audit", "--json") })
 		acts := measure(label+": oneone actions", nil, func(int) *exec.Cmd { return oneone(dir, "actions") })
+		hl := measure(label+": oneone health", nil, func(int) *exec.Cmd { return oneone(dir, "health") })
+		hj := measure(label+": oneone health --json", nil, func(int) *exec.Cmd { return oneone(dir, "health", "--json") })
+		hl.vs(audit, "audit")
+		hj.vs(js, "audit --json")
 		for _, r := range []*result{cold, audit, js, acts} {
 			r.vs(find, "find")
 			r.vs(cat, "cat")
@@ -129,6 +133,11 @@ func run() error {
 		// what doubling the years costs the stat floor itself
 		if a, b := lookup("large-5y", "find -printf size,mtime,ctime,inode"), lookup("large (", "find -printf size,mtime,ctime,inode"); a != nil && b != nil {
 			b.vs(a, "large-5y")
+		}
+	}
+	if *audits {
+		if err := orgBench(); err != nil {
+			return err
 		}
 	}
 	if _, ok := repos[*write]; ok {

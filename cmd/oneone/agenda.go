@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/share"
 	"github.com/spf13/cobra"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -73,17 +74,7 @@ func runAgenda(a *App, args []string, o agendaOptions) error {
 	if err != nil {
 		return err
 	}
-	md := n.Shareable()
-	if !notes.HasTitle(md) {
-		title := fmt.Sprintf("# 1:1 with %s — %s\n", p.Profile.Name, notes.FormatDate(n.Date))
-		if n.Kind == notes.KindGoals {
-			title = "# Goals" + title[1:]
-		}
-		if len(md) > 0 {
-			title += "\n"
-		}
-		md = append([]byte(title), md...)
-	}
+	md := share.Agenda(p.Profile.Name, n, false) // what a shared agenda publishes, Feedback included
 	switch {
 	case a.JSON:
 		return a.printJSON(map[string]any{

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,7 +67,7 @@ computer that reads it: ` + "`oneone recipients add KEY`" + ` and ` + "`oneone s
 			st, res, err := gitstore.Clone(args[0], dir, opts)
 			done()
 			if err != nil {
-				return err
+				return cloneError{err}
 			}
 			shown := gitstore.Redact(args[0])
 			if shown != args[0] {
@@ -90,6 +91,21 @@ computer that reads it: ` + "`oneone recipients add KEY`" + ` and ` + "`oneone s
 		},
 	}
 }
+
+// cloneError words sync's errors for a clone: there are no notes on this
+// computer yet to be "committed locally", and the fix is the same clone again
+// (or the URL), not `oneone sync` or `oneone remote`.
+type cloneError struct{ err error }
+
+var cloneWording = strings.NewReplacer(
+	"your notes are committed locally; run `oneone sync` again", "nothing was cloned; run the same `oneone clone` again",
+	"(your notes are committed locally)", "(nothing was cloned)",
+	"then run `oneone sync` again", "then run the same `oneone clone` again",
+	"check the URL with `oneone remote`", "check the URL",
+)
+
+func (e cloneError) Error() string { return cloneWording.Replace(e.err.Error()) }
+func (e cloneError) Unwrap() error { return e.err }
 
 // progressLine returns a progress callback that rewrites one line of w (a
 // terminal) at most ten times a second, and a function that clears it.

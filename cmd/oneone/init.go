@@ -132,6 +132,7 @@ cadence: %s        # default cadence for new reports: weekly, biweekly, monthly,
 grace: 2d              # slack before a 1:1 counts as overdue
 goals_every: 8w        # a goals 1:1 every couple of months
 theme_length: 8w       # default length of a growth theme
+prepare_ahead: 2d      # unprepared: a 1:1 today or up to 2 days ahead with no feedback written
 # sync: auto           # sync with the remote after every command that commits
 `, manager, o.Cadence)
 }

@@ -120,7 +120,6 @@ func runJoinedSync(a *App, dir, branch string) error {
 	}
 	opts.Branch = branch
 	res, err := st.Sync(opts)
-	err = reportKeyError(err)
 	syncTalk(a, res)
 	if err != nil {
 		if res != nil && len(res.Committed) > 0 && !a.JSON {
@@ -128,7 +127,7 @@ func runJoinedSync(a *App, dir, branch string) error {
 				a.infof("%s", line)
 			}
 		}
-		return err
+		return reportError(err)
 	}
 	if a.JSON {
 		if err := a.printJSON(syncJSONOf(a, res, nil)); err != nil {
@@ -165,10 +164,47 @@ ONEONE_GIT_TOKEN / ~/.git-credentials for https.`,
 	}
 }
 
+// reportError words a sync error for the report: their clone holds no notes
+// of theirs to be "committed locally", and `oneone remote` is the manager's.
+func reportError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if ke := reportKeyError(err); ke != err {
+		return ke
+	}
+	msg := reworded(err.Error())
+	return &reportErr{msg, err}
+}
+
+// reworded replaces the manager's words in a message.
+func reworded(msg string) string {
+	for _, r := range []struct{ from, to string }{
+		{" (your notes are committed locally)", ""},
+		{"check the URL with `oneone remote`", "check the URL your manager gave you"},
+		{"run `oneone sync` again to merge the remote changes", "run `oneone sync` again"},
+	} {
+		msg = strings.ReplaceAll(msg, r.from, r.to)
+	}
+	return msg
+}
+
+// reportErr is an error reworded for the report; errors.Is still sees the cause.
+type reportErr struct {
+	msg string
+	err error
+}
+
+func (e *reportErr) Error() string { return e.msg }
+func (e *reportErr) Unwrap() error { return e.err }
+
 func runJoin(a *App, args []string) error {
 	url := args[0]
 	if err := gitstore.CheckRemoteURL(url); err != nil {
 		return err
+	}
+	if gitstore.Redact(url) != url {
+		a.infof("the credentials in the URL are not used nor saved: put the token in ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME) or ~/.git-credentials")
 	}
 	dir := ""
 	if len(args) > 1 {
@@ -224,12 +260,12 @@ func runJoin(a *App, args []string) error {
 	}
 	if _, err := st.DetectEncryption(opts); err != nil { // an encrypted shared agenda says so by itself
 		cleanup()
-		return reportKeyError(err)
+		return reportError(err)
 	}
 	res, err := st.Sync(opts)
 	if err != nil {
 		cleanup()
-		return reportKeyError(err)
+		return reportError(err)
 	}
 	syncWarnings(a, res)
 	state, serr := joinedState(abs)
@@ -356,12 +392,19 @@ func joinedFiles(dir string) []time.Time {
 	return out
 }
 
-// nextAgenda returns the date of the agenda of the next 1:1 (the first dated today or later), or zero.
-func nextAgenda(days []time.Time, today time.Time) time.Time {
+// nextAgenda returns the date of the agenda of the next 1:1 (the first dated
+// today or later that is not skipped or cancelled, as the manager's sync
+// chooses where the report's topics go), or zero.
+func nextAgenda(dir string, days []time.Time, today time.Time) time.Time {
 	for _, d := range days {
-		if !d.Before(today) {
-			return d
+		if d.Before(today) {
+			continue
 		}
+		data, err := notes.ReadFileLimited(filepath.Join(dir, notes.FormatDate(d)+".md"), notes.MaxNoteSize)
+		if err == nil && share.DoesNotTakePlace(data) {
+			continue
+		}
+		return d
 	}
 	return time.Time{}
 }
@@ -397,11 +440,13 @@ func runJoinedNext(a *App, dir string) error {
 			out.DaysUntilDue = &n
 		}
 	}
-	if d := nextAgenda(joinedFiles(dir), today); !d.IsZero() {
+	if d := nextAgenda(dir, joinedFiles(dir), today); !d.IsZero() {
 		name := notes.FormatDate(d) + ".md"
 		out.Agenda = &name
 		if data, err := notes.ReadFileLimited(filepath.Join(dir, name), notes.MaxNoteSize); err == nil {
-			out.AgendaTopics = share.AgendaTopics(name, data, state.Report)
+			if ts := share.AgendaTopics(name, data, state.Report); ts != nil {
+				out.AgendaTopics = ts
+			}
 		}
 	}
 	if data, err := notes.ReadFileLimited(filepath.Join(dir, share.NextFile), 1<<20); err == nil {
@@ -471,8 +516,8 @@ func runJoinedAgenda(a *App, dir string, args []string, o agendaOptions) error {
 		if day, err = notes.ParseDate(args[0]); err != nil {
 			return fmt.Errorf("DATE: %w", err)
 		}
-	case !nextAgenda(days, today).IsZero():
-		day = nextAgenda(days, today)
+	case !nextAgenda(dir, days, today).IsZero():
+		day = nextAgenda(dir, days, today)
 	case len(days) > 0:
 		day = days[len(days)-1]
 	}

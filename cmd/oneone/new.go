@@ -77,7 +77,7 @@ func runNew(a *App, slug string, o newOptions) error {
 	if err != nil {
 		return err
 	}
-	topics := a.withWaitingTopics(r, st, p, day, sc) // from the report's shared agenda (shareserve.go)
+	topics, placed := a.withWaitingTopics(r, st, p, day, sc) // from the report's shared agenda (shareserve.go)
 	dir := filepath.Join(r.Root, slug)
 	notes.CleanTemp(dir)
 	if err := notes.CreateFileAtomic(filepath.Join(r.Root, filepath.FromSlash(rel)), sc.Content); err != nil {
@@ -93,6 +93,7 @@ func runNew(a *App, slug string, o newOptions) error {
 	if err := a.commitCreated(r, st, fmt.Sprintf("%s: new %s %s", slug, kindWord, notes.FormatDate(day)), []string{rel}, ""); err != nil {
 		return err
 	}
+	placed()
 	if a.JSON {
 		if err := a.printJSON(map[string]any{"slug": slug, "date": notes.FormatDate(day), "file": rel, "kind": sc.Kind, "goals_due": sc.GoalsDue, "carried_actions": sc.Carried}); err != nil {
 			return err

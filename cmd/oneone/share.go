@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	neturl "net/url"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
@@ -223,6 +225,12 @@ func setShare(a *App, slug, url string, keys []string) error {
 		return err
 	}
 	shown := gitstore.Redact(url)
+	for _, sec := range a.secrets() { // the token itself given as the URL's user: never recorded
+		if u, err := neturl.Parse(shown); err == nil && u.User != nil && strings.Contains(u.User.String(), sec) {
+			u.User = nil
+			shown = u.String()
+		}
+	}
 	r, err := a.Repo()
 	if err != nil {
 		return err
@@ -253,6 +261,9 @@ func setShare(a *App, slug, url string, keys []string) error {
 		if o.slug != slug && gitstore.SameRemote(o.url, url) {
 			return fmt.Errorf("%s is %s's shared agenda already: each report needs a repository of their own, or they would read each other's agendas", shown, o.slug)
 		}
+	}
+	if err := a.checkNotForeign(st, slug, shown); err != nil {
+		return err
 	}
 	if shown != url {
 		a.infof("the credentials in the URL were not saved: put the token in ONEONE_GIT_TOKEN or ~/.git-credentials")
@@ -379,4 +390,34 @@ func (a *App) ensureOwnRecipient(r *notes.Repo, st *gitstore.Store) error {
 	}
 	a.infof("added this computer's key %s to the recipients in %s (committed)", id.Public(), notes.ConfigFile)
 	return nil
+}
+
+// checkNotForeign refuses, before anything is recorded, a repository that
+// holds another report's shared agenda (one that stopped sharing or left, or
+// one published from other notes). A remote that cannot be reached now is
+// not refused here: the publish that follows says why.
+func (a *App) checkNotForeign(st *gitstore.Store, slug, url string) error {
+	b, err := st.SharedRepo(slug)
+	if err != nil {
+		return nil
+	}
+	opts := a.syncOpts(st, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	tip, err := b.Probe(ctx, url, "", opts)
+	if err != nil || tip.Commit == "" {
+		return nil
+	}
+	if !b.Known(tip) {
+		if tip, err = b.Fetch(ctx, url, tip, opts); err != nil {
+			return nil
+		}
+	}
+	if base, err := b.LastPublished(tip.Commit); err != nil || base != "" {
+		return nil // this report's own
+	}
+	if state := b.State(); state.Published != "" && b.Has(state.Published) && (state.URL == "" || gitstore.SameRemote(state.URL, url)) {
+		return nil // this report's own, its history rewritten by the report
+	}
+	return refuseForeign(b, tip.Commit, slug, url)
 }

@@ -67,7 +67,7 @@ func (o shareOutcome) json(a *App) shareJSON {
 
 // shareKeyVersion changes whenever what Project writes changes, so that the
 // next sync publishes again.
-const shareKeyVersion = "1"
+const shareKeyVersion = "2"
 
 // sharesOf lists the reports who share: a share: URL in the profile, and not
 // archived as of today (archiving stops the sharing). only limits the list.
@@ -233,10 +233,20 @@ func (ps *probedShares) serve(a *App, r *notes.Repo, st *gitstore.Store, opts gi
 func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOptions, settings share.Settings,
 	today time.Time, t shareTarget, b *gitstore.SharedRepo, tip gitstore.SharedTip, out *shareOutcome) error {
 	state := b.State()
+	if state.URL != "" && !gitstore.SameRemote(state.URL, t.url) {
+		// shared again to another repository: what this computer knew was of the old one
+		state = gitstore.SharedState{URL: out.URL}
+		if err := b.SetState(state); err != nil {
+			return err
+		}
+	}
+	state.URL = out.URL
 	if key := shareKey(st, t.slug, today); tip.Commit != "" && tip.Commit == state.Published && key == state.Key && b.Known(tip) && !b.NeedsRekey(tip) {
 		return nil // nothing on either side
 	}
-	author := a.author(st, r.Config.Manager)
+	// the manager's name and their global git address, never the notes
+	// repository's own user.email (kept for the notes alone)
+	author := b.Author(r.Config.Manager)
 	for attempt := 0; ; attempt++ {
 		var err error
 		if !b.Known(tip) {
@@ -250,6 +260,11 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		}
 		if base == "" && tip.Commit != "" && state.Published != "" && b.Has(state.Published) {
 			base = state.Published // the report rewrote the history: measure against what this computer published
+		}
+		if base == "" && tip.Commit != "" {
+			if err := refuseForeign(b, tip.Commit, t.slug, out.URL); err != nil {
+				return err
+			}
 		}
 		var published share.Files
 		if base != "" {
@@ -269,8 +284,15 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		if len(tip.Commit) >= 7 {
 			short = tip.Commit[:7]
 		}
+		var placed map[string]bool
+		if state.PlacedBase == base {
+			placed = map[string]bool{}
+			for _, k := range state.Placed {
+				placed[k] = true
+			}
+		}
 		rc, err := share.Receive(share.Incoming{Person: p, Today: today, Published: published, Remote: remote, Short: short,
-			Read: func(rel string) ([]byte, bool) { return readNotesFile(r.Root, rel) }})
+			Read: func(rel string) ([]byte, bool) { return readNotesFile(r.Root, rel) }, Placed: placed})
 		if errors.Is(err, share.ErrNotShared) {
 			return fmt.Errorf("%s: %w (a notes repository?): give %s an empty repository of their own and run `oneone share %s URL`", out.URL, err, t.slug, t.slug)
 		}
@@ -278,10 +300,18 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 			return err
 		}
 		for _, f := range big {
-			out.Lines = append(out.Lines, fmt.Sprintf("%s: %s in the shared agenda is larger than %d MiB: left there, not copied", t.slug, f, gitstore.MaxSharedFile>>20))
+			out.Lines = append(out.Lines, fmt.Sprintf("%s: %s in the shared agenda is %s: left there, not copied", t.slug, f.Path, f.Why))
 		}
 		if err := writeReceived(a, r, st, t.slug, rc, out); err != nil {
 			return err
+		}
+		if len(rc.Placed) > 0 {
+			// remembered before publishing: should the publish fail, the next
+			// sync does not place them again (the manager may edit them meanwhile)
+			state = withPlaced(state, base, rc.Placed)
+			if err := b.SetState(state); err != nil {
+				return err
+			}
 		}
 		if len(rc.Writes) > 0 {
 			if p, err = r.LoadPerson(t.slug); err != nil {
@@ -308,8 +338,39 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		for _, d := range rc.Deleted {
 			out.Lines = append(out.Lines, fmt.Sprintf("%s: %s was deleted in the shared agenda: not applied, published again", t.slug, d))
 		}
-		return b.SetState(gitstore.SharedState{Published: pub.Commit, Key: shareKey(st, t.slug, today), Branch: tip.Branch})
+		return b.SetState(gitstore.SharedState{Published: pub.Commit, Key: shareKey(st, t.slug, today), Branch: tip.Branch, URL: out.URL})
 	}
+}
+
+// refuseForeign refuses a shared repository whose history holds another
+// shared agenda (another report's, or one published from other notes): all
+// of its history would be this report's to read.
+func refuseForeign(b *gitstore.SharedRepo, commit, slug, url string) error {
+	foreign, err := b.PublishedElsewhere(commit)
+	if err != nil || !foreign {
+		return err
+	}
+	whose := "someone else"
+	if files, _, err := b.Files(commit); err == nil {
+		if st, err := share.ParseState(files[share.StateFile]); err == nil && strings.TrimSpace(st.Report) != "" {
+			whose = shownPath(oneLine(st.Report))
+		}
+	}
+	return fmt.Errorf("%s holds the shared agenda of %s (published for another report, or from other notes): its whole history would be %s's to read; give %s an empty repository of their own with `oneone share %s URL`", url, whose, slug, slug, slug)
+}
+
+// withPlaced records topics put into a note since the publish base.
+func withPlaced(st gitstore.SharedState, base string, keys []string) gitstore.SharedState {
+	if st.PlacedBase != base {
+		st.Placed = nil
+	}
+	st.PlacedBase = base
+	for _, k := range keys {
+		if !contains(st.Placed, k) {
+			st.Placed = append(st.Placed, k)
+		}
+	}
+	return st
 }
 
 // readNotesFile reads a file of the notes repository for the merge-back (no links followed).
@@ -350,7 +411,11 @@ func writeReceived(a *App, r *notes.Repo, st *gitstore.Store, slug string, rc *s
 	if len(written) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("%s: from the shared agenda\n\n%s", slug, strings.Join(rc.Lines, "\n"))
+	said := make([]string, len(rc.Lines))
+	for i, l := range rc.Lines {
+		said[i] = shownPath(l) // names from the report's repository: one line each, no escape sequence in git log
+	}
+	msg := fmt.Sprintf("%s: from the shared agenda\n\n%s", slug, strings.Join(said, "\n"))
 	if _, err := st.Commit(msg, a.author(st, r.Config.Manager), written...); err != nil && !errors.Is(err, gitstore.ErrNothingChanged) {
 		return fmt.Errorf("%s written but not committed: %w (run `oneone sync` to commit it)", strings.Join(written, ", "), err)
 	}
@@ -389,7 +454,11 @@ func (a *App) syncShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOp
 	if len(received) == 0 {
 		return outs, err
 	}
-	res.Committed = append(res.Committed, received...)
+	for _, p := range received { // the manager's edit of the same note may be committed already
+		if !contains(res.Committed, p) {
+			res.Committed = append(res.Committed, p)
+		}
+	}
 	if err != nil {
 		return outs, err // origin was not reached: what came back is committed, pushed next time
 	}
@@ -407,17 +476,21 @@ func (a *App) syncShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncOp
 	return outs, err
 }
 
-// shareLines describes the shares of a sync for the manager, one line each.
+// shareLines describes the shares of a sync for the manager, one line each
+// (what came back and every copy are said on stderr, from o.Lines).
 func shareLines(outs []shareOutcome) []string {
 	var lines []string
 	for _, o := range outs {
 		if o.Err != nil {
 			continue
 		}
-		lines = append(lines, o.Lines...)
 		switch {
 		case len(o.Published) > 0:
-			lines = append(lines, fmt.Sprintf("published %s's shared agenda (%s): %s", o.Slug, o.URL, strings.Join(o.Published, ", ")))
+			names := make([]string, len(o.Published))
+			for i, p := range o.Published {
+				names[i] = shownPath(p) // the report's names: no control character reaches the terminal
+			}
+			lines = append(lines, fmt.Sprintf("published %s's shared agenda (%s): %s", o.Slug, o.URL, strings.Join(names, ", ")))
 		default:
 			lines = append(lines, fmt.Sprintf("%s's shared agenda is up to date (%s)", o.Slug, o.URL))
 		}
@@ -450,41 +523,63 @@ func shareErrors(a *App, outs []shareOutcome) error {
 
 // waitingTopics returns the topics of a report's next.md that wait for a 1:1,
 // as this computer last published them (none when the report does not share).
-func waitingTopics(r *notes.Repo, st *gitstore.Store, slug string) []share.Topic {
+// The base is that publish's commit.
+func waitingTopics(r *notes.Repo, st *gitstore.Store, slug string) (topics []share.Topic, base string) {
 	data, err := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
 	if err != nil || share.RemoteOf(data) == "" || !st.HasSharedRepo(slug) {
-		return nil
+		return nil, ""
 	}
 	b, err := st.SharedRepo(slug)
 	if err != nil {
-		return nil
+		return nil, ""
 	}
-	files, _, err := b.Files(b.State().Published)
+	state := b.State()
+	files, _, err := b.Files(state.Published)
 	if err != nil {
-		return nil
+		return nil, ""
 	}
-	return share.ParseNext(files[share.NextFile])
+	for _, t := range share.ParseNext(files[share.NextFile]) {
+		if state.PlacedBase != state.Published || !contains(state.Placed, t.Key()) {
+			topics = append(topics, t)
+		}
+	}
+	return topics, state.Published
 }
 
 // withWaitingTopics puts the topics waiting in a report's next.md into a note
 // new scaffolds, when it is the next 1:1's (dated today or later, before any
 // other planned note); it returns how many it added.
-func (a *App) withWaitingTopics(r *notes.Repo, st *gitstore.Store, p *notes.Person, day time.Time, sc *notes.Scaffold) int {
+//
+// Once the note is committed, record() remembers them as placed, so that the
+// next sync does not place them again when the manager rewrites them first.
+func (a *App) withWaitingTopics(r *notes.Repo, st *gitstore.Store, p *notes.Person, day time.Time, sc *notes.Scaffold) (n int, record func()) {
+	record = func() {}
 	today, err := a.Today()
 	if err != nil || day.Before(today) {
-		return 0
+		return 0, record
 	}
 	if n := share.PlannedNote(p, today); n != nil && n.Date.Before(day) {
-		return 0 // the earlier planned note has them
+		return 0, record // the earlier planned note has them
 	}
-	topics := waitingTopics(r, st, p.Slug)
+	topics, base := waitingTopics(r, st, p.Slug)
 	if len(topics) == 0 {
-		return 0
+		return 0, record
 	}
-	out, added, err := share.AddTopics(p.Slug, notes.FormatDate(day)+".md", p.Profile.FirstName(), sc.Content, topics)
-	if err != nil {
-		return 0 // they still wait: the next sync places them
+	out, added, _, err := share.AddTopics(p.Slug, notes.FormatDate(day)+".md", p.Profile.FirstName(), sc.Content, topics)
+	if err != nil || len(added) == 0 {
+		return 0, record // they still wait: the next sync places them
 	}
 	sc.Content = out
-	return len(added)
+	record = func() {
+		b, err := st.SharedRepo(p.Slug)
+		if err != nil {
+			return
+		}
+		var keys []string
+		for _, t := range added {
+			keys = append(keys, t.Key())
+		}
+		_ = b.SetState(withPlaced(b.State(), base, keys))
+	}
+	return len(added), record
 }

@@ -121,6 +121,7 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 					a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
 				}
 			}
+			publishAfterSync(a, r, err != nil) // the organisation's summary, origin or not (org.go)
 			if err != nil {
 				if res != nil && len(res.Committed) > 0 && !a.JSON {
 					for _, line := range committedLines(res) {
@@ -338,6 +339,9 @@ func autoSync(a *App, st *gitstore.Store) {
 		for _, l := range o.Lines {
 			a.infof("%s", shownPath(l)) // names from the report's repository: no control character reaches the terminal
 		}
+	}
+	if rerr == nil {
+		publishAfterSync(a, r, err != nil) // the organisation's summary (org.go)
 	}
 	if err != nil {
 		msg := a.scrub(oneLine(err.Error()))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 
@@ -17,6 +18,7 @@ var argErrors = []struct {
 	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "expected ${1} argument(s), got ${2}"},
 	{regexp.MustCompile(`^accepts between (\d+) and (\d+) arg\(s\), received (\d+)$`), "expected ${1} to ${2} arguments, got ${3}"},
 	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "expected at least ${1} argument(s), got ${2}"},
+	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`), "expected at most ${1} argument(s), got ${2}"},
 	{regexp.MustCompile(`^unknown command ("[^"]*") for "[^"]*"$`), "unexpected argument ${1}"},
 }
 
@@ -30,6 +32,7 @@ func explainArgErrors(c *cobra.Command) {
 		explainArgErrors(sub)
 	}
 	check := c.Args
+	ownArgs := check != nil && c.Runnable() // like `org [DIR]`: a first argument may be its own
 	if check == nil {
 		if !c.HasSubCommands() || !c.HasParent() {
 			return
@@ -41,7 +44,7 @@ func explainArgErrors(c *cobra.Command) {
 		if err == nil {
 			return nil
 		}
-		if cmd.HasAvailableSubCommands() && len(args) > 0 {
+		if cmd.HasAvailableSubCommands() && len(args) > 0 && !(ownArgs && isFolder(args[0])) {
 			return unknownSubcommand(cmd, args[0])
 		}
 		msg := err.Error()
@@ -54,6 +57,13 @@ func explainArgErrors(c *cobra.Command) {
 		use := strings.TrimSuffix(cmd.UseLine(), " [flags]")
 		return fmt.Errorf("%s: usage: %s (see `%s --help`)", msg, use, cmd.CommandPath())
 	}
+}
+
+// isFolder reports whether p names an existing folder: `oneone org DIR extra`
+// has too many arguments, it does not name an unknown subcommand DIR.
+func isFolder(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 var strconvError = regexp.MustCompile(`strconv\.Parse(\w+): parsing "[^"]*": (invalid syntax|value out of range)`)
