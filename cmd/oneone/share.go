@@ -29,7 +29,7 @@ type shareOptions struct {
 func newShareCmd(a *App) *cobra.Command {
 	var o shareOptions
 	cmd := &cobra.Command{
-		Use:   "share [SLUG [URL]] [--stop]",
+		Use:   "share [SLUG [URL]] [--stop] [--encrypt --to AGE-KEY]",
 		Short: "Show, set or stop a report's shared agenda; list who shares",
 		Long: `Give a report a shared agenda: a git repository of their own (create it empty
 and private on your git host, give the report write access) where oneone
@@ -53,18 +53,25 @@ SLUG/DATE.conflict-share-HASH.md or SLUG/shared-NAME, reported by audit.
 
 URLs and credentials are those of sync: ssh (host keys checked), https with
 ONEONE_GIT_TOKEN or ~/.git-credentials, an absolute path to a bare repository.
-No credential is ever stored: a URL given with one is recorded without it.`,
+No credential is ever stored: a URL given with one is recorded without it.
+
+With --encrypt --to AGE-KEY (the key ` + "`oneone key`" + ` prints on the report's
+computer; --to again for each), the shared repository holds only age
+ciphertext, encrypted for the report's keys and the recipients of
+oneone.yaml (this computer's key is added there): the host reads nothing.
+The report then needs oneone: ` + "`oneone join URL`" + `, ` + "`oneone topic`" + `, ` + "`oneone sync`" + `.`,
 		Example: `  oneone share alice git@github.com:dana/alice-1on1.git
   oneone share alice https://gitlab.com/dana/alice-1on1.git
   oneone share
-  oneone share alice --stop`,
+  oneone share alice --stop
+  oneone share alice git@github.com:dana/alice-1on1.git --encrypt --to age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq`,
 		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: a.completeCurrentSlug,
 		RunE:              func(cmd *cobra.Command, args []string) error { return runShare(a, args, o) },
 	}
 	cmd.Flags().BoolVar(&o.Stop, "stop", false, "stop publishing SLUG's agenda and reading from it")
 	cmd.Flags().BoolVar(&o.Encrypt, "encrypt", false, "end-to-end encrypt the shared agenda with age, for the report's key (--to) and your recipients")
-	cmd.Flags().StringSliceVar(&o.To, "to", nil, "the report's age public key (age1..., what `oneone key` prints on their computer), with --encrypt; repeat for several")
+	cmd.Flags().StringSliceVar(&o.To, "to", nil, "the report's `AGE-KEY` (age1..., printed by oneone key on their computer), with --encrypt; repeat for several")
 	return cmd
 }
 
