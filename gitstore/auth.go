@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
+	"github.com/oneone/oneone/sealed"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -209,6 +210,10 @@ type authInfo struct {
 	sc        *scrubber
 	idle      time.Duration // a transfer with no byte for this long is cancelled (0: IdleTimeout)
 	progress  func(int64)   // told the bytes a fetch received so far (SyncOptions.Progress)
+	// identityPath is this computer's age key file, for an encrypted remote
+	// (identityExplicit: named by $ONEONE_IDENTITY).
+	identityPath     string
+	identityExplicit bool
 }
 
 // Where an https credential came from.
@@ -238,7 +243,8 @@ func (o *SyncOptions) home() string {
 
 // resolveAuth picks credentials for rawURL without ever prompting.
 func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
-	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout, progress: o.Progress}
+	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout, progress: o.Progress,
+		identityPath: sealed.IdentityPath(o.getenv, o.home()), identityExplicit: o.getenv(sealed.IdentityEnv) != ""}
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))

@@ -312,7 +312,7 @@ func (s *Store) writeChecked(rel string, e entry, was diskState) (*index.Entry, 
 		if err := os.Symlink(string(data), tmp); err != nil {
 			return nil, "", err
 		}
-	} else if err := writeTemp(tmp, data, blobMode(e.mode)); err != nil {
+	} else if err := s.writeTempFile(tmp, data, blobMode(e.mode)); err != nil {
 		return nil, "", fmt.Errorf("write %s: %w", rel, err)
 	}
 	if testHookCheckout != nil {

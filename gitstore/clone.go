@@ -16,10 +16,25 @@ import (
 // InitMessage is the message of the commit `oneone init` makes.
 const InitMessage = "init: oneone notes repository"
 
+// RecipientsCommitPrefix starts the message of the commits that change the
+// recipients of oneone.yaml (oneone recipients, oneone remote --encrypt).
+const RecipientsCommitPrefix = "recipients: "
+
 // onlyInitCommit reports whether h is the lone commit `oneone init` makes:
-// no parent, init's message, nothing but oneone.yaml and .gitignore.
+// no parent, init's message, nothing but oneone.yaml and .gitignore; the
+// commits of `oneone remote URL --encrypt` (this computer's key added to
+// oneone.yaml) on top of it do not count: a new computer set up that way
+// adopts the encrypted remote's history, where its key already is.
 func (s *Store) onlyInitCommit(h plumbing.Hash) bool {
 	c, err := object.GetCommit(s.repo.Storer, h)
+	for n := 0; err == nil && n < 8 && strings.HasPrefix(c.Message, RecipientsCommitPrefix) && len(c.ParentHashes) == 1; n++ {
+		var changes []treeChange
+		parent, perr := object.GetCommit(s.repo.Storer, c.ParentHashes[0])
+		if perr != nil || s.diffTrees(parent.TreeHash, c.TreeHash, "", &changes) != nil || len(changes) != 1 || changes[0].path != notes.ConfigFile {
+			return false
+		}
+		c = parent
+	}
 	if err != nil || len(c.ParentHashes) != 0 || strings.TrimSpace(c.Message) != InitMessage {
 		return false
 	}
@@ -74,7 +89,16 @@ func Clone(url, dir string, opts SyncOptions) (*Store, *SyncResult, error) {
 		return nil, nil, err
 	}
 	opts.url = url
+	if _, err := st.DetectEncryption(opts); err != nil { // an encrypted remote says so by itself
+		cleanup()
+		return nil, nil, err
+	}
+	st.bulk = true // a new folder: a failed clone leaves nothing, so files need not reach the disk one by one
 	res, err := st.Sync(opts)
+	st.bulk = false
+	if err == nil {
+		err = syncFS(abs)
+	}
 	if err != nil {
 		cleanup()
 		return nil, res, err

@@ -92,6 +92,9 @@ func (s *Store) SetRemote(url string) error {
 		return err
 	}
 	if r, ok := cfg.Remotes[RemoteName]; ok {
+		if len(r.URLs) > 0 && !SameRemote(r.URLs[0], url) {
+			forgetEncryption(s, cfg) // another remote: plain until said otherwise
+		}
 		if len(r.URLs) > 0 && r.URLs[0] != url {
 			// Another remote may name its branches differently: the next sync picks
 			// the upstream again (same name, else the remote's default branch).

@@ -32,7 +32,7 @@ var credentialKinds = []struct {
 	{"xox", regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9\-]{4,}`), "a Slack token"},
 	{"AKIA", regexp.MustCompile(`\bAKIA[0-9A-Z]{16}\b`), "an AWS access key"},
 	{"-----BEGIN ", regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----`), "a private key"},
-	{"AGE-SECRET-KEY-", regexp.MustCompile(`AGE-SECRET-KEY-1[0-9A-Z]{10,}`), "an age secret key"},
+	{"AGE-SECRET-KEY-", regexp.MustCompile(`AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]{10,}`), "an age secret key"},
 }
 
 // findCredential returns the line (from 1) of the first thing in data that looks

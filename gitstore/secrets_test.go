@@ -3,8 +3,12 @@ package gitstore
 import (
 	"errors"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/oneone/oneone/sealed"
 )
 
 // Values that look like credentials are never committed, by a command or by
@@ -20,6 +24,7 @@ func TestCredentialsNeverCommitted(t *testing.T) {
 		{"private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"},
 		{"rsa-key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n"},
 		{"age", "AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQS\n"},
+		{"age-pq", "- AGE-SECRET-KEY-PQ-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQS\n"},
 	}
 	for _, sec := range secrets {
 		t.Run(sec.kind, func(t *testing.T) {
@@ -65,5 +70,14 @@ func TestCredentialsNeverCommitted(t *testing.T) {
 	m.write("a.md", "the ghp_ prefix marks GitHub tokens; AKIA keys too\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
 	if _, err := m.st.Commit("a", Author{"Dana", "d@example.com"}, "a.md"); err != nil {
 		t.Fatalf("harmless text refused: %v", err)
+	}
+	// age public keys (recipients: in oneone.yaml) are no secret: committed
+	id, _, err := sealed.LoadOrCreateIdentity(filepath.Join(t.TempDir(), "identity.txt"), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.write("oneone.yaml", "manager: Dana\nrecipients:\n  - "+id.Public()+"\n  - "+strings.ToLower(id.Public())+"\n")
+	if _, err := m.st.Commit("recipients: add", Author{"Dana", "d@example.com"}, "oneone.yaml"); err != nil {
+		t.Fatalf("an age public key refused: %v", err)
 	}
 }

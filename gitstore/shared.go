@@ -554,6 +554,15 @@ func (b *SharedRepo) Publish(ctx context.Context, url string, tip SharedTip, fil
 	}
 	sort.Strings(res.Changed)
 	if !force && !parent.IsZero() && tree == parentTree {
+		if b.NeedsRekey(tip) { // nothing new, but encrypted for other keys: encrypted again
+			if err := b.rekey(ctx, newTransport(b.st, url, ai), plumbing.NewBranchReferenceName(tip.Branch), parent); err != nil {
+				if errors.Is(err, ErrRemoteMoved) {
+					return res, fmt.Errorf("%w: %v", ErrSharedMoved, err)
+				}
+				return res, b.remoteError(url, ai, err)
+			}
+			res.Pushed = true
+		}
 		return res, nil
 	}
 	if !strings.HasSuffix(msg, "\n") {

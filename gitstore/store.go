@@ -31,6 +31,8 @@ type Store struct {
 	repo   *git.Repository
 
 	mergeDriver func(path string, base, ours, theirs []byte) ([]byte, bool) // see SetMergeDriver
+	recipients  []string                                                    // a shared agenda's encrypted remote: the keys it is encrypted to (SharedRepo.Encrypt)
+	bulk        bool                                                        // Clone's checkout into a new folder: files synced to disk once at the end (clonefs.go)
 
 	// untrusted is set on the copy of a report's shared agenda: a tree entry
 	// with a name git would refuse is passed over (it is the report's tree,

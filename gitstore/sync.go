@@ -428,6 +428,9 @@ func (s *Store) fetch(ctx context.Context, tr Transport, branch, tracking plumbi
 	if err != nil || tip.IsZero() {
 		return tip, err
 	}
+	if err := s.checkPlainFetch(tr, tip); err != nil {
+		return plumbing.ZeroHash, err
+	}
 	// go-git would create the tracking ref's folders 0777 less the umask; setRef makes them 0700.
 	refPath := filepath.Join(s.gitDir, filepath.FromSlash(tracking.String()))
 	for dir := filepath.Dir(refPath); len(dir) > len(s.gitDir); dir = filepath.Dir(dir) {

@@ -90,8 +90,16 @@ func (s *Store) openTransport(rawURL string, opts *SyncOptions) (Transport, erro
 	return newTransport(s, rawURL, ai), nil
 }
 
-// newTransport makes the Transport for a remote: where another transport
-// (an encrypted remote) will be chosen, and what a test replaces.
+// newTransport makes the Transport for a remote: the encrypted one when this
+// computer knows the remote is encrypted (encrypted_remote.go), else go-git's
+// smart protocol; what a test replaces.
 var newTransport = func(s *Store, rawURL string, ai *authInfo) Transport {
+	if s.encryptedRemote(rawURL) {
+		t, err := s.newEncryptedTransport(rawURL, ai)
+		if err != nil {
+			return &failedTransport{Redact(rawURL), err}
+		}
+		return t
+	}
 	return &goGitTransport{s: s, rawURL: rawURL, ai: ai}
 }

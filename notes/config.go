@@ -26,6 +26,10 @@ type Config struct {
 	PrepareAheadDays int
 	Away             []Absence // the manager's own absences
 	Sync             string    // "auto" to sync after every commit
+	// Recipients are the age public keys an encrypted remote is encrypted to
+	// (as written; package sealed checks them): nil when oneone.yaml has no
+	// recipients key, empty when it lists none.
+	Recipients []string
 	// Unknown lists the keys oneone does not read, with their lines, so that a
 	// misspelt setting (or a secret pasted there) is not silently ignored.
 	Unknown []ConfigKey
@@ -131,6 +135,9 @@ func ParseConfig(data []byte) (Config, error) {
 	}
 	if c.Sync != "" && c.Sync != "auto" && c.Sync != "manual" && c.Sync != "off" {
 		return c, fmt.Errorf("sync: unknown value %q: use auto or manual", c.Sync)
+	}
+	if c.Recipients, err = stringList(mapGet(m, "recipients"), "recipients"); err != nil {
+		return c, fmt.Errorf("%w: list the age public keys (age1...) that may read an encrypted remote, one per line", err)
 	}
 	return c, nil
 }

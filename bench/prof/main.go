@@ -27,6 +27,7 @@ func main() {
 	note := flag.String("note", "", "with -sync: a slug to write a new note for before each sync")
 	status := flag.Bool("status", false, "profile a no-op commit of pending edits (the status scan of sync) instead of audit")
 	full := flag.Bool("full", false, "parse every note (Load) instead of the summary cache (LoadSummaries)")
+	clone := flag.String("clone", "", "profile `oneone clone URL` into -dir (which must not exist) instead of audit")
 	flag.Parse()
 	if *cpu != "" {
 		f, _ := os.Create(*cpu)
@@ -34,6 +35,16 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	today, _ := notes.ParseDate(benchgen.Today)
+	if *clone != "" {
+		start := time.Now()
+		_, res, err := gitstore.Clone(*clone, *dir, gitstore.SyncOptions{Author: gitstore.Author{Name: "Bench", Email: "bench@example.com"}})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		fmt.Printf("clone: %v, %d commits\n", time.Since(start), res.PulledCommits)
+		return
+	}
 	for i := 0; *syncs && i < *n; i++ {
 		if *note != "" {
 			p := fmt.Sprintf("%s/%s/2027-02-%02d.md", *dir, *note, i+1)

@@ -246,6 +246,10 @@ func writeBench(src, label string) error {
 	})
 	noop.vs(gitNoop, "git")
 
+	if err := encryptedBench(tmp, src, label, remotes, port, sy, noop, syncNote, body); err != nil {
+		return err
+	}
+
 	// Ten reports share an agenda (issue 16): a sync with nothing to do asks
 	// each shared remote where it is, and stops there.
 	for i := 0; i < 10 && i < len(slugs); i++ {
@@ -264,6 +268,55 @@ func writeBench(src, label string) error {
 	shares := measure(label+": oneone sync, nothing to do, 10 shared agendas", nil, func(int) *exec.Cmd { return oneone(ours, "sync") })
 	shares.vs(noop, "no-op sync without shares")
 	shares.vs(gitNoop, "git")
+	return nil
+}
+
+// encryptedBench measures an end-to-end encrypted origin (issue 17) on
+// another copy of the repository, against the same plain cases measured just
+// before: a sync of one new note, a sync with nothing to do, and a clone of
+// the whole repository on a new computer (against git clone of the plain one).
+func encryptedBench(tmp, src, label, remotes string, port int, plainSync, plainNoop *result, syncNote func(int) string, body func(int) []byte) error {
+	enc := filepath.Join(tmp, "encrypted")
+	if err := sh("", "cp", "-a", src, enc); err != nil {
+		return err
+	}
+	if err := sh("", "git", "init", "-q", "--bare", "-b", "main", filepath.Join(remotes, "encrypted.git")); err != nil {
+		return err
+	}
+	url := fmt.Sprintf("git://127.0.0.1:%d/encrypted.git", port)
+	if err := run1(oneone(enc, "remote", url, "--encrypt")); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := run1(oneone(enc, "sync")); err != nil {
+		return fmt.Errorf("first encrypted sync: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "bench: first push of %s to an encrypted remote (everything encrypted once): %s\n", label, time.Since(start).Round(time.Millisecond))
+	sy := measure(label+": oneone sync of one new note, encrypted remote", func(i int) {
+		os.WriteFile(filepath.Join(enc, syncNote(i)), body(i), 0o600)
+	}, func(int) *exec.Cmd { return oneone(enc, "sync") })
+	sy.vs(plainSync, "plain remote")
+	noop := measure(label+": oneone sync, nothing to do, encrypted remote", nil, func(int) *exec.Cmd { return oneone(enc, "sync") })
+	noop.vs(plainNoop, "plain remote")
+
+	into, err := filepath.Abs(filepath.Join(tmp, "clone"))
+	if err != nil {
+		return err
+	}
+	clean := func(int) { os.RemoveAll(into) }
+	gitClone := measure(label+": git clone of the plain remote", clean, func(int) *exec.Cmd {
+		return gitCmd(tmp, "git", "clone", "-q", fmt.Sprintf("git://127.0.0.1:%d/git.git", port), into)
+	})
+	plainClone := measure(label+": oneone clone of the plain remote", clean, func(int) *exec.Cmd {
+		return oneone(tmp, "clone", fmt.Sprintf("git://127.0.0.1:%d/oneone.git", port), into)
+	})
+	encClone := measure(label+": oneone clone of the encrypted remote", clean, func(int) *exec.Cmd {
+		return oneone(tmp, "clone", url, into)
+	})
+	plainClone.vs(gitClone, "git clone")
+	encClone.vs(gitClone, "git clone")
+	encClone.vs(plainClone, "oneone clone, plain")
+	os.RemoveAll(into)
 	return nil
 }
 

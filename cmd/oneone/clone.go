@@ -18,9 +18,10 @@ func init() { register(newCloneCmd) }
 
 // cloneInfo is the JSON shape of `oneone clone --json`.
 type cloneInfo struct {
-	Dir     string `json:"dir"`
-	Remote  string `json:"remote"`
-	Commits int    `json:"commits"`
+	Dir       string `json:"dir"`
+	Remote    string `json:"remote"`
+	Commits   int    `json:"commits"`
+	Encrypted bool   `json:"encrypted"`
 }
 
 func newCloneCmd(a *App) *cobra.Command {
@@ -34,7 +35,11 @@ that fails leaves nothing behind.
 
 Credentials as for sync: ssh-agent or ~/.ssh keys for ssh URLs,
 ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME) or ~/.git-credentials for https.
-A token written into the URL serves this clone only: it is never stored.`,
+A token written into the URL serves this clone only: it is never stored.
+
+An encrypted remote (oneone remote URL --encrypt) is recognised by itself:
+this computer's key (` + "`oneone key`" + `) must be among its recipients first (on a
+computer that reads it: ` + "`oneone recipients add KEY`" + ` and ` + "`oneone sync`" + `).`,
 		Example: `  oneone clone git@github.com:dana/oneone-notes.git
   oneone clone https://github.com/dana/oneone-notes.git ~/notes
   oneone clone /media/usb/notes.git`,
@@ -70,9 +75,13 @@ A token written into the URL serves this clone only: it is never stored.`,
 			}
 			syncTalk(a, res)
 			if a.JSON {
-				return a.printJSON(cloneInfo{Dir: st.Dir(), Remote: shown, Commits: res.PulledCommits})
+				return a.printJSON(cloneInfo{Dir: st.Dir(), Remote: shown, Commits: res.PulledCommits, Encrypted: st.Encrypted()})
 			}
-			fmt.Fprintf(a.Stdout, "cloned %s into %s (%s)\n", shown, st.Dir(), syncPlural(res.PulledCommits, "commit"))
+			what := ""
+			if st.Encrypted() {
+				what = ", end-to-end encrypted"
+			}
+			fmt.Fprintf(a.Stdout, "cloned %s into %s (%s%s)\n", shown, st.Dir(), syncPlural(res.PulledCommits, "commit"), what)
 			if a.Dir == "" && len(args) == 2 {
 				a.infof("next: oneone --dir %s people (or set ONEONE_DIR=%s)", st.Dir(), st.Dir())
 			} else {

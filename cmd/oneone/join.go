@@ -13,6 +13,7 @@ import (
 
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/sealed"
 	"github.com/oneone/oneone/share"
 	"github.com/spf13/cobra"
 )
@@ -169,6 +170,9 @@ func reportError(err error) error {
 	if err == nil {
 		return nil
 	}
+	if ke := reportKeyError(err); ke != err {
+		return ke
+	}
 	msg := reworded(err.Error())
 	return &reportErr{msg, err}
 }
@@ -254,6 +258,10 @@ func runJoin(a *App, args []string) error {
 		cleanup()
 		return err
 	}
+	if _, err := st.DetectEncryption(opts); err != nil { // an encrypted shared agenda says so by itself
+		cleanup()
+		return reportError(err)
+	}
 	res, err := st.Sync(opts)
 	if err != nil {
 		cleanup()
@@ -280,7 +288,11 @@ func runJoin(a *App, args []string) error {
 	}
 	a.infof("joined the shared agenda of your 1:1s with %s in %s", who, abs)
 	a.infof("  add a topic:  cd %s && oneone topic \"what you want to talk about\"", dir)
-	a.infof("  send it:      oneone sync   (or edit next.md, commit and push with git)")
+	if st.Encrypted() {
+		a.infof("  send it:      oneone sync   (it is end-to-end encrypted: git alone sees only ciphertext)")
+	} else {
+		a.infof("  send it:      oneone sync   (or edit next.md, commit and push with git)")
+	}
 	a.infof("  what is next: oneone next, oneone agenda")
 	return nil
 }
@@ -553,3 +565,20 @@ func runJoinedAgenda(a *App, dir string, args []string, o agendaOptions) error {
 	}
 	return err
 }
+
+// reportKeyError says to the report what to do when their key cannot read an
+// encrypted shared agenda: the manager lists it.
+func reportKeyError(err error) error {
+	var nr *gitstore.NotRecipientError
+	if !errors.As(err, &nr) {
+		return err
+	}
+	return &keyError{fmt.Sprintf("%s is encrypted, and this computer's key %s is not among its recipients: send your manager this key (`oneone key` prints it); they run `oneone share YOUR-SLUG URL --encrypt --to %s` and `oneone sync`, then run this again (nothing was changed)",
+		nr.URL, nr.Key, nr.Key)}
+}
+
+// keyError is an error of a key not listed, in words of its own.
+type keyError struct{ msg string }
+
+func (e *keyError) Error() string { return e.msg }
+func (e *keyError) Unwrap() error { return sealed.ErrNotRecipient }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
+	"slices"
+
 	"github.com/oneone/oneone/gitstore"
+	"github.com/oneone/oneone/notes"
 	"github.com/spf13/cobra"
 )
 
@@ -9,13 +13,15 @@ func init() { register(remoteCmd) }
 
 // remoteInfo is the JSON shape of `oneone remote --json`.
 type remoteInfo struct {
-	Name string  `json:"name"`
-	URL  *string `json:"url"` // null when there is no remote
+	Name      string  `json:"name"`
+	URL       *string `json:"url"` // null when there is no remote
+	Encrypted bool    `json:"encrypted"`
 }
 
 func remoteCmd(a *App) *cobra.Command {
-	return &cobra.Command{
-		Use:   "remote [URL]",
+	var encrypt bool
+	cmd := &cobra.Command{
+		Use:   "remote [URL] [--encrypt]",
 		Short: "Show or set the origin remote that sync uses",
 		Long: `Without an argument, show the origin remote (any password or token in it is
 hidden). With a URL, create or change origin. A remote added with
@@ -29,18 +35,36 @@ Credentials are never stored: for https set ONEONE_GIT_TOKEN (and
 ONEONE_GIT_USERNAME if your host wants your user name) or use
 ~/.git-credentials; for ssh use ssh-agent or ~/.ssh/id_ed25519, with the host
 key in ~/.ssh/known_hosts. A URL given with a password (or a token as its
-user name, https://TOKEN@host) is saved with neither.`,
+user name, https://TOKEN@host) is saved with neither.
+
+With --encrypt, origin is end-to-end encrypted with age: it holds only
+ciphertext (no file name, note, commit message, author or date of the notes),
+readable by the computers whose keys oneone.yaml lists as recipients; this
+computer's key (` + "`oneone key`" + `) is added and committed. Every push appends,
+never forces. Other computers: ` + "`oneone recipients add KEY`" + ` here, sync, then
+` + "`oneone clone URL`" + ` there. That origin is encrypted is this computer's own
+setting (.git/config), never committed; ` + "`oneone remote URL`" + ` without --encrypt
+makes it plain again. Give an empty repository: an existing plain history
+would stay readable.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone remote https://github.com/dana/oneone-notes.git
+  oneone remote git@github.com:dana/oneone-notes.git --encrypt
   oneone remote
   oneone remote --json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if encrypt && len(args) == 0 {
+				return fmt.Errorf("--encrypt needs the URL: oneone remote URL --encrypt (an empty repository)")
+			}
+			if encrypt {
+				return encryptRemote(a, args[0])
+			}
 			st, err := a.Store()
 			if err != nil {
 				return err
 			}
 			if len(args) == 1 {
+				wasEncrypted := st.Encrypted()
 				if err := st.SetRemote(args[0]); err != nil {
 					return err
 				}
@@ -48,10 +72,18 @@ user name, https://TOKEN@host) is saved with neither.`,
 				if shown != args[0] {
 					a.infof("oneone: the credentials in the URL were not saved (neither the user name nor the token): for sync set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name), or put them in ~/.git-credentials")
 				}
+				if wasEncrypted {
+					if err := st.SetEncrypted(false); err != nil {
+						return err
+					}
+				}
 				if a.JSON {
-					return a.printJSON(remoteInfo{gitstore.RemoteName, &shown})
+					return a.printJSON(remoteInfo{gitstore.RemoteName, &shown, false})
 				}
 				a.infof("origin is now %s; run `oneone sync` to push your notes", shown)
+				if wasEncrypted {
+					a.infof("note: origin is no longer encrypted on this computer; `oneone remote %s --encrypt` encrypts it again", shown)
+				}
 				return nil
 			}
 			url, ok, err := st.RemoteURL()
@@ -63,15 +95,68 @@ user name, https://TOKEN@host) is saved with neither.`,
 				r := gitstore.Redact(url)
 				shown = &r
 			}
+			enc := ok && st.Encrypted()
 			if a.JSON {
-				return a.printJSON(remoteInfo{gitstore.RemoteName, shown})
+				return a.printJSON(remoteInfo{gitstore.RemoteName, shown, enc})
 			}
 			if !ok {
 				a.infof("no remote yet: set one with `oneone remote URL`")
 				return nil
 			}
+			if enc {
+				a.infof("origin is end-to-end encrypted (age): only the recipients of %s can read it", notes.ConfigFile)
+			}
 			_, err = a.Stdout.Write([]byte(*shown + "\n"))
 			return err
 		},
 	}
+	cmd.Flags().BoolVar(&encrypt, "encrypt", false, "end-to-end encrypt origin with age for the recipients of oneone.yaml (this computer's key is added)")
+	return cmd
+}
+
+// encryptRemote is `oneone remote URL --encrypt`: origin set and encrypted,
+// this computer's key among the recipients (committed).
+func encryptRemote(a *App, url string) error {
+	r, st, unlock, err := a.Writer()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := gitstore.CheckRemoteURL(url); err != nil {
+		return err
+	}
+	id, created, err := a.identity()
+	if err != nil {
+		return err
+	}
+	have, err := configRecipients(r)
+	if err != nil {
+		return err
+	}
+	if err := st.SetRemote(url); err != nil {
+		return err
+	}
+	shown := gitstore.Redact(url)
+	if shown != url {
+		a.infof("oneone: the credentials in the URL were not saved (neither the user name nor the token): for sync set ONEONE_GIT_TOKEN (and ONEONE_GIT_USERNAME if your host needs your user name), or put them in ~/.git-credentials")
+	}
+	if err := st.SetEncrypted(true); err != nil {
+		return err
+	}
+	if created {
+		a.infof("created this computer's age key in %s (keep a copy: without it this computer cannot read encrypted remotes)", id.Path)
+	}
+	if !slices.Contains(have, id.Public()) {
+		if err := writeRecipients(a, r, st, "add", id.Public()); err != nil {
+			return err
+		}
+		have = append(have, id.Public())
+		a.infof("added this computer's key %s to the recipients in %s (committed)", id.Public(), notes.ConfigFile)
+	}
+	if a.JSON {
+		return a.printJSON(remoteInfo{gitstore.RemoteName, &shown, true})
+	}
+	a.infof("origin is now %s, end-to-end encrypted (age) for %s; run `oneone sync` to push your notes", shown, syncPlural(len(have), "recipient"))
+	a.infof("another computer: run `oneone key` there, `oneone recipients add KEY` and `oneone sync` here, then `oneone clone %s` there", shown)
+	return nil
 }

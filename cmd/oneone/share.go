@@ -6,12 +6,14 @@ import (
 	"fmt"
 	neturl "net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
 	"github.com/oneone/oneone/render"
+	"github.com/oneone/oneone/sealed"
 	"github.com/oneone/oneone/share"
 	"github.com/spf13/cobra"
 )
@@ -27,7 +29,7 @@ type shareOptions struct {
 func newShareCmd(a *App) *cobra.Command {
 	var o shareOptions
 	cmd := &cobra.Command{
-		Use:   "share [SLUG [URL]] [--stop]",
+		Use:   "share [SLUG [URL]] [--stop] [--encrypt --to AGE-KEY]",
 		Short: "Show, set or stop a report's shared agenda; list who shares",
 		Long: `Give a report a shared agenda: a git repository of their own (create it empty
 and private on your git host, give the report write access) where oneone
@@ -51,18 +53,25 @@ SLUG/DATE.conflict-share-HASH.md or SLUG/shared-NAME, reported by audit.
 
 URLs and credentials are those of sync: ssh (host keys checked), https with
 ONEONE_GIT_TOKEN or ~/.git-credentials, an absolute path to a bare repository.
-No credential is ever stored: a URL given with one is recorded without it.`,
+No credential is ever stored: a URL given with one is recorded without it.
+
+With --encrypt --to AGE-KEY (the key ` + "`oneone key`" + ` prints on the report's
+computer; --to again for each), the shared repository holds only age
+ciphertext, encrypted for the report's keys and the recipients of
+oneone.yaml (this computer's key is added there): the host reads nothing.
+The report then needs oneone: ` + "`oneone join URL`" + `, ` + "`oneone topic`" + `, ` + "`oneone sync`" + `.`,
 		Example: `  oneone share alice git@github.com:dana/alice-1on1.git
   oneone share alice https://gitlab.com/dana/alice-1on1.git
   oneone share
-  oneone share alice --stop`,
+  oneone share alice --stop
+  oneone share alice git@github.com:dana/alice-1on1.git --encrypt --to age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq`,
 		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: a.completeCurrentSlug,
 		RunE:              func(cmd *cobra.Command, args []string) error { return runShare(a, args, o) },
 	}
 	cmd.Flags().BoolVar(&o.Stop, "stop", false, "stop publishing SLUG's agenda and reading from it")
-	cmd.Flags().BoolVar(&o.Encrypt, "encrypt", false, "an end-to-end encrypted shared agenda (not available yet)")
-	cmd.Flags().StringSliceVar(&o.To, "to", nil, "the report's age public key, with --encrypt (not available yet)")
+	cmd.Flags().BoolVar(&o.Encrypt, "encrypt", false, "end-to-end encrypt the shared agenda with age, for the report's key (--to) and your recipients")
+	cmd.Flags().StringSliceVar(&o.To, "to", nil, "the report's `AGE-KEY` (age1..., printed by oneone key on their computer), with --encrypt; repeat for several")
 	return cmd
 }
 
@@ -72,15 +81,28 @@ type shareListJSON struct {
 	Name          string  `json:"name"`
 	URL           string  `json:"url"`
 	LastPublished *string `json:"last_published"` // the commit this computer published last
+	Encrypted     bool    `json:"encrypted"`      // end-to-end encrypted for the report's keys (share_to)
 }
 
 func runShare(a *App, args []string, o shareOptions) error {
-	if o.Encrypt || len(o.To) > 0 {
-		return errors.New("share --encrypt is not available yet: an encrypted shared agenda comes in a later version; share without --encrypt to a private repository only you and the report can read")
-	}
 	if len(args) > 0 {
 		if err := notes.ValidateSlug(args[0]); err != nil {
 			return err
+		}
+	}
+	switch {
+	case len(o.To) > 0 && !o.Encrypt:
+		return errors.New("--to names the report's key for an encrypted shared agenda: add --encrypt (oneone share SLUG URL --encrypt --to AGE-KEY)")
+	case o.Encrypt && (len(args) != 2 || o.Stop):
+		return errors.New("--encrypt goes with the URL: oneone share SLUG URL --encrypt --to AGE-KEY")
+	case o.Encrypt && len(o.To) == 0:
+		return errors.New("--encrypt needs the report's age public key: ask them to run `oneone key` on their computer, then oneone share SLUG URL --encrypt --to AGE-KEY")
+	}
+	var keys []string
+	if o.Encrypt {
+		var err error
+		if keys, err = sealed.Recipients(o.To); err != nil {
+			return fmt.Errorf("--to: %w", err)
 		}
 	}
 	switch {
@@ -95,7 +117,7 @@ func runShare(a *App, args []string, o shareOptions) error {
 	case len(args) == 1:
 		return showShare(a, args[0])
 	}
-	return setShare(a, args[0], args[1])
+	return setShare(a, args[0], args[1], keys)
 }
 
 func listShares(a *App) error {
@@ -117,7 +139,7 @@ func listShares(a *App) error {
 		if err != nil {
 			continue
 		}
-		e := shareListJSON{Slug: t.slug, Name: p.Name, URL: gitstore.Redact(t.url)}
+		e := shareListJSON{Slug: t.slug, Name: p.Name, URL: gitstore.Redact(t.url), Encrypted: len(t.keys) > 0}
 		if st, err := gitstore.Open(r.Root); err == nil {
 			if b, err := st.SharedRepo(t.slug); err == nil && b.State().Published != "" {
 				h := b.State().Published
@@ -159,12 +181,19 @@ func showShare(a *App, slug string) error {
 	if err != nil {
 		return err
 	}
+	keys := share.KeysOf(data)
+	if url == "" {
+		keys = nil
+	}
 	if a.JSON {
-		out := map[string]any{"slug": slug, "name": p.Name, "url": nil, "sharing": false}
+		out := map[string]any{"slug": slug, "name": p.Name, "url": nil, "sharing": false, "encrypted": len(keys) > 0, "to": nonNil(keys)}
 		if url != "" {
 			out["url"], out["sharing"] = gitstore.Redact(url), !p.ArchivedBy(today)
 		}
 		return a.printJSON(out)
+	}
+	if len(keys) > 0 {
+		a.infof("end-to-end encrypted (age) for %s's %s and the recipients of %s", slug, plural(len(keys), "key"), notes.ConfigFile)
 	}
 	switch {
 	case url == "":
@@ -198,7 +227,7 @@ func stopShare(a *App, slug string) error {
 	return nil
 }
 
-func setShare(a *App, slug, url string) error {
+func setShare(a *App, slug, url string, keys []string) error {
 	if err := gitstore.CheckRemoteURL(url); err != nil {
 		return err
 	}
@@ -246,12 +275,36 @@ func setShare(a *App, slug, url string) error {
 	if shown != url {
 		a.infof("the credentials in the URL were not saved: put the token in ONEONE_GIT_TOKEN or ~/.git-credentials")
 	}
-	err = editProfile(a, slug, fmt.Sprintf("%s: share the agenda with %s", slug, shown), func(p *notes.Profile, data []byte) ([]byte, string, error) {
-		if share.RemoteOf(data) == shown {
-			return data, fmt.Sprintf("%s shares the agenda with %s already", slug, shown), nil
+	profileData, _ := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
+	if was := share.RemoteOf(profileData); len(keys) == 0 && len(share.KeysOf(profileData)) > 0 && was != "" && gitstore.SameRemote(was, url) {
+		return fmt.Errorf("%s is %s's encrypted shared agenda: `oneone share %s %s --encrypt --to AGE-KEY` keeps it encrypted; to share in the clear, give a new empty repository (this one holds ciphertext)", shown, slug, slug, shown)
+	}
+	if len(keys) > 0 {
+		if err := a.ensureOwnRecipient(r, st); err != nil {
+			return err
 		}
-		out, err := notes.SetTopLevelKey(data, share.ProfileKey, shown)
-		return out, fmt.Sprintf("recorded in %s/%s: share: %s", slug, notes.ProfileFile, shown), err
+	}
+	msg := fmt.Sprintf("%s: share the agenda with %s", slug, shown)
+	if len(keys) > 0 {
+		msg = fmt.Sprintf("%s: share the agenda with %s, encrypted", slug, shown)
+	}
+	err = editProfile(a, slug, msg, func(p *notes.Profile, data []byte) ([]byte, string, error) {
+		out, info := data, fmt.Sprintf("%s shares the agenda with %s already", slug, shown)
+		if share.RemoteOf(data) != shown {
+			var err error
+			if out, err = notes.SetTopLevelKey(data, share.ProfileKey, shown); err != nil {
+				return nil, "", err
+			}
+			info = fmt.Sprintf("recorded in %s/%s: share: %s", slug, notes.ProfileFile, shown)
+		}
+		out, changed, err := setShareKeys(out, keys)
+		if err != nil {
+			return nil, "", err
+		}
+		if changed && len(keys) > 0 {
+			info = fmt.Sprintf("recorded in %s/%s: share: %s, encrypted for %s", slug, notes.ProfileFile, shown, strings.Join(keys, ", "))
+		}
+		return out, info, nil
 	})
 	if err != nil {
 		return err
@@ -286,10 +339,63 @@ func setShare(a *App, slug, url string) error {
 		theirs = u.String()
 	}
 	a.infof("%s's shared agenda is published to %s; every `oneone sync` serves it from now on", slug, shown)
-	a.infof("send %s the URL and the README's five steps: `git clone %s`, write topics in next.md, commit, push (or `oneone join %s`)", first, theirs, theirs)
+	if len(keys) > 0 {
+		a.infof("it is end-to-end encrypted: the host sees only ciphertext; send %s the URL: `oneone join %s` on the computer whose key you gave (git alone sees only ciphertext)", first, theirs)
+	} else {
+		a.infof("send %s the URL and the README's five steps: `git clone %s`, write topics in next.md, commit, push (or `oneone join %s`)", first, theirs, theirs)
+	}
 	if strings.HasPrefix(shown, "/") || strings.HasPrefix(shown, "file://") {
 		a.infof("note: %s is a path on this computer; %s needs access to it", shown, first)
 	}
+	return nil
+}
+
+// setShareKeys makes the profile's share_to list exactly keys (removed when keys is empty).
+func setShareKeys(data []byte, keys []string) ([]byte, bool, error) {
+	have := share.KeysOf(data)
+	out := data
+	var err error
+	for _, k := range have {
+		if !slices.Contains(keys, k) {
+			if out, err = notes.RemoveListItem(out, share.KeysKey, k); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	for _, k := range keys {
+		if !slices.Contains(have, k) {
+			if out, err = notes.AddListItem(out, share.KeysKey, k); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	return out, string(out) != string(data), nil
+}
+
+// ensureOwnRecipient adds this computer's key to the recipients of
+// oneone.yaml (committed) when it is not there: the manager's computers read
+// every encrypted remote.
+func (a *App) ensureOwnRecipient(r *notes.Repo, st *gitstore.Store) error {
+	id, created, err := a.identity()
+	if err != nil {
+		return err
+	}
+	if created {
+		a.infof("created this computer's age key in %s (keep a copy: without it this computer cannot read encrypted remotes)", id.Path)
+	}
+	have, err := configRecipients(r)
+	if err != nil || slices.Contains(have, id.Public()) {
+		return err
+	}
+	unlock, err := st.Lock(lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := writeRecipients(a, r, st, "add", id.Public()); err != nil {
+		return err
+	}
+	a.infof("added this computer's key %s to the recipients in %s (committed)", id.Public(), notes.ConfigFile)
 	return nil
 }
 

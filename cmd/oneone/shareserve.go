@@ -15,6 +15,7 @@ import (
 
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/sealed"
 	"github.com/oneone/oneone/share"
 )
 
@@ -27,6 +28,7 @@ import (
 type shareTarget struct {
 	slug, url string
 	profile   []byte
+	keys      []string // the report's age keys: an encrypted shared agenda (share_to)
 }
 
 // shareOutcome is what serving one shared agenda did.
@@ -91,7 +93,7 @@ func sharesOf(r *notes.Repo, today time.Time, only ...string) ([]shareTarget, er
 		if err != nil || p.ArchivedBy(today) {
 			continue
 		}
-		out = append(out, shareTarget{slug: slug, url: url, profile: data})
+		out = append(out, shareTarget{slug: slug, url: url, profile: data, keys: share.KeysOf(data)})
 	}
 	return out, nil
 }
@@ -156,6 +158,10 @@ func (a *App) probeShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncO
 				ps.outs[i].Err = err
 				continue
 			}
+			if err := encryptShare(r, b, t); err != nil {
+				ps.outs[i].Err = err
+				continue
+			}
 			ps.repos[i] = b
 			wg.Add(1)
 			sem <- struct{}{}
@@ -167,6 +173,26 @@ func (a *App) probeShares(r *notes.Repo, st *gitstore.Store, opts gitstore.SyncO
 		wg.Wait()
 	}()
 	return ps
+}
+
+// encryptShare sets up the shared copy's remote as the profile says: plain,
+// or encrypted (share_to) for the report's keys and the manager's recipients.
+func encryptShare(r *notes.Repo, b *gitstore.SharedRepo, t shareTarget) error {
+	if len(t.keys) == 0 {
+		return b.Encrypt(t.url, nil)
+	}
+	mine, err := configRecipients(r)
+	if err != nil {
+		return err
+	}
+	if len(mine) == 0 {
+		return fmt.Errorf("%s's shared agenda is encrypted, but %s lists no recipients, so none of your computers could read it: `oneone recipients add KEY` (`oneone key` prints this computer's)", t.slug, notes.ConfigFile)
+	}
+	keys, err := sealed.Recipients(append(mine, t.keys...))
+	if err != nil {
+		return fmt.Errorf("%s/%s: %s: %w", t.slug, notes.ProfileFile, share.KeysKey, err)
+	}
+	return b.Encrypt(t.url, keys)
 }
 
 // serve waits for the probes and serves each shared agenda in turn, under the notes' lock.
@@ -215,7 +241,7 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		}
 	}
 	state.URL = out.URL
-	if key := shareKey(st, t.slug, today); tip.Commit != "" && tip.Commit == state.Published && key == state.Key && b.Known(tip) {
+	if key := shareKey(st, t.slug, today); tip.Commit != "" && tip.Commit == state.Published && key == state.Key && b.Known(tip) && !b.NeedsRekey(tip) {
 		return nil // nothing on either side
 	}
 	// the manager's name and their global git address, never the notes
