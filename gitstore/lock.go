@@ -12,8 +12,15 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// DefaultLockTimeout is how long Commit, CommitAll and Sync wait for the repository lock.
-const DefaultLockTimeout = 5 * time.Second
+// DefaultLockTimeout is how long Commit, CommitAll and Sync wait for the repository lock:
+// long enough for another command's sync over a slow network to finish.
+const DefaultLockTimeout = 30 * time.Second
+
+// LockNotice, when set, is told once that a command waits for the lock (after
+// lockNoticeAfter): the pid holding it and the folder; cmd prints it on stderr.
+var LockNotice func(pid, dir string)
+
+const lockNoticeAfter = time.Second
 
 // held locks of this process, re-entrant by lock path.
 var (
@@ -40,7 +47,9 @@ func (s *Store) Lock(timeout time.Duration) (unlock func(), err error) {
 		return s.unlocker(path), nil
 	}
 	fl := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDWR), flock.SetPermissions(0o600))
-	deadline := time.Now().Add(timeout)
+	start := time.Now()
+	deadline := start.Add(timeout)
+	noticed := false
 	wait := 5 * time.Millisecond
 	for {
 		ok, err := fl.TryLock()
@@ -50,11 +59,12 @@ func (s *Store) Lock(timeout time.Duration) (unlock func(), err error) {
 		if ok {
 			break
 		}
+		if !noticed && LockNotice != nil && time.Since(start) >= lockNoticeAfter && time.Now().Before(deadline) {
+			noticed = true
+			LockNotice(lockHolder(path), s.dir)
+		}
 		if !time.Now().Before(deadline) {
-			pid := "unknown"
-			if b, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(b)) != "" {
-				pid = strings.TrimSpace(string(b))
-			}
+			pid := lockHolder(path)
 			return nil, fmt.Errorf("another oneone process (pid %s) is working in %s: lock %s still held after %s; wait for it to finish and try again",
 				pid, s.dir, path, timeout.Round(time.Millisecond))
 		}
@@ -92,4 +102,12 @@ func (s *Store) unlocker(path string) func() {
 			_ = h.fl.Unlock()
 		})
 	}
+}
+
+// lockHolder returns the pid written in the lock file, or "unknown".
+func lockHolder(path string) string {
+	if b, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(b)) != "" {
+		return strings.TrimSpace(string(b))
+	}
+	return "unknown"
 }

@@ -402,6 +402,16 @@ func TestLockHeldByOtherProcess(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "another oneone process (pid "+strconv.Itoa(cmd.Process.Pid)+")") || !strings.Contains(err.Error(), "oneone.lock") {
 		t.Fatalf("lock error = %v", err)
 	}
+	// A wait of more than a second is announced once, naming the holder; a short one is not.
+	var notices []string
+	LockNotice = func(pid, dir string) { notices = append(notices, pid+" "+dir) }
+	defer func() { LockNotice = nil }()
+	if _, err := m.st.Lock(lockNoticeAfter + 300*time.Millisecond); err == nil {
+		t.Fatal("lock taken while held")
+	}
+	if want := strconv.Itoa(cmd.Process.Pid) + " " + m.st.Dir(); len(notices) != 1 || notices[0] != want {
+		t.Fatalf("notices = %q, want [%q]", notices, want)
+	}
 	stdin.Close()
 	_ = cmd.Wait()
 	// The helper is gone: the lock is free again (also after a crash, the kernel releases it).

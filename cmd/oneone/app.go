@@ -145,6 +145,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(
 	}
 }
 
+// noticeLockWaits makes a command that waits for another oneone's lock say so
+// on stderr once (after a second), so a wait of up to 30 s never looks like a hang.
+// Set once per process, by main.
+func noticeLockWaits(stderr io.Writer) {
+	gitstore.LockNotice = func(pid, dir string) {
+		fmt.Fprintf(stderr, "oneone: waiting for another oneone process (pid %s) working in %s...\n", pid, dir)
+	}
+}
+
 var unknownCommand = regexp.MustCompile(`^unknown command ("(?:[^"\\]|\\.)*") for "`)
 
 func oneLine(s string) string {
