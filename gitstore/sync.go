@@ -33,6 +33,11 @@ type SyncOptions struct {
 	// (for a progress line on a terminal).
 	Progress func(received int64)
 
+	// SharedAgenda says that origin is a report's shared agenda (the report's
+	// clone of it, `oneone join`). Otherwise origin holds notes, and a branch
+	// that holds a shared agenda is refused before anything is pushed or applied.
+	SharedAgenda bool
+
 	url string // origin's URL for this sync only (Clone: with the credentials it was given)
 }
 
@@ -214,7 +219,7 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 
 	// One retry when the remote moved between our fetch and our push.
 	for attempt := 0; ; attempt++ {
-		err = s.integrateAndPush(ctx, tr, opts.Author, res, upstream)
+		err = s.integrateAndPush(ctx, tr, opts.Author, res, upstream, !opts.SharedAgenda)
 		if !errors.Is(err, ErrRemoteMoved) || attempt == 1 {
 			break
 		}
@@ -296,7 +301,8 @@ var ProbeTimeout = 30 * time.Second
 
 // integrateAndPush fetches origin, fast-forwards or merges, and pushes, recording what happened in res.
 // It talks to the remote only through tr.
-func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Author, res *SyncResult, upstream plumbing.ReferenceName) error {
+// With notesOnly, a remote branch that holds a shared agenda is refused.
+func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Author, res *SyncResult, upstream plumbing.ReferenceName, notesOnly bool) error {
 	branch, local, err := s.head()
 	if err != nil {
 		return err
@@ -322,6 +328,10 @@ func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Autho
 	remote, err := s.fetch(ctx, tr, upstream, tracking)
 	if err != nil {
 		return err
+	}
+	if notesOnly && !remote.IsZero() && s.holdsSharedAgenda(remote) {
+		// a report's repository: the notes (Private sections, every report) never go there
+		return originSharedError(tr.URL())
 	}
 
 	// Integrate.

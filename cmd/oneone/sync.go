@@ -110,6 +110,9 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 			if err != nil {
 				return err
 			}
+			if err := checkOriginNotShare(r, st); err != nil {
+				return err
+			}
 			opts := a.syncOpts(st, r.Config.Manager)
 			opts.Branch = branch
 			probes := a.probeShares(r, st, opts) // every report's shared agenda (shareserve.go), asked meanwhile
@@ -325,6 +328,12 @@ func autoSync(a *App, st *gitstore.Store) {
 		manager = cfg.Manager
 	}
 	r, rerr := a.Repo()
+	if rerr == nil {
+		if err := checkOriginNotShare(r, st); err != nil {
+			a.infof("oneone: warning: sync: %s (your notes are committed locally)", a.scrub(oneLine(err.Error())))
+			return
+		}
+	}
 	opts := a.syncOpts(st, manager)
 	res, err := st.Sync(opts)
 	var shares []shareOutcome
