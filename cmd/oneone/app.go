@@ -17,6 +17,7 @@ import (
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
 	"github.com/oneone/oneone/render"
+	"github.com/oneone/oneone/sealed"
 	"github.com/spf13/cobra"
 )
 
@@ -163,6 +164,7 @@ func oneLine(s string) string {
 // scrub removes credentials from a message: passwords and tokens in URLs, and the token's value.
 func (a *App) scrub(s string) string {
 	s = gitstore.RedactText(s)
+	s = ageSecret.ReplaceAllString(s, "AGE-SECRET-KEY-...")
 	for _, sec := range a.secrets() {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "***")
@@ -170,6 +172,12 @@ func (a *App) scrub(s string) string {
 	}
 	return s
 }
+
+// flagName finds the flag that pflag names in its error about a value.
+var flagName = regexp.MustCompile(`for "(-[-A-Za-z0-9, ]*)" flag`)
+
+// ageSecret is an age secret key in a message (an argument echoed back): never printed.
+var ageSecret = regexp.MustCompile(`(?i)AGE-SECRET-KEY-[0-9A-Z]+`)
 
 // secrets lists the credential values from the environment, to scrub from any message.
 func (a *App) secrets() []string {
@@ -204,6 +212,12 @@ Exit status: 0 ok, 1 findings (audit) or no match (search), 2 usage or data erro
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if sealed.HasSecretKey(err.Error()) { // a flag's value that cobra cannot read, echoed whole: never a secret key
+			if f := flagName.FindStringSubmatch(err.Error()); f != nil {
+				return fmt.Errorf("%s: %w", f[1], sealed.ErrSecretKey)
+			}
+			return sealed.ErrSecretKey
+		}
 		use := strings.TrimSuffix(c.UseLine(), " [flags]")
 		return fmt.Errorf("%s: usage: %s (see `%s --help`)", plainFlagError(err.Error()), use, c.CommandPath())
 	})

@@ -90,6 +90,11 @@ func runShare(a *App, args []string, o shareOptions) error {
 			return err
 		}
 	}
+	for _, k := range o.To {
+		if sealed.HasSecretKey(k) { // said first, whatever else is wrong: never echoed
+			return fmt.Errorf("--to: %w", sealed.ErrSecretKey)
+		}
+	}
 	switch {
 	case len(o.To) > 0 && !o.Encrypt:
 		return errors.New("--to names the report's key for an encrypted shared agenda: add --encrypt (oneone share SLUG URL --encrypt --to AGE-KEY)")
