@@ -125,7 +125,7 @@ func runShare(a *App, args []string, o shareOptions) error {
 	return setShare(a, args[0], args[1], keys)
 }
 
-func listShares(a *App) error {
+func listShares(a *App) (err error) {
 	r, err := a.Repo()
 	if err != nil {
 		return err
@@ -139,7 +139,10 @@ func listShares(a *App) error {
 		return err
 	}
 	list := []shareListJSON{}
+	var bad []string
 	for _, t := range targets {
+		_, b := checkedKeys(t.keys, t.slug+"/"+notes.ProfileFile+": "+share.KeysKey)
+		bad = append(bad, b...)
 		p, err := r.LoadProfile(t.slug)
 		if err != nil {
 			continue
@@ -154,8 +157,16 @@ func listShares(a *App) error {
 		list = append(list, e)
 	}
 	if a.JSON {
-		return a.printJSON(list)
+		if err := a.printJSON(list); err != nil {
+			return err
+		}
+		return keyProblems(a, bad)
 	}
+	defer func() {
+		if err == nil {
+			err = keyProblems(a, bad)
+		}
+	}()
 	if len(list) == 0 {
 		a.infof("no report shares an agenda yet: `oneone share SLUG URL` gives one a repository of their own")
 		return nil
@@ -171,7 +182,7 @@ func listShares(a *App) error {
 	return t.Write(a.Stdout, render.Palette{Enabled: a.Color()})
 }
 
-func showShare(a *App, slug string) error {
+func showShare(a *App, slug string) (err error) {
 	r, err := a.Repo()
 	if err != nil {
 		return err
@@ -186,17 +197,26 @@ func showShare(a *App, slug string) error {
 	if err != nil {
 		return err
 	}
-	keys := share.KeysOf(data)
+	all := share.KeysOf(data)
 	if url == "" {
-		keys = nil
+		all = nil
 	}
+	keys, bad := checkedKeys(all, slug+"/"+notes.ProfileFile+": "+share.KeysKey) // never a secret key pasted there
 	if a.JSON {
-		out := map[string]any{"slug": slug, "name": p.Name, "url": nil, "sharing": false, "encrypted": len(keys) > 0, "to": nonNil(keys)}
+		out := map[string]any{"slug": slug, "name": p.Name, "url": nil, "sharing": false, "encrypted": len(all) > 0, "to": nonNil(keys)}
 		if url != "" {
 			out["url"], out["sharing"] = gitstore.Redact(url), !p.ArchivedBy(today)
 		}
-		return a.printJSON(out)
+		if err := a.printJSON(out); err != nil {
+			return err
+		}
+		return keyProblems(a, bad)
 	}
+	defer func() {
+		if err == nil {
+			err = keyProblems(a, bad)
+		}
+	}()
 	if len(keys) > 0 {
 		a.infof("end-to-end encrypted (age) for %s's %s and the recipients of %s", slug, plural(len(keys), "key"), notes.ConfigFile)
 	}
