@@ -109,6 +109,10 @@ func (s *Store) checkPlainFetch(tr Transport, tip plumbing.Hash) error {
 	if _, enc := tr.(*encryptedTransport); enc || tip.IsZero() {
 		return nil
 	}
+	if s.isEnvelope(tip) && s.shareSlug != "" {
+		return &lineError{fmt.Sprintf("it holds only age ciphertext (an encrypted shared agenda), and %s/profile.md lists no key to encrypt for: run `oneone share %s %s --encrypt --to AGE-KEY` with the key `oneone key` prints on the report's computer; nothing was applied",
+			s.shareSlug, s.shareSlug, tr.URL()), []error{ErrEncryptedRemote}}
+	}
 	if s.isEnvelope(tip) {
 		return encryptedRemoteError(tr.URL())
 	}

@@ -127,6 +127,7 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 	if opts.Author.Name == "" {
 		opts.Author = s.DefaultAuthor("")
 	}
+	s.reportClone = opts.SharedAgenda
 	res = &SyncResult{}
 	// Each transfer gives up after IdleTimeout without a byte; this caps a
 	// server that keeps trickling.

@@ -294,6 +294,15 @@ func setShare(a *App, slug, url string, keys []string) error {
 			return fmt.Errorf("%s is %s's shared agenda already: each report needs a repository of their own, or they would read each other's agendas", shown, o.slug)
 		}
 	}
+	if len(keys) > 0 && st.HasSharedRepo(slug) {
+		// --encrypt again trusts the encrypted remote as it is now (a repository
+		// emptied or started over on purpose), as `oneone remote URL --encrypt` does
+		if b, err := st.SharedRepo(slug); err == nil {
+			if err := b.Retrust(); err != nil {
+				return err
+			}
+		}
+	}
 	if err := a.checkNotForeign(st, slug, shown); err != nil {
 		return err
 	}
@@ -302,7 +311,17 @@ func setShare(a *App, slug, url string, keys []string) error {
 	}
 	profileData, _ := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
 	if was := share.RemoteOf(profileData); len(keys) == 0 && len(share.KeysOf(profileData)) > 0 && was != "" && gitstore.SameRemote(was, url) {
-		return fmt.Errorf("%s is %s's encrypted shared agenda: `oneone share %s %s --encrypt --to AGE-KEY` keeps it encrypted; to share in the clear, give a new empty repository (this one holds ciphertext)", shown, slug, slug, shown)
+		// the URL named once: the command to run is this one again, with the keys the profile lists
+		to := ""
+		if theirs, err := sealed.Recipients(share.KeysOf(profileData)); err == nil {
+			for _, k := range theirs {
+				to += " --to " + k
+			}
+		}
+		if to == "" {
+			to = " --to AGE-KEY"
+		}
+		return fmt.Errorf("%s is %s's encrypted shared agenda: add --encrypt%s to keep it encrypted; to share in the clear, give a new empty repository (this one holds ciphertext)", shown, slug, to)
 	}
 	if len(keys) > 0 {
 		if err := a.ensureOwnRecipient(r, st); err != nil {

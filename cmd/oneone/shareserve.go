@@ -192,7 +192,23 @@ func encryptShare(r *notes.Repo, b *gitstore.SharedRepo, t shareTarget) error {
 	if err != nil {
 		return fmt.Errorf("%s/%s: %s: %w", t.slug, notes.ProfileFile, share.KeysKey, err)
 	}
+	b.SetRetrust(retrustShare(t))
 	return b.Encrypt(t.url, keys)
+}
+
+// retrustShare is the command that trusts a report's encrypted shared agenda
+// anew, as it is now: `oneone share SLUG URL --encrypt --to AGE-KEY`, with
+// the report's keys from the profile.
+func retrustShare(t shareTarget) string {
+	cmd := fmt.Sprintf("oneone share %s %s --encrypt", t.slug, gitstore.Redact(t.url))
+	theirs, err := sealed.Recipients(t.keys)
+	if err != nil || len(theirs) == 0 {
+		return cmd + " --to AGE-KEY"
+	}
+	for _, k := range theirs {
+		cmd += " --to " + k
+	}
+	return cmd
 }
 
 // serve waits for the probes and serves each shared agenda in turn, under the notes' lock.
