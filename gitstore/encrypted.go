@@ -258,6 +258,9 @@ func (t *encryptedTransport) Refs(ctx context.Context) (*RemoteRefs, error) {
 // to add). A key file $ONEONE_IDENTITY names is never made up: a missing one
 // may be on a drive not mounted.
 func (t *encryptedTransport) identity() (*sealed.Identity, bool, error) {
+	if t.ai.identityErr != nil {
+		return nil, false, t.ai.identityErr
+	}
 	if t.ai.identityExplicit {
 		id, err := sealed.LoadIdentity(t.ai.identityPath)
 		if errors.Is(err, sealed.ErrNoIdentity) {

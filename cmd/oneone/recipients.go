@@ -79,10 +79,7 @@ func listRecipients(a *App) error {
 	if err != nil {
 		return err
 	}
-	mine := ""
-	if id, err := sealed.LoadIdentity(a.identityPath()); err == nil {
-		mine = id.Public()
-	}
+	mine := a.ownKey()
 	list := []recipientJSON{}
 	keys, bad := checkedKeys(r.Config.Recipients, notes.ConfigFile+": "+recipientsKey)
 	for _, k := range keys {
@@ -155,10 +152,7 @@ func changeRecipients(a *App, verb, arg string) error {
 	if err != nil {
 		return err
 	}
-	mine := ""
-	if id, err := sealed.LoadIdentity(a.identityPath()); err == nil {
-		mine = id.Public()
-	}
+	mine := a.ownKey()
 	var want []string
 	switch verb {
 	case "add":
