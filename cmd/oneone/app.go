@@ -262,6 +262,10 @@ func (a *App) Repo() (*notes.Repo, error) {
 	}
 	r, err := notes.Open(a.Root())
 	if err != nil {
+		if d := a.joinedDir(); d != "" {
+			// the report's clone of a shared agenda: no notes of a manager's here
+			return nil, fmt.Errorf("%s is a shared agenda you joined (share.yaml, no %s), not a notes repository: in it `oneone topic`, `oneone sync`, `oneone next` and `oneone agenda` work; this command is for a manager's notes (--dir DIR)", d, notes.ConfigFile)
+		}
 		return nil, err
 	}
 	a.repo = r

@@ -137,6 +137,9 @@ func encryptRemote(a *App, url string) error {
 	if why := shareOrigin(r, st, url); why != "" {
 		return errors.New(why)
 	}
+	if err := st.CheckEmptyForEncryption(url, a.syncOpts(st, r.Config.Manager)); err != nil {
+		return err
+	}
 	id, created, err := a.identity()
 	if err != nil {
 		return err
