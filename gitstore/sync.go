@@ -37,6 +37,10 @@ type SyncOptions struct {
 	// clone of it, `oneone join`). Otherwise origin holds notes, and a branch
 	// that holds a shared agenda is refused before anything is pushed or applied.
 	SharedAgenda bool
+	// NotEmpty, when set, refuses an origin whose branch is empty (or gone),
+	// with this reason, before anything is pushed: origin's URL is also a
+	// report's shared agenda, where the notes must never land.
+	NotEmpty string
 
 	url string // origin's URL for this sync only (Clone: with the credentials it was given)
 }
@@ -220,7 +224,7 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 
 	// One retry when the remote moved between our fetch and our push.
 	for attempt := 0; ; attempt++ {
-		err = s.integrateAndPush(ctx, tr, opts.Author, res, upstream, !opts.SharedAgenda)
+		err = s.integrateAndPush(ctx, tr, opts.Author, res, upstream, &opts)
 		if !errors.Is(err, ErrRemoteMoved) || attempt == 1 {
 			break
 		}
@@ -302,8 +306,9 @@ var ProbeTimeout = 30 * time.Second
 
 // integrateAndPush fetches origin, fast-forwards or merges, and pushes, recording what happened in res.
 // It talks to the remote only through tr.
-// With notesOnly, a remote branch that holds a shared agenda is refused.
-func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Author, res *SyncResult, upstream plumbing.ReferenceName, notesOnly bool) error {
+// Unless opts.SharedAgenda, a remote branch that holds a shared agenda is
+// refused; with opts.NotEmpty, so is an empty one.
+func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Author, res *SyncResult, upstream plumbing.ReferenceName, opts *SyncOptions) error {
 	branch, local, err := s.head()
 	if err != nil {
 		return err
@@ -330,9 +335,12 @@ func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Autho
 	if err != nil {
 		return err
 	}
-	if notesOnly && !remote.IsZero() && s.holdsSharedAgenda(remote) {
+	if !opts.SharedAgenda && !remote.IsZero() && s.holdsSharedAgenda(remote) {
 		// a report's repository: the notes (Private sections, every report) never go there
 		return originSharedError(tr.URL())
+	}
+	if opts.NotEmpty != "" && remote.IsZero() {
+		return &lineError{opts.NotEmpty, []error{ErrOriginShared}}
 	}
 
 	// Integrate.

@@ -211,13 +211,22 @@ func shareOrigin(r *notes.Repo, st *gitstore.Store, url string) string {
 // agenda, before anything is pushed. An origin this computer has synced notes
 // with is the notes repository: then the share: URL is the mistake, and
 // serving that share refuses it (shareserve.go).
-func checkOriginNotShare(r *notes.Repo, st *gitstore.Store) error {
+//
+// When origin held notes, opts is told to refuse it should it be empty now
+// (origin's URL changed by hand to a report's empty repository).
+func checkOriginNotShare(r *notes.Repo, st *gitstore.Store, opts *gitstore.SyncOptions) error {
 	url, ok, err := st.RemoteURL()
-	if err != nil || !ok || st.OriginHoldsNotes() {
+	if err != nil || !ok {
 		return err
 	}
-	if why := shareOrigin(r, st, url); why != "" {
-		return fmt.Errorf("origin %s (`oneone remote URL`); nothing was pushed", why)
+	why := shareOrigin(r, st, url)
+	if why == "" {
+		return nil
 	}
-	return nil
+	msg := fmt.Sprintf("origin %s (`oneone remote URL`); nothing was pushed", why)
+	if st.OriginHoldsNotes() {
+		opts.NotEmpty = msg
+		return nil
+	}
+	return errors.New(msg)
 }

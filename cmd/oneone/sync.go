@@ -111,11 +111,11 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 			if err != nil {
 				return err
 			}
-			if err := checkOriginNotShare(r, st); err != nil {
-				return err
-			}
 			opts := a.syncOpts(st, r.Config.Manager)
 			opts.Branch = branch
+			if err := checkOriginNotShare(r, st, &opts); err != nil {
+				return err
+			}
 			probes := a.probeShares(r, st, opts) // every report's shared agenda (shareserve.go), asked meanwhile
 			res, err := st.Sync(opts)
 			r = a.reloadAfterPull(r, st, &opts, res)
@@ -330,13 +330,13 @@ func autoSync(a *App, st *gitstore.Store) {
 		manager = cfg.Manager
 	}
 	r, rerr := a.Repo()
+	opts := a.syncOpts(st, manager)
 	if rerr == nil {
-		if err := checkOriginNotShare(r, st); err != nil {
+		if err := checkOriginNotShare(r, st, &opts); err != nil {
 			a.infof("oneone: warning: sync: %s (your notes are committed locally)", a.scrub(oneLine(err.Error())))
 			return
 		}
 	}
-	opts := a.syncOpts(st, manager)
 	res, err := st.Sync(opts)
 	if rerr == nil {
 		r = a.reloadAfterPull(r, st, &opts, res)
