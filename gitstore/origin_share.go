@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/oneone/oneone/notes"
 )
 
@@ -19,25 +20,38 @@ var ErrOriginShared = errors.New("origin holds a shared agenda")
 // (share.StateFile; gitstore does not import share).
 const sharedAgendaState = "share.yaml"
 
-// holdsSharedAgenda reports whether commit's tree is a shared agenda's: a
-// share.yaml and no oneone.yaml at its root.
-func (s *Store) holdsSharedAgenda(commit plumbing.Hash) bool {
+// orgManagers is the folder of the organisation's repository (org.Dir).
+const orgManagers = "managers"
+
+// foreignRoot says what commit's tree holds when it is not notes but a
+// repository oneone publishes to for others to read: "a shared agenda"
+// (share.yaml, no oneone.yaml at its root), "the organisation's summaries"
+// (managers/, no oneone.yaml); "" otherwise.
+func (s *Store) foreignRoot(commit plumbing.Hash) string {
 	tree, err := s.commitTree(commit)
 	if err != nil {
-		return false
+		return ""
 	}
 	es, err := s.treeEntries(tree)
 	if err != nil {
-		return false
+		return ""
 	}
-	_, state := es[sharedAgendaState]
-	_, config := es[notes.ConfigFile]
-	return state && !config
+	if _, config := es[notes.ConfigFile]; config {
+		return ""
+	}
+	if _, ok := es[sharedAgendaState]; ok {
+		return "a shared agenda (share.yaml and no oneone.yaml)"
+	}
+	if e, ok := es[orgManagers]; ok && e.mode == filemode.Dir {
+		return "the organisation's summaries (managers/ and no oneone.yaml)"
+	}
+	return ""
 }
 
-// originSharedError is the error of a sync whose origin turned out to hold a shared agenda.
-func originSharedError(shown string) error {
-	return &lineError{fmt.Sprintf("origin %s holds a shared agenda (share.yaml and no oneone.yaml), not your notes: give origin an empty private repository of its own (`oneone remote URL`); nothing was pushed nor applied", shown), []error{ErrOriginShared}}
+// originSharedError is the error of a sync whose origin turned out to hold
+// what others read (a shared agenda, the organisation's summaries).
+func originSharedError(shown, what string) error {
+	return &lineError{fmt.Sprintf("origin %s holds %s, not your notes: give origin an empty private repository of its own (`oneone remote URL`); nothing was pushed nor applied", shown, what), []error{ErrOriginShared}}
 }
 
 // KnownShares returns, by slug, the URL of every shared agenda this computer

@@ -335,9 +335,11 @@ func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Autho
 	if err != nil {
 		return err
 	}
-	if !opts.SharedAgenda && !remote.IsZero() && s.holdsSharedAgenda(remote) {
-		// a report's repository: the notes (Private sections, every report) never go there
-		return originSharedError(tr.URL())
+	if !opts.SharedAgenda && !remote.IsZero() {
+		if what := s.foreignRoot(remote); what != "" {
+			// a report's or the organisation's: the notes (Private sections, every report) never go there
+			return originSharedError(tr.URL(), what)
+		}
 	}
 	if opts.NotEmpty != "" && remote.IsZero() {
 		return &lineError{opts.NotEmpty, []error{ErrOriginShared}}

@@ -193,6 +193,9 @@ func shareOrigin(r *notes.Repo, st *gitstore.Store, url string) string {
 			}
 		}
 	}
+	if org, ok, _ := notes.LoadOrgSettings(r.Root); ok && org.Remote != "" && gitstore.SameRemote(org.Remote, url) {
+		return fmt.Sprintf("%s is the organisation's repository (org: in %s), which every manager there reads, not a repository for all your notes: give origin an empty private repository of its own", shown, notes.ConfigFile)
+	}
 	known := st.KnownShares()
 	slugs := make([]string, 0, len(known))
 	for slug := range known {
