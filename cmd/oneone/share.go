@@ -285,6 +285,9 @@ func setShare(a *App, slug, url string, keys []string) error {
 	if origin, ok, _ := st.RemoteURL(); ok && gitstore.SameRemote(origin, url) {
 		return fmt.Errorf("%s is origin, the repository of all your notes: give %s a repository of their own (create an empty private one on your git host)", shown, slug)
 	}
+	if org, ok, _ := notes.LoadOrgSettings(r.Root); ok && org.Remote != "" && gitstore.SameRemote(org.Remote, url) {
+		return fmt.Errorf("%s is the organisation's repository (org: in %s), which every manager there reads: give %s a repository of their own (create an empty private one on your git host)", shown, notes.ConfigFile, slug)
+	}
 	others, err := sharesOf(r, today)
 	if err != nil {
 		return err
