@@ -406,7 +406,10 @@ func (a *App) printJSON(v any) error {
 }
 
 // infof talks to the user on stderr; data goes to stdout.
-func (a *App) infof(format string, args ...any) { fmt.Fprintf(a.Stderr, format+"\n", args...) }
+// No age secret key is ever said, whatever the message quotes (a file's line, an argument).
+func (a *App) infof(format string, args ...any) {
+	fmt.Fprint(a.Stderr, ageSecret.ReplaceAllString(fmt.Sprintf(format, args...), "AGE-SECRET-KEY-...")+"\n")
+}
 
 // slugsArg validates slug arguments before any file is touched.
 func slugsArg(args []string) error {
