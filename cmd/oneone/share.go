@@ -297,9 +297,10 @@ func setShare(a *App, slug, url string, keys []string) error {
 			return fmt.Errorf("%s is %s's shared agenda already: each report needs a repository of their own, or they would read each other's agendas", shown, o.slug)
 		}
 	}
-	if len(keys) > 0 && st.HasSharedRepo(slug) {
-		// --encrypt again trusts the encrypted remote as it is now (a repository
-		// emptied or started over on purpose), as `oneone remote URL --encrypt` does
+	if len(keys) > 0 && st.HasSharedRepo(slug) && sameShare(r, slug, url, keys) {
+		// the same command again trusts the encrypted remote as it is now (a
+		// repository emptied or started over on purpose), as `oneone remote URL
+		// --encrypt` does; a change of keys keeps what this computer saw
 		if b, err := st.SharedRepo(slug); err == nil {
 			if err := b.Retrust(); err != nil {
 				return err
@@ -474,4 +475,16 @@ func (a *App) checkNotForeign(st *gitstore.Store, slug, url string) error {
 		return nil // this report's own, its history rewritten by the report
 	}
 	return refuseForeign(b, tip.Commit, slug, url)
+}
+
+// sameShare reports whether the profile already shares SLUG's agenda with url,
+// encrypted for exactly keys.
+func sameShare(r *notes.Repo, slug, url string, keys []string) bool {
+	data, err := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
+	if err != nil {
+		return false
+	}
+	was := share.RemoteOf(data)
+	have, err := sealed.Recipients(share.KeysOf(data))
+	return err == nil && was != "" && gitstore.SameRemote(was, url) && slices.Equal(have, keys)
 }
