@@ -255,6 +255,15 @@ func (a *App) Root() string {
 	return notes.Locate(a.Dir, a.Getenv("ONEONE_DIR"), cwd, home)
 }
 
+// homeDefault refuses to write the notes at ~/oneone when there is no HOME
+// (or a relative one): dir would be a folder relative to wherever oneone runs.
+func (a *App) homeDefault(dir, cmd string) error {
+	if filepath.IsAbs(dir) || a.Dir != "" || a.Getenv("ONEONE_DIR") != "" { // a folder given is the user's choice
+		return nil
+	}
+	return fmt.Errorf("HOME is not set (or not an absolute path), so ~/oneone has no fixed place: give the folder, `oneone %s DIR`, or set HOME or ONEONE_DIR", cmd)
+}
+
 // Repo opens the notes repository for reading.
 func (a *App) Repo() (*notes.Repo, error) {
 	if a.repo != nil {

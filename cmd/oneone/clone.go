@@ -59,6 +59,9 @@ computer that reads it: ` + "`oneone recipients add KEY`" + ` and ` + "`oneone s
 					home, _ = os.UserHomeDir()
 				}
 				dir = filepath.Join(home, "oneone")
+				if err := a.homeDefault(dir, "clone URL"); err != nil {
+					return err
+				}
 			}
 			opts := gitstore.SyncOptions{Getenv: a.Getenv, Home: a.Getenv("HOME")}
 			done := func() {}
