@@ -48,8 +48,12 @@ computer's key (` + "`oneone key`" + `) is added and committed. Every push appen
 never forces. Other computers: ` + "`oneone recipients add KEY`" + ` here, sync, then
 ` + "`oneone clone URL`" + ` there. That origin is encrypted is this computer's own
 setting (.git/config), never committed; ` + "`oneone remote URL`" + ` without --encrypt
-makes it plain again. Give an empty repository: an existing plain history
-would stay readable.`,
+makes it plain again. Give an empty repository: one that holds plain commits
+is refused (that history would stay readable).
+
+Origin is never a report's shared agenda (oneone share) nor the
+organisation's repository (oneone org join): their URLs are refused here,
+and sync refuses an origin that holds one, before anything is pushed.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone remote https://github.com/dana/oneone-notes.git
   oneone remote git@github.com:dana/oneone-notes.git --encrypt
