@@ -103,8 +103,17 @@ type parsedBody struct {
 }
 
 // parseMarkdown finds the level-2 sections, the task items, the feedback
-// kinds and whether anything is written in a body.
+// kinds and whether anything is written in a body: with the fast line
+// scanner when it is certain (fastparse.go), else with goldmark.
 func parseMarkdown(body []byte) parsedBody {
+	if out, ok := fastBody(body); ok {
+		return out
+	}
+	return slowBody(body)
+}
+
+// slowBody is parseMarkdown through goldmark's AST: any Markdown.
+func slowBody(body []byte) parsedBody {
 	doc := md.Parser().Parse(text.NewReader(body))
 	var out parsedBody
 	out.blank = true
@@ -145,6 +154,17 @@ func parseMarkdown(body []byte) parsedBody {
 	closeSection(len(body))
 	var offsets []int
 	out.tasks, offsets = findTasks(doc, body)
+	var code []span
+	if feedback >= 0 && !out.sections[feedback].Empty {
+		code = codeSpans(feedbackNodes)
+	}
+	out.finish(body, offsets, code)
+	return out
+}
+
+// finish marks the tasks (at offsets in body) of Private sections and counts
+// the feedback of the first Feedback section, whose code blocks are at code.
+func (out *parsedBody) finish(body []byte, offsets []int, code []span) {
 	for _, s := range out.sections {
 		if !IsPrivateHeading(s.Heading) {
 			continue
@@ -155,11 +175,14 @@ func parseMarkdown(body []byte) parsedBody {
 			}
 		}
 	}
-	if feedback >= 0 && !out.sections[feedback].Empty {
-		s := out.sections[feedback]
-		out.positive, out.toImprove = countFeedback(body[s.ContentStart:s.End], s.ContentStart, codeSpans(feedbackNodes))
+	for _, s := range out.sections {
+		if s.Is("feedback") {
+			if !s.Empty {
+				out.positive, out.toImprove = countFeedback(body[s.ContentStart:s.End], s.ContentStart, code)
+			}
+			break
+		}
 	}
-	return out
 }
 
 // codeSpans returns the byte ranges of the code blocks among nodes and their descendants.
@@ -319,12 +342,7 @@ func findTasks(doc ast.Node, body []byte) ([]Task, []int) {
 		if raw == "" {
 			return ast.WalkContinue, nil
 		}
-		t.Text, t.Key = raw, TaskKey(raw)
-		if _, from := cutFromMarker(raw); from != "" {
-			if d, err := ParseDate(from); err == nil {
-				t.From = d
-			}
-		}
+		t.setText(raw)
 		off := 0
 		if first.Lines().Len() > 0 {
 			off = first.Lines().At(0).Start
@@ -335,6 +353,16 @@ func findTasks(doc ast.Node, body []byte) ([]Task, []int) {
 		return ast.WalkContinue, nil
 	})
 	return tasks, offsets
+}
+
+// setText sets a task's text (trimmed, not empty), its key and its carry-over date.
+func (t *Task) setText(raw string) {
+	t.Text, t.Key = raw, TaskKey(raw)
+	if _, from := cutFromMarker(raw); from != "" {
+		if d, err := ParseDate(from); err == nil {
+			t.From = d
+		}
+	}
 }
 
 func isTextBlock(n ast.Node) bool { _, ok := n.(*ast.TextBlock); return ok }
