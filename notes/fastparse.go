@@ -36,14 +36,14 @@ func fastBody(body []byte) (out parsedBody, ok bool) {
 	)
 	out.blank = true
 	var (
-		cur        = -1 // index in out.sections of the open section
-		prev       = prevNone
+		cur         = -1 // index in out.sections of the open section
+		prev        = prevNone
 		emptyIndent int   // the indent of the last empty item
-		stack      []int // content columns of the open list items, outermost first
-		stackBuf   [8]int
-		para       [][]byte // lines of the open paragraph
-		paraBuf    [8][]byte
-		offsets    []int
+		stack       []int // content columns of the open list items, outermost first
+		stackBuf    [8]int
+		para        [][]byte // lines of the open paragraph
+		paraBuf     [8][]byte
+		offsets     []int
 	)
 	stack, para = stackBuf[:0], paraBuf[:0]
 	// written marks a block holding text: the note is not blank, its section not empty.

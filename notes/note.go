@@ -96,7 +96,9 @@ func NoteDate(name string) (time.Time, error) {
 }
 
 // ParseNote reads the content of slug/name as a 1:1 note.
-func ParseNote(slug, name string, data []byte) (*Note, error) { return parseNote(slug, name, data, true) }
+func ParseNote(slug, name string, data []byte) (*Note, error) {
+	return parseNote(slug, name, data, true)
+}
 
 // parseNote is ParseNote, with the fast parser of plain notes (fastparse.go)
 // when fast is set: the tests compare the two.
