@@ -1,15 +1,19 @@
 package notes
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -67,6 +71,10 @@ type cachedFolder struct {
 
 	reuse     *indexEntry // unchanged since read: written back as it was
 	tasksFrom *indexEntry // the same notes as read: their task block is written back as it was
+
+	// meta and tasks are the folder's blocks, encoded when the load ends for
+	// a folder that changed (where reuse or tasksFrom is nil)
+	meta, tasks []byte
 }
 
 // cachedProfile is a parsed profile with its stat key and the settings it was parsed with.
@@ -115,16 +123,35 @@ func (r *Repo) LoadSummaries(only ...string) (*Team, error) {
 	if c == nil {
 		return r.load(only, nil)
 	}
-	defer c.close()
 	team, err := r.load(only, c)
-	if err != nil {
+	if err != nil || !c.mustSave(len(only) > 0) {
+		c.close()
 		return team, err
 	}
-	c.save(len(only) > 0)
+	// The cache is written once, in the background of the command's output
+	// (issue 19: on the large bench repository the write of the 33 MB cache
+	// was 8% of a cold audit): it only touches bytes encoded during the load,
+	// never the notes the caller reads. WaitCache (main, before it exits)
+	// and the next openCache wait for it; it is written atomically, so a
+	// process killed meanwhile leaves the old cache or none.
+	cacheWrites.Add(1)
+	go func() {
+		defer cacheWrites.Done()
+		defer c.close()
+		c.save(len(only) > 0)
+	}()
 	return team, nil
 }
 
+// cacheWrites counts the cache writes under way in this process.
+var cacheWrites sync.WaitGroup
+
+// WaitCache waits until the summary caches that LoadSummaries writes in the
+// background are on disk. Call it before the process exits.
+func WaitCache() { cacheWrites.Wait() }
+
 func openCache(root string) *noteCache {
+	WaitCache() // a write under way would be read half done, or raced
 	gitDir := filepath.Join(root, ".git")
 	if fi, err := os.Lstat(gitDir); err != nil || !fi.IsDir() || !canStat {
 		return nil
@@ -287,6 +314,13 @@ func (c *noteCache) notes(r *Repo, p *Person, dir string, names []string, old, f
 	if hits > 0 {
 		tasks = c.readTasks(old.reuse, len(prev))
 	}
+	var todo []int // the notes to parse: not cached as they are
+	for i := range names {
+		if match[i] < 0 || tasks == nil {
+			todo = append(todo, i)
+		}
+	}
+	parsed, errs := r.parseNotes(p.Slug, dir, names, keys, todo)
 	fresh.notes = make([]cachedNote, 0, len(names))
 	for i, name := range names {
 		if m := match[i]; m >= 0 && tasks != nil {
@@ -296,17 +330,100 @@ func (c *noteCache) notes(r *Repo, p *Person, dir string, names []string, old, f
 			fresh.notes = append(fresh.notes, cn)
 			continue
 		}
-		n, err := r.readNote(p.Slug, name)
+		n, err := parsed[0], errs[0]
+		parsed, errs = parsed[1:], errs[1:]
 		if err != nil {
 			p.Problems = append(p.Problems, Problem{Slug: p.Slug, Path: p.Slug + "/" + name, Message: err.Error()})
 			continue
 		}
-		n = summary(n) // the same as cached next time; the body is garbage now
 		p.Notes = append(p.Notes, n)
 		if c.cacheable(keys[i]) {
 			fresh.notes = append(fresh.notes, cachedNote{name: name, key: *keys[i], note: n})
 		}
 	}
+}
+
+// parseSlots bounds the notes parsed at once in the whole process: one per
+// core (the load reads several folders at once, each with its workers).
+var parseSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// parseNotes reads and parses the notes names[i] of dir for each i in todo,
+// on up to GOMAXPROCS workers, and returns their summaries (the same as
+// cached next time) and errors in the order of todo. Each worker reads every
+// note into one buffer it reuses: summaries keep no byte of it.
+func (r *Repo) parseNotes(slug, dir string, names []string, keys []*statKey, todo []int) ([]*Note, []error) {
+	notes, errs := make([]*Note, len(todo)), make([]error, len(todo))
+	var next atomic.Int64
+	work := func() {
+		var buf []byte
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(todo) {
+				return
+			}
+			i := todo[k]
+			parseSlots <- struct{}{}
+			var n *Note
+			n, buf, errs[k] = r.readNoteInto(slug, dir, names[i], keys[i], buf)
+			if n != nil {
+				n = summary(n) // the body, in buf, is garbage now
+			}
+			notes[k] = n
+			<-parseSlots
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); work() }()
+	}
+	work()
+	wg.Wait()
+	return notes, errs
+}
+
+// readNoteInto is readNote for a regular file whose stat key is known (nil
+// when it is no regular file), reading it into buf; it returns the buffer to
+// reuse. It saves readNote's lstat and a buffer per note; anything unusual
+// (a link, a file grown past the limit) takes readNote for its message.
+func (r *Repo) readNoteInto(slug, dir, name string, key *statKey, buf []byte) (*Note, []byte, error) {
+	if _, err := NoteDate(name); err != nil {
+		return nil, buf, err
+	}
+	if key == nil || key.Size > MaxNoteSize {
+		n, err := r.readNote(slug, name)
+		return n, buf, err
+	}
+	f, err := openNoFollow(filepath.Join(dir, name))
+	if err != nil {
+		n, err := r.readNote(slug, name)
+		return n, buf, err
+	}
+	buf = buf[:0]
+	if need := int(key.Size) + 1; cap(buf) < need {
+		buf = make([]byte, 0, max(need, 8<<10))
+	}
+	for {
+		m, rerr := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if rerr != nil || len(buf) > MaxNoteSize {
+			if rerr != io.EOF {
+				err = rerr
+			}
+			break
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grown since the stat
+		}
+	}
+	f.Close()
+	if err != nil || len(buf) > MaxNoteSize {
+		n, err := r.readNote(slug, name)
+		return n, buf, err
+	}
+	n, err := ParseNote(slug, name, buf)
+	return n, buf, err
 }
 
 // done records what this load saw of p's folder, once p.Notes is sorted.
@@ -321,6 +438,13 @@ func (c *noteCache) done(p *Person, old, fresh *cachedFolder) {
 	}
 	if !changed && fresh.tasksFrom != nil {
 		fresh.reuse = old.reuse // as read: write the same bytes back
+	}
+	// encoded here, on the folder's own worker, not at save time
+	if fresh.reuse == nil {
+		fresh.meta = encodeMeta(p.Slug, fresh)
+	}
+	if fresh.tasksFrom == nil {
+		fresh.tasks = encodeTasks(fresh.notes)
 	}
 	c.mu.Lock()
 	c.fresh[p.Slug] = fresh
@@ -368,11 +492,14 @@ func (c *noteCache) rawTasks(e *indexEntry) ([]byte, error) {
 	return buf, nil
 }
 
-// save writes the cache when anything changed; partial keeps the folders this load did not read.
+// mustSave reports whether the cache must be written: anything changed, or
+// (partial false) a folder is gone.
+func (c *noteCache) mustSave(partial bool) bool {
+	return c.dirty || (!partial && len(c.fresh) != len(c.index))
+}
+
+// save writes the cache; partial keeps the folders this load did not read.
 func (c *noteCache) save(partial bool) {
-	if !c.dirty && (partial || len(c.fresh) == len(c.index)) {
-		return
-	}
 	all := c.fresh
 	if partial {
 		for slug, e := range c.index {
@@ -387,7 +514,7 @@ func (c *noteCache) save(partial bool) {
 		if f.reuse != nil {
 			b.meta = f.reuse.meta
 		} else {
-			b.meta = string(encodeMeta(slug, f))
+			b.meta = string(f.meta)
 		}
 		if f.tasksFrom != nil {
 			raw, err := c.rawTasks(f.tasksFrom)
@@ -396,12 +523,46 @@ func (c *noteCache) save(partial bool) {
 			}
 			b.tasksBytes = raw
 		} else {
-			b.tasksBytes = encodeTasks(f.notes)
+			b.tasksBytes = f.tasks
 		}
 		blocks[slug] = b
 	}
 	// A cache that cannot be written only costs speed next time.
-	_ = WriteFileAtomic(c.path, encodeCache(c.header, blocks))
+	_ = writeCache(c.path, c.header, blocks)
+}
+
+// writeCache writes the cache file atomically (a temporary file renamed),
+// streaming the task blocks rather than joining them in memory (which
+// doubled the peak memory of a cold audit). There is no fsync: every part
+// of the file is checksummed, and a cache torn by a crash of the machine is
+// rebuilt.
+func writeCache(path, header string, blocks map[string]*indexEntry) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link; oneone does not write through links", path)
+	}
+	tmp := TempPath(path)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	err = encodeCache(w, header, blocks)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Chmod(FileMode)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // The file: the header; the index (its length, the index, its CRC-32); the
@@ -455,13 +616,15 @@ func (w *cacheWriter) bytes() []byte {
 	return append(out, w.buf...)
 }
 
-func encodeCache(header string, blocks map[string]*indexEntry) []byte {
+// encodeCache writes the cache file's bytes to w.
+func encodeCache(w io.Writer, header string, blocks map[string]*indexEntry) error {
 	slugs := make([]string, 0, len(blocks))
 	for slug := range blocks {
 		slugs = append(slugs, slug)
 	}
 	sort.Strings(slugs)
-	var index, tasks []byte
+	var index []byte
+	tasksLen := 0
 	index = binary.AppendUvarint(index, uint64(len(slugs)))
 	for _, slug := range slugs {
 		b := blocks[slug]
@@ -469,16 +632,26 @@ func encodeCache(header string, blocks map[string]*indexEntry) []byte {
 		index = append(index, slug...)
 		index = binary.AppendUvarint(index, uint64(len(b.meta)))
 		index = append(index, b.meta...)
-		index = binary.AppendUvarint(index, uint64(len(tasks)))
+		index = binary.AppendUvarint(index, uint64(tasksLen))
 		index = binary.AppendUvarint(index, uint64(len(b.tasksBytes)))
 		index = binary.AppendUvarint(index, uint64(crc32.ChecksumIEEE(b.tasksBytes)))
-		tasks = append(tasks, b.tasksBytes...)
+		tasksLen += len(b.tasksBytes)
 	}
-	out := []byte(header)
-	out = binary.AppendUvarint(out, uint64(len(index)))
-	out = append(out, index...)
-	out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(index))
-	return append(out, tasks...)
+	head := []byte(header)
+	head = binary.AppendUvarint(head, uint64(len(index)))
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	index = binary.BigEndian.AppendUint32(index, crc32.ChecksumIEEE(index))
+	if _, err := w.Write(index); err != nil {
+		return err
+	}
+	for _, slug := range slugs {
+		if _, err := w.Write(blocks[slug].tasksBytes); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func encodeMeta(slug string, f *cachedFolder) []byte {

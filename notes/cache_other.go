@@ -2,9 +2,17 @@
 
 package notes
 
+import (
+	"errors"
+	"os"
+)
+
 // canStat is false where there is no fstatat with ctime and inode: no cache.
 const canStat = false
 
 func statAll(dir string, names []string) ([]*statKey, []bool) {
 	return make([]*statKey, len(names)), make([]bool, len(names))
 }
+
+// openNoFollow is not used without a cache: it always fails.
+func openNoFollow(string) (*os.File, error) { return nil, errors.New("no cache on this platform") }

@@ -3,6 +3,8 @@
 package notes
 
 import (
+	"os"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -34,4 +36,9 @@ func statAll(dir string, names []string) ([]*statKey, []bool) {
 		}
 	}
 	return keys, dirs
+}
+
+// openNoFollow opens a file for reading, failing on a symbolic link.
+func openNoFollow(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW, 0)
 }

@@ -430,7 +430,8 @@ func fastFront(front []byte) (m *yaml.Node, ok bool) {
 // none). The value must not be a null word.
 func plainPair(line []byte) (key, value string, ok bool) {
 	i := bytes.IndexByte(line, ':')
-	if i <= 0 || !safeScalar(line[:i]) || line[i-1] == ' ' {
+	// (YAML allows no implicit key of over 1024 characters)
+	if i <= 0 || i > 256 || !safeScalar(line[:i]) || line[i-1] == ' ' {
 		return "", "", false
 	}
 	v := line[i+1:]

@@ -97,8 +97,11 @@ func NoteDate(name string) (time.Time, error) {
 
 // ParseNote reads the content of slug/name as a 1:1 note.
 func ParseNote(slug, name string, data []byte) (*Note, error) {
-	return parseNote(slug, name, data, true)
+	return parseNote(slug, name, data, fastParsing)
 }
+
+// fastParsing is false in tests that need the full path's results as the reference.
+var fastParsing = true
 
 // parseNote is ParseNote, with the fast parser of plain notes (fastparse.go)
 // when fast is set: the tests compare the two.

@@ -93,6 +93,7 @@ func main() {
 		loaded := time.Since(start)
 		rep := notes.Audit(team, r.Config, today, notes.AuditOptions{})
 		json.NewEncoder(io.Discard).Encode(rep)
+		notes.WaitCache()
 		fmt.Printf("load %v, total %v, %d findings\n", loaded, time.Since(start), len(rep.Findings))
 	}
 	if *mem != "" {
