@@ -61,7 +61,7 @@ func fastReads(t *testing.T, path string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, front := fastFront(parts.Front)
+	_, front := fastFront(parts.Front, nil)
 	_, body := fastBody(parts.Body)
 	return front && body
 }

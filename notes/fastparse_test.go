@@ -145,7 +145,7 @@ func checkFastSlow(t *testing.T, what, file string, data []byte) (frontRead, bod
 	}
 	parts, _ := SplitFrontmatter(normalizeText(data))
 	if parts.HasFront {
-		m, ok := fastFront(parts.Front)
+		m, ok := fastFront(parts.Front, nil)
 		if ok {
 			want, err := decodeFront(parts.Front, 1)
 			if err != nil || yamlDump(m) != yamlDump(want) {
@@ -213,7 +213,24 @@ func FuzzFastParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastSlow(t, "input", "2026-11-25.md", data)
+		if s := string(data); TaskKey(s) != slowTaskKey(s) {
+			t.Fatalf("TaskKey(%q) = %q, want %q", s, TaskKey(s), slowTaskKey(s))
+		}
 	})
+}
+
+// slowTaskKey is TaskKey as it was written first.
+func slowTaskKey(s string) string {
+	s, _ = cutFromMarker(s)
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+func TestTaskKeyASCII(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "A", " a", "a ", "a  b", "a\tb", "a b", "Ada: share X (from 2026-01-02)", "\v", "a\u00a0b", "ÄB c", "x\r\n"} {
+		if got, want := TaskKey(s), slowTaskKey(s); got != want {
+			t.Errorf("TaskKey(%q) = %q, want %q", s, got, want)
+		}
+	}
 }
 
 func TestStripCheckbox(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -52,7 +53,51 @@ func StripComments(s string) string { return htmlComment.ReplaceAllString(s, "")
 // TaskKey returns the identity of an action item text.
 func TaskKey(s string) string {
 	s, _ = cutFromMarker(s)
+	if k, ok := asciiKey(s); ok {
+		return k
+	}
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// asciiKey is TaskKey's lower case and collapsed white space for ASCII
+// text, in one allocation (none when s is a key already): strings.Fields
+// was 5% of a cold audit's allocations.
+func asciiKey(s string) (string, bool) {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' }
+	key, space := true, true // space: after white space, or at the start
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case isSpace(c):
+			key = key && !space && c == ' '
+			space = true
+		default:
+			key = key && (c < 'A' || c > 'Z')
+			space = false
+		}
+	}
+	if key && (!space || s == "") {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	space = false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isSpace(c) {
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b), true
 }
 
 // TaskBase returns the action item text without its carry-over marker.

@@ -145,12 +145,19 @@ func parseNote(slug, name string, data []byte, fast bool) (*Note, error) {
 // every message is the one the full path gives).
 func (n *Note) readFront(front []byte, fast bool) error {
 	if fast {
-		if m, ok := fastFront(front); ok {
-			if m == nil || n.readFrontNode(m) == nil {
-				return nil
+		scratch := frontScratch.Get().(*[]yaml.Node)
+		m, ok := fastFront(front, scratch)
+		err := errNotRead
+		if ok {
+			if err = nil; m != nil {
+				err = n.readFrontNode(m)
 			}
-			n.Kind, n.Status, n.Mood, n.Ratings = KindRegular, "", 0, nil
 		}
+		frontScratch.Put(scratch) // no node is used past here
+		if err == nil {
+			return nil
+		}
+		n.Kind, n.Status, n.Mood, n.Ratings = KindRegular, "", 0, nil
 	}
 	m, err := decodeFront(front, 1)
 	if err != nil || m == nil {
@@ -158,6 +165,8 @@ func (n *Note) readFront(front []byte, fast bool) error {
 	}
 	return n.readFrontNode(m)
 }
+
+var errNotRead = errors.New("not read by the fast path")
 
 // readFrontNode reads the frontmatter's mapping node.
 func (n *Note) readFrontNode(m *yaml.Node) error {
