@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -560,29 +559,10 @@ func (r *Repo) readNoteInto(slug, dir, name string, key *statKey, buf []byte) (*
 		n, err := r.readNote(slug, name)
 		return n, buf, err
 	}
-	f, err := openNoFollow(filepath.Join(dir, name))
-	if err != nil {
-		n, err := r.readNote(slug, name)
-		return n, buf, err
-	}
-	buf = buf[:0]
 	if need := int(key.Size) + 1; cap(buf) < need {
 		buf = make([]byte, 0, max(need, 8<<10))
 	}
-	for {
-		m, rerr := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+m]
-		if rerr != nil || len(buf) > MaxNoteSize {
-			if rerr != io.EOF {
-				err = rerr
-			}
-			break
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)] // grown since the stat
-		}
-	}
-	f.Close()
+	buf, err := readNoFollow(filepath.Join(dir, name), buf, MaxNoteSize)
 	if err != nil || len(buf) > MaxNoteSize {
 		n, err := r.readNote(slug, name)
 		return n, buf, err

@@ -2,10 +2,7 @@
 
 package notes
 
-import (
-	"errors"
-	"os"
-)
+import "errors"
 
 // canStat is false where there is no fstatat with ctime and inode: no cache.
 const canStat = false
@@ -14,5 +11,7 @@ func statAll(dir string, names []string) ([]*statKey, []bool) {
 	return make([]*statKey, len(names)), make([]bool, len(names))
 }
 
-// openNoFollow is not used without a cache: it always fails.
-func openNoFollow(string) (*os.File, error) { return nil, errors.New("no cache on this platform") }
+// readNoFollow is not used without a cache: it always fails.
+func readNoFollow(string, []byte, int) ([]byte, error) {
+	return nil, errors.New("no cache on this platform")
+}

@@ -95,6 +95,14 @@ func main() {
 		json.NewEncoder(io.Discard).Encode(rep)
 		notes.WaitCache()
 		fmt.Printf("load %v, total %v, %d findings\n", loaded, time.Since(start), len(rep.Findings))
+		if *mem != "" && i == *n-1 { // while the team is still held: what an audit keeps
+			f, _ := os.Create(*mem)
+			runtime.GC()
+			pprof.WriteHeapProfile(f)
+			f.Close()
+			runtime.KeepAlive(team)
+			*mem = ""
+		}
 	}
 	if *mem != "" {
 		f, _ := os.Create(*mem)
