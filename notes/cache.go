@@ -683,17 +683,27 @@ func (c *noteCache) save(partial bool) {
 		}
 		kept, refs[slug] = append(kept, slug), ref
 	}
+	size := 32 // sized at once: growing it was a sixth of a cold audit's allocations
+	for _, slug := range kept {
+		f := all[slug]
+		size += len(slug) + len(f.meta) + 5*binary.MaxVarintLen64
+		if f.reuse != nil {
+			size += len(f.reuse.meta)
+		}
+	}
+	index = make([]byte, 0, size)
 	index = binary.AppendUvarint(index, uint64(len(kept)))
 	for _, slug := range kept {
 		f, ref := all[slug], refs[slug]
-		meta := f.meta
-		if f.reuse != nil {
-			meta = []byte(f.reuse.meta)
-		}
 		index = binary.AppendUvarint(index, uint64(len(slug)))
 		index = append(index, slug...)
-		index = binary.AppendUvarint(index, uint64(len(meta)))
-		index = append(index, meta...)
+		if f.reuse != nil {
+			index = binary.AppendUvarint(index, uint64(len(f.reuse.meta)))
+			index = append(index, f.reuse.meta...)
+		} else {
+			index = binary.AppendUvarint(index, uint64(len(f.meta)))
+			index = append(index, f.meta...)
+		}
 		index = binary.AppendUvarint(index, uint64(ref.off))
 		index = binary.AppendUvarint(index, uint64(ref.len))
 		index = binary.AppendUvarint(index, uint64(ref.crc))
@@ -716,7 +726,7 @@ type cacheWriter struct {
 
 // newCacheWriter returns a writer for about strs distinct strings and size bytes.
 func newCacheWriter(strs, size int) *cacheWriter {
-	return &cacheWriter{ids: make(map[string]uint64, strs), buf: make([]byte, 0, size)}
+	return &cacheWriter{ids: make(map[string]uint64, strs), table: make([]string, 0, strs), buf: make([]byte, 0, size)}
 }
 
 func (w *cacheWriter) u(v uint64) { w.buf = binary.AppendUvarint(w.buf, v) }
@@ -845,7 +855,7 @@ func encodeTasks(notes []cachedNote) []byte {
 	for _, cn := range notes {
 		n += len(cn.note.Tasks)
 	}
-	w := newCacheWriter(n/2+16, 10*n+len(notes)+16)
+	w := newCacheWriter(n+16, 10*n+len(notes)+16)
 	for _, cn := range notes {
 		w.u(uint64(len(cn.note.Tasks)))
 		for _, t := range cn.note.Tasks {
