@@ -227,11 +227,10 @@ func (r *Repo) LoadSummaries(only ...string) (*Team, error) {
 	}
 	gcPercent := -2 // what to restore: nothing
 	if c.index == nil && os.Getenv("GOGC") == "" {
-		// No cache: every note is parsed. The summaries kept are a fifth of
-		// what is parsed (60 of 430 MB on the large bench repository), and
-		// the default GOGC=100 let the heap reach 2-3x them: 190-225 MB peak
-		// RSS. GOGC=40 until the cache is written keeps it at 130-150 MB for
-		// about 10% more CPU (measured with 2 cores).
+		// No cache: every note is parsed, and what a load keeps (about 50 MB
+		// on the large bench repository) is a small part of what it
+		// allocates. Peak RSS with GOGC=100: 139 MB; with 60 until the cache
+		// is written, 127 MB for the same time (40: 116 MB, 10% slower).
 		gcPercent = debug.SetGCPercent(coldGCPercent)
 	}
 	restoreGC := func() {
@@ -262,7 +261,7 @@ func (r *Repo) LoadSummaries(only ...string) (*Team, error) {
 }
 
 // coldGCPercent is the GOGC of a load without a cache.
-const coldGCPercent = 40
+const coldGCPercent = 60
 
 // cacheWrites counts the cache writes under way in this process.
 var cacheWrites sync.WaitGroup
