@@ -225,6 +225,18 @@ func slowTaskKey(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }
 
+func TestThematicBreak(t *testing.T) {
+	old := func(s string) bool {
+		t := strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), "\t", "")
+		return len(t) >= 3 && strings.Trim(t, t[:1]) == "" && strings.ContainsAny(t[:1], "-*")
+	}
+	for _, s := range []string{"", "-", "--", "---", "- - -", "* * *", "***", "-*-", "___", " -\t- -", "---x", "ééé", "-- ", "- a", "**"} {
+		if got, want := thematicBreak(s), old(s); got != want {
+			t.Errorf("thematicBreak(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
 func TestTaskKeyASCII(t *testing.T) {
 	for _, s := range []string{"", " ", "a", "A", " a", "a ", "a  b", "a\tb", "a b", "Ada: share X (from 2026-01-02)", "\v", "a\u00a0b", "ÄB c", "x\r\n"} {
 		if got, want := TaskKey(s), slowTaskKey(s); got != want {
