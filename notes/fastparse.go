@@ -23,8 +23,11 @@ import (
 // FuzzFastParse compare the two on every note we have and on any input);
 // anything else they are not certain of (setext headings, code, quotes,
 // tables, tabs, indented text, link definitions, quoted or flow YAML, ...)
-// makes them decline, and the note takes the full path. Measured after: see
-// BenchmarkParseNote in the README's Performance table.
+// makes them decline, and the note takes the full path. Measured after, on
+// the same loaded 2-core machine: BenchmarkParseNote 15.3 -> 176 MB/s (276
+// with the memory of task lines below), 378 -> 48 allocations; the first
+// audit of the large repository 6.8 s / 278 MB -> 1.1 s / 126 MB (with the
+// cache changes in cache.go).
 
 // fastBody is parseMarkdown's fast path; ok is false when body holds anything
 // it does not read with certainty.
