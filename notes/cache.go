@@ -1,15 +1,19 @@
 package notes
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -43,7 +47,7 @@ const CacheFile = "oneone-cache"
 // cacheMagic opens the cache file; bump the version whenever a summary's
 // meaning changes. The running binary's identity is part of the header too,
 // so that a new oneone never trusts summaries parsed by an older one.
-const cacheMagic = "oneone-cache 3\n"
+const cacheMagic = "oneone-cache 4\n"
 
 // racyWindow: a note modified this recently is parsed but not cached (a
 // variable for tests only).
@@ -67,6 +71,18 @@ type cachedFolder struct {
 
 	reuse     *indexEntry // unchanged since read: written back as it was
 	tasksFrom *indexEntry // the same notes as read: their task block is written back as it was
+
+	// meta is the folder's meta block, encoded when its load ends (when reuse
+	// is nil); its task block is then written to the new cache file at once
+	// (when tasksFrom is nil), at tasks
+	meta  []byte
+	tasks blockRef
+}
+
+// blockRef is where a task block is in the cache file being written.
+type blockRef struct {
+	off, len int64
+	crc      uint32
 }
 
 // cachedProfile is a parsed profile with its stat key and the settings it was parsed with.
@@ -103,6 +119,100 @@ type noteCache struct {
 	mu    sync.Mutex
 	fresh map[string]*cachedFolder
 	dirty bool
+	out   *cacheOut // the new cache file, once a task block is written
+}
+
+// cacheOut is the new cache file being written: a temporary file renamed
+// over the cache when done, so that a process killed meanwhile leaves the old
+// cache or none. The task blocks go first, written as each folder's load
+// ends, so that none is held in memory until the end (on the large bench
+// repository they are 30 MB); the index goes last.
+type cacheOut struct {
+	mu   sync.Mutex
+	tmp  string
+	f    *os.File
+	w    *bufio.Writer
+	off  int64 // from the start of the task blocks
+	err  error
+	done bool
+}
+
+// output returns the new cache file, created with its header on first use.
+func (c *noteCache) output() *cacheOut {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.out == nil {
+		o := &cacheOut{tmp: TempPath(c.path)}
+		if fi, err := os.Lstat(c.path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			o.err = fmt.Errorf("%s is a symbolic link; oneone does not write through links", c.path)
+		} else if o.f, o.err = os.OpenFile(o.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode); o.err == nil {
+			o.w = bufio.NewWriterSize(o.f, 256<<10)
+			_, o.err = o.w.WriteString(c.header)
+		}
+		c.out = o
+	}
+	return c.out
+}
+
+// add appends a task block and tells where it is.
+func (o *cacheOut) add(b []byte) blockRef {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ref := blockRef{off: o.off, len: int64(len(b)), crc: crc32.ChecksumIEEE(b)}
+	if o.err == nil {
+		_, o.err = o.w.Write(b)
+	}
+	o.off += int64(len(b))
+	return ref
+}
+
+// finish writes the index and its trailer (CRC-32 and length), then renames
+// the file over the cache. There is no fsync: every part of the file is
+// checksummed, and a cache torn by a crash of the machine is rebuilt.
+func (o *cacheOut) finish(path string, index []byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.done = true
+	if o.err != nil {
+		o.discardLocked()
+		return o.err
+	}
+	index = binary.BigEndian.AppendUint32(index, crc32.ChecksumIEEE(index))
+	index = binary.BigEndian.AppendUint64(index, uint64(len(index)-4))
+	_, err := o.w.Write(index)
+	if err == nil {
+		err = o.w.Flush()
+	}
+	if err == nil {
+		err = o.f.Chmod(FileMode)
+	}
+	if cerr := o.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(o.tmp, path)
+	}
+	if err != nil {
+		os.Remove(o.tmp)
+	}
+	return err
+}
+
+// discard removes the file unless it was finished.
+func (o *cacheOut) discard() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.done {
+		o.done = true
+		o.discardLocked()
+	}
+}
+
+func (o *cacheOut) discardLocked() {
+	if o.f != nil {
+		o.f.Close()
+		os.Remove(o.tmp)
+	}
 }
 
 // LoadSummaries reads the named reports (all when none are named) like Load,
@@ -115,16 +225,53 @@ func (r *Repo) LoadSummaries(only ...string) (*Team, error) {
 	if c == nil {
 		return r.load(only, nil)
 	}
-	defer c.close()
+	gcPercent := -2 // what to restore: nothing
+	if c.index == nil && os.Getenv("GOGC") == "" {
+		// No cache: every note is parsed, and what a load keeps (about 50 MB
+		// on the large bench repository) is a small part of what it
+		// allocates. Peak RSS with GOGC=100: 139 MB; with 60 until the cache
+		// is written, 127 MB for the same time (40: 116 MB, 10% slower).
+		gcPercent = debug.SetGCPercent(coldGCPercent)
+	}
+	restoreGC := func() {
+		if gcPercent != -2 {
+			debug.SetGCPercent(gcPercent)
+		}
+	}
 	team, err := r.load(only, c)
-	if err != nil {
+	if err != nil || !c.mustSave(len(only) > 0) {
+		c.close()
+		restoreGC()
 		return team, err
 	}
-	c.save(len(only) > 0)
+	// The cache is written once, in the background of the command's output
+	// (issue 19: on the large bench repository the write of the 33 MB cache
+	// was 8% of a cold audit): it only touches bytes encoded during the load,
+	// never the notes the caller reads. WaitCache (main, before it exits)
+	// and the next openCache wait for it; it is written atomically, so a
+	// process killed meanwhile leaves the old cache or none.
+	cacheWrites.Add(1)
+	go func() {
+		defer cacheWrites.Done()
+		defer restoreGC()
+		defer c.close()
+		c.save(len(only) > 0)
+	}()
 	return team, nil
 }
 
+// coldGCPercent is the GOGC of a load without a cache.
+const coldGCPercent = 60
+
+// cacheWrites counts the cache writes under way in this process.
+var cacheWrites sync.WaitGroup
+
+// WaitCache waits until the summary caches that LoadSummaries writes in the
+// background are on disk. Call it before the process exits.
+func WaitCache() { cacheWrites.Wait() }
+
 func openCache(root string) *noteCache {
+	WaitCache() // a write under way would be read half done, or raced
 	gitDir := filepath.Join(root, ".git")
 	if fi, err := os.Lstat(gitDir); err != nil || !fi.IsDir() || !canStat {
 		return nil
@@ -147,6 +294,9 @@ func openCache(root string) *noteCache {
 func (c *noteCache) close() {
 	if c.file != nil {
 		c.file.Close()
+	}
+	if c.out != nil {
+		c.out.discard()
 	}
 }
 
@@ -287,6 +437,14 @@ func (c *noteCache) notes(r *Repo, p *Person, dir string, names []string, old, f
 	if hits > 0 {
 		tasks = c.readTasks(old.reuse, len(prev))
 	}
+	var todo []int // the notes to parse: not cached as they are
+	for i := range names {
+		if match[i] < 0 || tasks == nil {
+			todo = append(todo, i)
+		}
+	}
+	parsed, errs := r.parseNotes(p.Slug, dir, names, keys, todo)
+	var share sharedLists
 	fresh.notes = make([]cachedNote, 0, len(names))
 	for i, name := range names {
 		if m := match[i]; m >= 0 && tasks != nil {
@@ -296,17 +454,120 @@ func (c *noteCache) notes(r *Repo, p *Person, dir string, names []string, old, f
 			fresh.notes = append(fresh.notes, cn)
 			continue
 		}
-		n, err := r.readNote(p.Slug, name)
+		n, err := parsed[0], errs[0]
+		parsed, errs = parsed[1:], errs[1:]
 		if err != nil {
 			p.Problems = append(p.Problems, Problem{Slug: p.Slug, Path: p.Slug + "/" + name, Message: err.Error()})
 			continue
 		}
-		n = summary(n) // the same as cached next time; the body is garbage now
+		share.note(n)
 		p.Notes = append(p.Notes, n)
 		if c.cacheable(keys[i]) {
 			fresh.notes = append(fresh.notes, cachedNote{name: name, key: *keys[i], note: n})
 		}
 	}
+}
+
+// sharedLists lets a folder's parsed notes share their lists of sections and
+// ratings, as notes decoded from the cache do (decodeMeta): consecutive notes
+// mostly have the same. Summaries are read-only.
+type sharedLists struct {
+	key      []byte
+	sections map[string][]Section
+	ratings  map[string][]Rating
+}
+
+func (s *sharedLists) note(n *Note) {
+	if s.sections == nil {
+		s.sections, s.ratings = map[string][]Section{}, map[string][]Rating{}
+	}
+	s.key = s.key[:0]
+	for _, sec := range n.Sections {
+		s.key = append(s.key, sec.Heading...)
+		s.key = append(s.key, 0, '0')
+		if sec.Empty {
+			s.key[len(s.key)-1] = '1'
+		}
+	}
+	if l, ok := s.sections[string(s.key)]; ok {
+		n.Sections = l
+	} else {
+		s.sections[string(s.key)] = n.Sections
+	}
+	s.key = s.key[:0]
+	for _, r := range n.Ratings {
+		s.key = append(append(append(s.key, r.Theme...), 0), r.Rating...)
+		s.key = append(s.key, 0)
+	}
+	if l, ok := s.ratings[string(s.key)]; ok {
+		n.Ratings = l
+	} else {
+		s.ratings[string(s.key)] = n.Ratings
+	}
+}
+
+// parseSlots bounds the notes parsed at once in the whole process: one per
+// core (the load reads several folders at once, each with its workers).
+var parseSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// parseNotes reads and parses the notes names[i] of dir for each i in todo,
+// on up to GOMAXPROCS workers, and returns their summaries (the same as
+// cached next time) and errors in the order of todo. Each worker reads every
+// note into one buffer it reuses: summaries keep no byte of it.
+func (r *Repo) parseNotes(slug, dir string, names []string, keys []*statKey, todo []int) ([]*Note, []error) {
+	notes, errs := make([]*Note, len(todo)), make([]error, len(todo))
+	var next atomic.Int64
+	work := func() {
+		var buf []byte
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(todo) {
+				return
+			}
+			i := todo[k]
+			parseSlots <- struct{}{}
+			var n *Note
+			n, buf, errs[k] = r.readNoteInto(slug, dir, names[i], keys[i], buf)
+			if n != nil {
+				n = summary(n) // the body, in buf, is garbage now
+			}
+			notes[k] = n
+			<-parseSlots
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Add(1)
+		go func() { defer wg.Done(); work() }()
+	}
+	work()
+	wg.Wait()
+	return notes, errs
+}
+
+// readNoteInto is readNote for a regular file whose stat key is known (nil
+// when it is no regular file), reading it into buf; it returns the buffer to
+// reuse. It saves readNote's lstat and a buffer per note; anything unusual
+// (a link, a file grown past the limit) takes readNote for its message.
+func (r *Repo) readNoteInto(slug, dir, name string, key *statKey, buf []byte) (*Note, []byte, error) {
+	if _, err := NoteDate(name); err != nil {
+		return nil, buf, err
+	}
+	if key == nil || key.Size > MaxNoteSize {
+		n, err := r.readNote(slug, name)
+		return n, buf, err
+	}
+	if need := int(key.Size) + 1; cap(buf) < need {
+		buf = make([]byte, 0, max(need, 8<<10))
+	}
+	buf, err := readNoFollow(filepath.Join(dir, name), buf, MaxNoteSize)
+	if err != nil || len(buf) > MaxNoteSize {
+		n, err := r.readNote(slug, name)
+		return n, buf, err
+	}
+	n, err := ParseNote(slug, name, buf)
+	return n, buf, err
 }
 
 // done records what this load saw of p's folder, once p.Notes is sorted.
@@ -321,6 +582,22 @@ func (c *noteCache) done(p *Person, old, fresh *cachedFolder) {
 	}
 	if !changed && fresh.tasksFrom != nil {
 		fresh.reuse = old.reuse // as read: write the same bytes back
+	}
+	// encoded here, on the folder's own worker, not at save time
+	if fresh.reuse == nil {
+		fresh.meta = encodeMeta(p.Slug, fresh)
+	}
+	if fresh.tasksFrom == nil {
+		fresh.tasks = c.output().add(encodeTasks(fresh.notes))
+	}
+	if fresh.actionsKnown && !p.actionsKnown {
+		// As a warm load does, keep the followed items, not every note's
+		// tasks: on the large bench repository the tasks were half of what a
+		// cold audit held (40 of 75 MB).
+		p.actions, p.actionsKnown = fresh.actions, true
+		for _, n := range p.Notes {
+			n.Tasks = nil
+		}
 	}
 	c.mu.Lock()
 	c.fresh[p.Slug] = fresh
@@ -368,11 +645,14 @@ func (c *noteCache) rawTasks(e *indexEntry) ([]byte, error) {
 	return buf, nil
 }
 
-// save writes the cache when anything changed; partial keeps the folders this load did not read.
+// mustSave reports whether the cache must be written: anything changed, or
+// (partial false) a folder is gone.
+func (c *noteCache) mustSave(partial bool) bool {
+	return c.dirty || (!partial && len(c.fresh) != len(c.index))
+}
+
+// save writes the cache; partial keeps the folders this load did not read.
 func (c *noteCache) save(partial bool) {
-	if !c.dirty && (partial || len(c.fresh) == len(c.index)) {
-		return
-	}
 	all := c.fresh
 	if partial {
 		for slug, e := range c.index {
@@ -381,31 +661,58 @@ func (c *noteCache) save(partial bool) {
 			}
 		}
 	}
-	blocks := map[string]*indexEntry{}
-	for slug, f := range all {
-		b := &indexEntry{}
-		if f.reuse != nil {
-			b.meta = f.reuse.meta
-		} else {
-			b.meta = string(encodeMeta(slug, f))
-		}
+	out := c.output()
+	slugs := make([]string, 0, len(all))
+	for slug := range all {
+		slugs = append(slugs, slug)
+	}
+	sort.Strings(slugs)
+	var index []byte
+	var kept []string
+	refs := map[string]blockRef{}
+	for _, slug := range slugs {
+		f := all[slug]
+		ref := f.tasks
 		if f.tasksFrom != nil {
 			raw, err := c.rawTasks(f.tasksFrom)
 			if err != nil {
 				continue // lost: the folder is read again next time
 			}
-			b.tasksBytes = raw
-		} else {
-			b.tasksBytes = encodeTasks(f.notes)
+			ref = out.add(raw)
 		}
-		blocks[slug] = b
+		kept, refs[slug] = append(kept, slug), ref
+	}
+	size := 32 // sized at once: growing it was a sixth of a cold audit's allocations
+	for _, slug := range kept {
+		f := all[slug]
+		size += len(slug) + len(f.meta) + 5*binary.MaxVarintLen64
+		if f.reuse != nil {
+			size += len(f.reuse.meta)
+		}
+	}
+	index = make([]byte, 0, size)
+	index = binary.AppendUvarint(index, uint64(len(kept)))
+	for _, slug := range kept {
+		f, ref := all[slug], refs[slug]
+		index = binary.AppendUvarint(index, uint64(len(slug)))
+		index = append(index, slug...)
+		if f.reuse != nil {
+			index = binary.AppendUvarint(index, uint64(len(f.reuse.meta)))
+			index = append(index, f.reuse.meta...)
+		} else {
+			index = binary.AppendUvarint(index, uint64(len(f.meta)))
+			index = append(index, f.meta...)
+		}
+		index = binary.AppendUvarint(index, uint64(ref.off))
+		index = binary.AppendUvarint(index, uint64(ref.len))
+		index = binary.AppendUvarint(index, uint64(ref.crc))
 	}
 	// A cache that cannot be written only costs speed next time.
-	_ = WriteFileAtomic(c.path, encodeCache(c.header, blocks))
+	_ = out.finish(c.path, index)
 }
 
-// The file: the header; the index (its length, the index, its CRC-32); the
-// task blocks. The index holds the number of folders and for each its slug,
+// The file: the header; the task blocks; the index, its CRC-32 and its length
+// (8 bytes). The index holds the number of folders and for each its slug,
 // its meta block, and the offset, length and CRC-32 of its task block. Each
 // block starts with a string table; any other string is an index into it.
 // Dates are days since 1970-01-01.
@@ -416,7 +723,10 @@ type cacheWriter struct {
 	table []string
 }
 
-func newCacheWriter() *cacheWriter { return &cacheWriter{ids: map[string]uint64{}} }
+// newCacheWriter returns a writer for about strs distinct strings and size bytes.
+func newCacheWriter(strs, size int) *cacheWriter {
+	return &cacheWriter{ids: make(map[string]uint64, strs), table: make([]string, 0, strs), buf: make([]byte, 0, size)}
+}
 
 func (w *cacheWriter) u(v uint64) { w.buf = binary.AppendUvarint(w.buf, v) }
 func (w *cacheWriter) i(v int64)  { w.buf = binary.AppendVarint(w.buf, v) }
@@ -446,7 +756,11 @@ func (w *cacheWriter) key(k statKey) { w.i(k.Size); w.i(k.Mtime); w.i(k.Ctime); 
 
 // bytes returns the string table followed by the encoded values.
 func (w *cacheWriter) bytes() []byte {
-	var out []byte
+	size := binary.MaxVarintLen64 + len(w.buf) // sized at once: growing it was a fifth of a cold audit's allocations
+	for _, t := range w.table {
+		size += binary.MaxVarintLen64 + len(t)
+	}
+	out := make([]byte, 0, size)
 	out = binary.AppendUvarint(out, uint64(len(w.table)))
 	for _, t := range w.table {
 		out = binary.AppendUvarint(out, uint64(len(t)))
@@ -455,34 +769,8 @@ func (w *cacheWriter) bytes() []byte {
 	return append(out, w.buf...)
 }
 
-func encodeCache(header string, blocks map[string]*indexEntry) []byte {
-	slugs := make([]string, 0, len(blocks))
-	for slug := range blocks {
-		slugs = append(slugs, slug)
-	}
-	sort.Strings(slugs)
-	var index, tasks []byte
-	index = binary.AppendUvarint(index, uint64(len(slugs)))
-	for _, slug := range slugs {
-		b := blocks[slug]
-		index = binary.AppendUvarint(index, uint64(len(slug)))
-		index = append(index, slug...)
-		index = binary.AppendUvarint(index, uint64(len(b.meta)))
-		index = append(index, b.meta...)
-		index = binary.AppendUvarint(index, uint64(len(tasks)))
-		index = binary.AppendUvarint(index, uint64(len(b.tasksBytes)))
-		index = binary.AppendUvarint(index, uint64(crc32.ChecksumIEEE(b.tasksBytes)))
-		tasks = append(tasks, b.tasksBytes...)
-	}
-	out := []byte(header)
-	out = binary.AppendUvarint(out, uint64(len(index)))
-	out = append(out, index...)
-	out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(index))
-	return append(out, tasks...)
-}
-
 func encodeMeta(slug string, f *cachedFolder) []byte {
-	w := newCacheWriter()
+	w := newCacheWriter(len(f.notes)+2*len(f.actions)+16, 48*len(f.notes)+16*len(f.actions)+64)
 	w.b(f.profile != nil)
 	if cp := f.profile; cp != nil {
 		p := cp.profile
@@ -562,7 +850,11 @@ func encodeMeta(slug string, f *cachedFolder) []byte {
 }
 
 func encodeTasks(notes []cachedNote) []byte {
-	w := newCacheWriter()
+	n := 0
+	for _, cn := range notes {
+		n += len(cn.note.Tasks)
+	}
+	w := newCacheWriter(n+16, 10*n+len(notes)+16)
 	for _, cn := range notes {
 		w.u(uint64(len(cn.note.Tasks)))
 		for _, t := range cn.note.Tasks {
@@ -674,38 +966,53 @@ func newReader(b []byte) *cacheReader {
 	return &cacheReader{data: unsafe.String(&b[0], len(b))}
 }
 
-// readIndex reads the header and the index of the cache file.
+// readIndex reads the header and the index of the cache file, and returns
+// where the task blocks start.
 func readIndex(f *os.File, header string) (map[string]*indexEntry, int64, error) {
-	head := make([]byte, len(header)+binary.MaxVarintLen64)
-	n, _ := f.ReadAt(head, 0)
-	head = head[:n]
-	if len(head) < len(header) || string(head[:len(header)]) != header {
+	head := make([]byte, len(header))
+	if n, _ := f.ReadAt(head, 0); n < len(header) || string(head) != header {
 		return nil, 0, errBadCache
 	}
-	size, k := binary.Uvarint(head[len(header):])
-	if k <= 0 || size > 1<<31 {
+	fi, err := f.Stat()
+	if err != nil {
 		return nil, 0, errBadCache
 	}
-	start := int64(len(header) + k)
-	buf := make([]byte, size+4)
+	var trailer [12]byte
+	end := fi.Size() - int64(len(trailer))
+	if end < int64(len(header)) {
+		return nil, 0, errBadCache
+	}
+	if _, err := f.ReadAt(trailer[:], end); err != nil {
+		return nil, 0, errBadCache
+	}
+	size := binary.BigEndian.Uint64(trailer[4:])
+	if size > uint64(end-int64(len(header))) || size > 1<<31 {
+		return nil, 0, errBadCache
+	}
+	start := end - int64(size)
+	buf := make([]byte, size)
 	if _, err := f.ReadAt(buf, start); err != nil {
 		return nil, 0, errBadCache
 	}
-	if crc32.ChecksumIEEE(buf[:size]) != binary.BigEndian.Uint32(buf[size:]) {
+	if crc32.ChecksumIEEE(buf) != binary.BigEndian.Uint32(trailer[:4]) {
 		return nil, 0, errBadCache
 	}
-	d := newReader(buf[:size])
+	tasksBase, tasksEnd := int64(len(header)), start-int64(len(header))
+	d := newReader(buf)
 	out := map[string]*indexEntry{}
 	nf := d.count()
 	for x := 0; x < nf && d.err == nil; x++ {
 		slug := d.bytes()
 		e := &indexEntry{meta: d.bytes(), tasksOff: int64(d.u()), tasksLen: int64(d.u()), tasksCRC: uint32(d.u())}
+		if e.tasksOff < 0 || e.tasksLen < 0 || e.tasksOff+e.tasksLen > tasksEnd {
+			return nil, 0, errBadCache
+		}
 		out[slug] = e
 	}
 	if d.err != nil || d.pos != len(d.data) {
 		return nil, 0, errBadCache
 	}
-	return out, start + int64(size) + 4, nil
+	return out, tasksBase, nil
 }
 
 // decodeMeta decodes one folder's meta block; notes come sorted by name.

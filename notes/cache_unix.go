@@ -35,3 +35,41 @@ func statAll(dir string, names []string) ([]*statKey, []bool) {
 	}
 	return keys, dirs
 }
+
+// readNoFollow reads the regular file at path into buf (reused), up to max+1
+// bytes; a link, or anything that would block (a FIFO put there since the
+// stat), is an error. Plain system calls: os.File's open registers every
+// file with the poller and allocates, which was a tenth of a cold audit.
+func readNoFollow(path string, buf []byte, max int) ([]byte, error) {
+	var fd int
+	var err error
+	for {
+		fd, err = unix.Open(path, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return buf, err
+	}
+	defer unix.Close(fd)
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grown since the stat
+		}
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return buf, err
+		case n == 0:
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
+		if len(buf) > max {
+			return buf, nil
+		}
+	}
+}

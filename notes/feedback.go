@@ -126,7 +126,10 @@ func countFeedback(section []byte, base int, code []span) (positive, toImprove i
 		}
 		section = b
 	}
-	text := StripComments(string(section))
+	text := string(section)
+	if strings.Contains(text, "<!--") { // else StripComments changes nothing: skip its regular expression
+		text = StripComments(text)
+	}
 	var fence string
 	under := FeedbackOther // the kind of the sub-heading the items are under
 	for len(text) > 0 {
@@ -207,6 +210,25 @@ func headingKind(h string) string {
 	return FeedbackOther
 }
 
+// thematicBreak reports whether s, blanks aside, is three or more of "-" or
+// of "*" (without building s's copy without blanks: this runs on every line
+// of every Feedback section).
+func thematicBreak(s string) bool {
+	n, c := 0, byte(0)
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == ' ' || b == '\t':
+		case n == 0:
+			c, n = b, 1
+		case b != c:
+			return false
+		default:
+			n++
+		}
+	}
+	return n >= 3 && (c == '-' || c == '*')
+}
+
 func startsListItem(s string) bool { _, _, ok := cutListMarker(s); return ok }
 
 // cutListMarker cuts a list marker ("-", "*", "+", "1.", "1)") and the
@@ -231,7 +253,7 @@ func cutListMarker(s string) (marker, rest string, ok bool) {
 		return "", s, false
 	}
 	// a thematic break ("---", "* * *") is no list item
-	if t := strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), "\t", ""); len(t) >= 3 && strings.Trim(t, t[:1]) == "" && strings.ContainsAny(t[:1], "-*") {
+	if thematicBreak(s) {
 		return "", s, false
 	}
 	return s[:n], strings.TrimLeft(s[n:], " \t"), true

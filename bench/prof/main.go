@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"time"
@@ -27,6 +28,7 @@ func main() {
 	note := flag.String("note", "", "with -sync: a slug to write a new note for before each sync")
 	status := flag.Bool("status", false, "profile a no-op commit of pending edits (the status scan of sync) instead of audit")
 	full := flag.Bool("full", false, "parse every note (Load) instead of the summary cache (LoadSummaries)")
+	cold := flag.Bool("cold", false, "remove the summary cache before each audit (the first audit after a clone: parse every note, write the cache)")
 	clone := flag.String("clone", "", "profile `oneone clone URL` into -dir (which must not exist) instead of audit")
 	flag.Parse()
 	if *cpu != "" {
@@ -70,6 +72,9 @@ func main() {
 		fmt.Printf("commit all: %v (%v)\n", time.Since(start), err)
 	}
 	for i := 0; !*status && !*syncs && i < *n; i++ {
+		if *cold {
+			os.Remove(filepath.Join(*dir, ".git", notes.CacheFile))
+		}
 		start := time.Now()
 		r, err := notes.Open(*dir)
 		if err != nil {
@@ -88,7 +93,16 @@ func main() {
 		loaded := time.Since(start)
 		rep := notes.Audit(team, r.Config, today, notes.AuditOptions{})
 		json.NewEncoder(io.Discard).Encode(rep)
+		notes.WaitCache()
 		fmt.Printf("load %v, total %v, %d findings\n", loaded, time.Since(start), len(rep.Findings))
+		if *mem != "" && i == *n-1 { // while the team is still held: what an audit keeps
+			f, _ := os.Create(*mem)
+			runtime.GC()
+			pprof.WriteHeapProfile(f)
+			f.Close()
+			runtime.KeepAlive(team)
+			*mem = ""
+		}
 	}
 	if *mem != "" {
 		f, _ := os.Create(*mem)

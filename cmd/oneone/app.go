@@ -113,6 +113,7 @@ var errFindings = errors.New("findings")
 // Main runs oneone with args and returns the exit status.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
 	a := &App{Stdin: stdin, Stdout: stdout, rawStdout: stdout, Stderr: stderr, Getenv: getenv, now: time.Now}
+	defer notes.WaitCache() // the summary cache is written in the background of the output
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "oneone: internal error: %v (please report it)\n", r)
