@@ -1,0 +1,84 @@
+package notes
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// fresh returns a Person with the same notes as p and nothing memoized.
+func fresh(p *Person) *Person {
+	return &Person{Slug: p.Slug, Profile: p.Profile, Notes: append([]*Note(nil), p.Notes...)}
+}
+
+// TestActionsMemoNeverStale changes a Person every way a caller could after
+// a first OpenActionsOn and checks each answer against a Person that never
+// memoized anything (issue 19: the memo must never be used stale).
+func TestActionsMemoNeverStale(t *testing.T) {
+	p := testPerson(t, "alice", "name: Alice Chen", map[string]string{
+		"2026-10-05": "## Action items\n- [ ] A: one\n- [ ] B: two\n",
+		"2026-10-12": "## Action items\n- [ ] A: one (from 2026-10-05)\n- [x] B: two (from 2026-10-05)\n- [ ] C: three\n",
+	})
+	today := ParseDateOr("2026-11-25")
+	check := func(step string) {
+		t.Helper()
+		got, want := actionSummary(p.ActionsOn(today)), actionSummary(fresh(p).ActionsOn(today))
+		if got != want {
+			t.Fatalf("%s: ActionsOn\n%s\nwant\n%s", step, got, want)
+		}
+		got, want = actionSummary(p.OpenActionsOn(today)), actionSummary(fresh(p).OpenActionsOn(today))
+		if got != want {
+			t.Fatalf("%s: OpenActionsOn\n%s\nwant\n%s", step, got, want)
+		}
+	}
+	check("as read")
+	if got := len(p.OpenActionsOn(today)); got != 2 {
+		t.Fatalf("open items: %d, want 2 (A, C)", got)
+	}
+
+	n, err := ParseNote("alice", "2026-10-19.md", []byte("## Action items\n- [x] A: one (from 2026-10-05)\n- [ ] D: four\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Notes = append(p.Notes, n) // a note added: A done, C deleted
+	check("note appended")
+	p.Notes[2].Tasks[0].Checked = false // a task edited in place
+	check("task unchecked in place")
+	p.Notes[2].Tasks[1].Text, p.Notes[2].Tasks[1].Key = "D: four, reworded", "d: four, reworded"
+	check("task text edited in place")
+	p.Notes[2].Tasks = p.Notes[2].Tasks[:1] // a task removed
+	check("task removed")
+	p.Notes[2].Status = StatusCancelled // a cancelled 1:1 drops nothing
+	check("note cancelled")
+	p.Notes[1], p.Notes[2] = p.Notes[2], p.Notes[1] // re-sorted
+	check("notes swapped")
+	p.Notes = p.Notes[:1] // notes removed
+	check("notes truncated")
+	p.Notes = nil
+	check("no notes")
+	if got := p.OpenActionsOn(today); got != nil {
+		t.Fatalf("no notes: %v, want nil", got)
+	}
+}
+
+// TestOpenActionsAllocations: once followed, asking again for the open items
+// of a report with thousands of them costs one allocation for the result
+// (plus one path per carried item), not a map and an allocation per task.
+func TestOpenActionsAllocations(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("## Action items\n")
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&b, "- [ ] Dana: item %d\n", i)
+	}
+	p := testPerson(t, "alice", "name: Alice Chen", map[string]string{"2026-10-05": b.String()})
+	today := ParseDateOr("2026-11-25")
+	if got := len(p.OpenActionsOn(today)); got != 5000 {
+		t.Fatalf("open items: %d, want 5000", got)
+	}
+	if allocs := testing.AllocsPerRun(5, func() { p.OpenActionsOn(today) }); allocs > 2 {
+		t.Errorf("OpenActionsOn allocates %.0f times per call once memoized, want at most 2", allocs)
+	}
+	if allocs := testing.AllocsPerRun(5, func() { p.ActionsOn(today) }); allocs > 2 {
+		t.Errorf("ActionsOn allocates %.0f times per call once memoized, want at most 2", allocs)
+	}
+}
