@@ -210,6 +210,7 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 	}
 	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}, MaxWidth: width, Flex: 2, Also: []int{3}, Wrap: true}
 	for _, slug := range order {
+		stale := 0
 		for i, f := range groups[slug] {
 			who := ""
 			if i == 0 {
@@ -218,10 +219,34 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 					who = "(team)" // a file of the whole repository: GUIDE.md, oneone.yaml
 				}
 			}
+			if f.Code == notes.FindStaleAction {
+				// A report who never closes an item would bury the table
+				// (52,000 lines on the never-closed-items bench): the oldest
+				// few, then where to see them all. --json keeps every one.
+				if stale++; stale > maxStaleShown {
+					if stale == maxStaleShown+1 {
+						t.Add(who, "", fmt.Sprintf("and %d more (oneone actions %s)", countCode(groups[slug], notes.FindStaleAction)-maxStaleShown, slug), "")
+					}
+					continue
+				}
+			}
 			t.Add(who, codeColor(pal, f.Code), f.Message, f.File)
 		}
 	}
 	return t.Write(w, pal)
+}
+
+// maxStaleShown is how many stale-action findings audit's table shows per report.
+const maxStaleShown = 3
+
+func countCode(fs []notes.Finding, code string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Code == code {
+			n++
+		}
+	}
+	return n
 }
 
 // maxArchivedNamed is how many archived reports the summary line names.
