@@ -82,3 +82,31 @@ func TestOpenActionsAllocations(t *testing.T) {
 		t.Errorf("ActionsOn allocates %.0f times per call once memoized, want at most 2", allocs)
 	}
 }
+
+// TestStaleActionMessages: the stale-action findings written into one buffer
+// say exactly what fmt.Sprintf over OpenActionsOn said, for any item text.
+func TestStaleActionMessages(t *testing.T) {
+	items := []string{`Dana: say "hi"`, "Ada: café \u00e9t\u00e9 🎉", "tab\there", "ctl \x01 and \u2028 sep", `back\slash`, "Dana: `code` and <b>", "plain"}
+	var older, newer strings.Builder
+	older.WriteString("## Action items\n")
+	newer.WriteString("## Action items\n")
+	for i, it := range items {
+		fmt.Fprintf(&older, "- [ ] %s %d\n", it, i)
+		fmt.Fprintf(&newer, "- [ ] %s %d (from 2026-09-01)\n", it, i)
+	}
+	newer.WriteString("- [ ] fresh, not stale\n- [x] done already\n")
+	p := testPerson(t, "alice", "name: Alice Chen", map[string]string{
+		"2026-09-01": older.String(), "2026-10-01": "## Action items\n- [ ] October item\n", "2026-11-20": newer.String() + "- [ ] October item (from 2026-10-01)\n"})
+	today := ParseDateOr("2026-11-25")
+	var want []Finding
+	for _, a := range p.OpenActionsOn(today) {
+		if age := a.Age(today); age > StaleActionDays {
+			want = append(want, Finding{Slug: p.Slug, Code: FindStaleAction, File: a.FirstPath,
+				Message: fmt.Sprintf("%q open for %d days (since %s)", a.Text, age, FormatDate(a.First))})
+		}
+	}
+	got := p.appendStaleActions(nil, today)
+	if len(got) != len(items)+1 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("stale-action findings:\n%v\nwant (%d):\n%v", got, len(items)+1, want)
+	}
+}

@@ -3,7 +3,9 @@ package notes
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -309,10 +311,55 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 	}
 
 	// action items
-	for _, a := range p.OpenActionsOn(today) {
-		if age := a.Age(today); age > StaleActionDays {
-			add(FindStaleAction, a.FirstPath, "%q open for %d days (since %s)", a.Text, age, FormatDate(a.First))
+	return p.appendStaleActions(out, today)
+}
+
+// appendStaleActions appends a stale-action finding for every item open as
+// of today for more than StaleActionDays, oldest first: the message
+// fmt.Sprintf("%q open for %d days (since %s)", text, age, date) would
+// write. A report who never closes an item has hundreds of them (52,000 on
+// the never-closed-items bench, where formatting them one by one through
+// OpenActionsOn and Sprintf was a quarter of a warm audit): the messages are
+// written into one buffer and cut from one string, and the items first
+// written in the same note share its path.
+func (p *Person) appendStaleActions(out []Finding, today time.Time) []Finding {
+	states, order := p.followedInOrder()
+	var buf []byte
+	var ends []int32
+	var stale []int32
+	for _, k := range order {
+		st := &states[k]
+		age := max(DaysBetween(st.first, today), 0)
+		if age <= StaleActionDays || !p.openOn(st, today) {
+			continue
 		}
+		buf = strconv.AppendQuote(buf, TaskBase(st.text))
+		buf = append(buf, " open for "...)
+		buf = strconv.AppendInt(buf, int64(age), 10)
+		buf = append(buf, " days (since "...)
+		buf = st.first.AppendFormat(buf, DateLayout)
+		buf = append(buf, ')')
+		ends, stale = append(ends, int32(len(buf))), append(stale, k)
+	}
+	if len(stale) == 0 {
+		return out
+	}
+	msgs := string(buf)
+	out = slices.Grow(out, len(stale))
+	var start int32
+	var lastFirst time.Time
+	lastPath := ""
+	for i, k := range stale {
+		st := &states[k]
+		file := st.firstPath
+		if file == "" {
+			if lastPath == "" || !st.first.Equal(lastFirst) {
+				lastFirst, lastPath = st.first, NotePath(p.Slug, st.first)
+			}
+			file = lastPath
+		}
+		out = append(out, Finding{Slug: p.Slug, Code: FindStaleAction, Message: msgs[start:ends[i]], File: file})
+		start = ends[i]
 	}
 	return out
 }
