@@ -82,11 +82,31 @@ func (r *AuditReport) MarshalJSON() ([]byte, error) {
 	for i, s := range r.People {
 		people[i] = s.Figures
 	}
+	// The findings as one slice of plain structs: encoding/json then runs one
+	// cached struct encoder over them, where Finding.MarshalJSON would be a
+	// json.Marshal call and a compaction per finding (52,000 of them on the
+	// never-closed-items bench: a third of audit --json). Same bytes.
+	findings := make([]findingJSON, len(r.Findings))
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		findings[i] = findingJSON{Code: f.Code, Message: f.Message, File: f.File}
+		if f.Slug != "" {
+			findings[i].Slug = &f.Slug
+		}
+	}
 	return json.Marshal(struct {
-		AsOf     string    `json:"as_of"`
-		People   []Figures `json:"people"`
-		Findings []Finding `json:"findings"`
-	}{r.AsOf, people, r.Findings})
+		AsOf     string        `json:"as_of"`
+		People   []Figures     `json:"people"`
+		Findings []findingJSON `json:"findings"`
+	}{r.AsOf, people, findings})
+}
+
+// findingJSON is a Finding as MarshalJSON writes it: a team finding's slug null.
+type findingJSON struct {
+	Slug    *string `json:"slug"`
+	Code    string  `json:"code"`
+	Message string  `json:"message"`
+	File    string  `json:"file"`
 }
 
 // AuditOptions tune an audit.
