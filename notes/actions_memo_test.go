@@ -86,7 +86,7 @@ func TestOpenActionsAllocations(t *testing.T) {
 // TestStaleActionMessages: the stale-action findings written into one buffer
 // say exactly what fmt.Sprintf over OpenActionsOn said, for any item text.
 func TestStaleActionMessages(t *testing.T) {
-	items := []string{`Dana: say "hi"`, "Ada: café \u00e9t\u00e9 🎉", "tab\there", "ctl \x01 and \u2028 sep", `back\slash`, "Dana: `code` and <b>", "plain"}
+	items := []string{`Dana: say "hi"`, "Ada: café \u00e9t\u00e9 🎉", "tab\there", "ctl \x01 and \u2028 sep", `back\slash`, "Dana: `code` and <b>", "plain", "del \x7f char", "tilde ~ and space"}
 	var older, newer strings.Builder
 	older.WriteString("## Action items\n")
 	newer.WriteString("## Action items\n")

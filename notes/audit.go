@@ -125,6 +125,8 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 	for _, c := range t.Conflicts {
 		rep.Findings = append(rep.Findings, conflictFinding("", c))
 	}
+	var perPerson [][]Finding
+	total := 0
 	for _, p := range t.People {
 		archived := p.Profile.ArchivedBy(today)
 		if archived && !opts.All {
@@ -143,8 +145,15 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 		if archived {
 			fs = archivedFindings(fs)
 		}
+		files := fileFindings(p)
+		perPerson = append(perPerson, fs, files)
+		total += len(fs) + len(files)
+	}
+	// one allocation for every finding: appended report by report, 52,000
+	// stale-action findings were copied over and over as the slice grew
+	rep.Findings = slices.Grow(rep.Findings, total)
+	for _, fs := range perPerson {
 		rep.Findings = append(rep.Findings, fs...)
-		rep.Findings = append(rep.Findings, fileFindings(p)...)
 	}
 	sort.Slice(rep.People, func(i, j int) bool { return rep.People[i].Slug < rep.People[j].Slug })
 	SortFindings(rep.Findings)
@@ -344,25 +353,30 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 // written in the same note share its path.
 func (p *Person) appendStaleActions(out []Finding, today time.Time) []Finding {
 	states, order := p.followedInOrder()
-	var buf []byte
-	var ends []int32
-	var stale []int32
+	n, size := 0, 0
+	for _, k := range order {
+		if st := &states[k]; DaysBetween(st.first, today) > StaleActionDays && p.openOn(st, today) {
+			n, size = n+1, size+len(st.text)+len(`"" open for 99999 days (since 2006-01-02)`)
+		}
+	}
+	if n == 0 {
+		return out
+	}
+	buf := make([]byte, 0, size) // quoting may need more: append grows it then
+	ends, stale := make([]int32, 0, n), make([]int32, 0, n)
 	for _, k := range order {
 		st := &states[k]
-		age := max(DaysBetween(st.first, today), 0)
+		age := DaysBetween(st.first, today)
 		if age <= StaleActionDays || !p.openOn(st, today) {
 			continue
 		}
-		buf = strconv.AppendQuote(buf, TaskBase(st.text))
+		buf = appendQuote(buf, TaskBase(st.text))
 		buf = append(buf, " open for "...)
 		buf = strconv.AppendInt(buf, int64(age), 10)
 		buf = append(buf, " days (since "...)
 		buf = st.first.AppendFormat(buf, DateLayout)
 		buf = append(buf, ')')
 		ends, stale = append(ends, int32(len(buf))), append(stale, k)
-	}
-	if len(stale) == 0 {
-		return out
 	}
 	msgs := string(buf)
 	out = slices.Grow(out, len(stale))
@@ -382,6 +396,20 @@ func (p *Person) appendStaleActions(out []Finding, today time.Time) []Finding {
 		start = ends[i]
 	}
 	return out
+}
+
+// appendQuote appends s as strconv.AppendQuote (and so %q) writes it,
+// copying it at once when it is printable ASCII with no quote or backslash,
+// as an action item's text nearly always is.
+func appendQuote(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(buf, s)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }
 
 // nextPlanned returns the earliest note dated after today that is not skipped or cancelled.
