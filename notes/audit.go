@@ -77,15 +77,18 @@ type AuditReport struct {
 }
 
 // MarshalJSON writes the report in the spec's shape: people with their figures only.
-func (r *AuditReport) MarshalJSON() ([]byte, error) {
+func (r *AuditReport) MarshalJSON() ([]byte, error) { return json.Marshal(r.JSON()) }
+
+// JSON returns the report in the spec's shape as a plain value, with no
+// MarshalJSON of its own or of its findings: encoded with HTML escaping on
+// (as json.Marshal does), it gives MarshalJSON's bytes without the pass
+// encoding/json makes over every Marshaler's output to compact it (12 MB on
+// the never-closed-items bench), nor a json.Marshal call per finding.
+func (r *AuditReport) JSON() any {
 	people := make([]Figures, len(r.People))
 	for i, s := range r.People {
 		people[i] = s.Figures
 	}
-	// The findings as one slice of plain structs: encoding/json then runs one
-	// cached struct encoder over them, where Finding.MarshalJSON would be a
-	// json.Marshal call and a compaction per finding (52,000 of them on the
-	// never-closed-items bench: a third of audit --json). Same bytes.
 	findings := make([]findingJSON, len(r.Findings))
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -94,11 +97,13 @@ func (r *AuditReport) MarshalJSON() ([]byte, error) {
 			findings[i].Slug = &f.Slug
 		}
 	}
-	return json.Marshal(struct {
-		AsOf     string        `json:"as_of"`
-		People   []Figures     `json:"people"`
-		Findings []findingJSON `json:"findings"`
-	}{r.AsOf, people, findings})
+	return auditReportJSON{r.AsOf, people, findings}
+}
+
+type auditReportJSON struct {
+	AsOf     string        `json:"as_of"`
+	People   []Figures     `json:"people"`
+	Findings []findingJSON `json:"findings"`
 }
 
 // findingJSON is a Finding as MarshalJSON writes it: a team finding's slug null.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -126,7 +127,11 @@ func runAudit(a *App, slugs []string, o auditOptions) error {
 	}
 	rep := notes.Audit(team, r.Config, today, notes.AuditOptions{All: o.all || len(slugs) > 0})
 	if a.JSON {
-		if err := a.printJSON(rep); err != nil {
+		// the report's plain value, HTML escaped as its MarshalJSON writes it:
+		// the same bytes, without a compaction pass over them (notes.AuditReport.JSON)
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep.JSON()); err != nil {
 			return err
 		}
 	} else {
