@@ -30,6 +30,23 @@ func TestAuditJSONFindings(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("audit JSON:\n%s\nwant (Finding.MarshalJSON):\n%s", got, want)
 	}
+	// what audit --json prints: the plain value through an indenting encoder
+	// (HTML escaping on) against the old Marshaler path through printJSON's
+	var enc, old bytes.Buffer
+	e := json.NewEncoder(&enc)
+	e.SetIndent("", "  ")
+	if err := e.Encode(rep.JSON()); err != nil {
+		t.Fatal(err)
+	}
+	o := json.NewEncoder(&old)
+	o.SetIndent("", "  ")
+	o.SetEscapeHTML(false)
+	if err := o.Encode(json.RawMessage(want)); err != nil {
+		t.Fatal(err)
+	}
+	if enc.String() != old.String() {
+		t.Errorf("audit --json:\n%s\nwant:\n%s", enc.String(), old.String())
+	}
 	if !bytes.Contains(got, []byte(`{"slug":null,"code":"sync-conflict"`)) {
 		t.Errorf("a team finding's slug is not null: %s", got)
 	}
