@@ -105,8 +105,52 @@ func TestStaleActionMessages(t *testing.T) {
 				Message: fmt.Sprintf("%q open for %d days (since %s)", a.Text, age, FormatDate(a.First))})
 		}
 	}
-	got := p.appendStaleActions(nil, today)
-	if len(got) != len(items)+1 || fmt.Sprint(got) != fmt.Sprint(want) {
+	got, more := p.appendStaleActions(nil, today, 0)
+	if len(got) != len(items)+1 || fmt.Sprint(got) != fmt.Sprint(want) || more != 0 {
 		t.Errorf("stale-action findings:\n%v\nwant (%d):\n%v", got, len(items)+1, want)
+	}
+	// with a limit: the oldest 3 made, the rest counted
+	got, more = p.appendStaleActions(nil, today, 3)
+	if fmt.Sprint(got) != fmt.Sprint(want[:3]) || more != len(want)-3 {
+		t.Errorf("limited to 3: %v and %d more, want %v and %d more", got, more, want[:3], len(want)-3)
+	}
+}
+
+// TestAuditStaleShown: an audit that makes at most 3 stale-action findings
+// per report makes the 3 the full audit sorts first, and counts the rest.
+func TestAuditStaleShown(t *testing.T) {
+	var first, carried strings.Builder
+	first.WriteString("## Feedback\n- good\n## Action items\n")
+	carried.WriteString("## Feedback\n- good\n## Action items\n- [ ] Dana: later\n")
+	for i := 0; i < 9; i++ {
+		fmt.Fprintf(&first, "- [ ] Dana: item %d\n", i)
+		fmt.Fprintf(&carried, "- [ ] Dana: item %d (from 2026-09-01)\n", i)
+	}
+	older := testPerson(t, "alice", "name: Alice Chen", map[string]string{"2026-09-01": first.String(), "2026-09-20": carried.String()})
+	other := testPerson(t, "bob", "name: Bob Lee", map[string]string{"2026-09-01": "## Action items\n- [ ] Bob: only one\n"})
+	team := &Team{People: []*Person{older, other}}
+	today := ParseDateOr("2026-11-25")
+	full := Audit(team, DefaultConfig(), today, AuditOptions{})
+	capped := Audit(team, DefaultConfig(), today, AuditOptions{StaleShown: 3})
+	stale := func(fs []Finding, slug string) []Finding {
+		var out []Finding
+		for _, f := range fs {
+			if f.Slug == slug && f.Code == FindStaleAction {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	if got, want := stale(capped.Findings, "alice"), stale(full.Findings, "alice")[:3]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the 3 shown:\n%v\nwant\n%v", got, want)
+	}
+	if got, want := capped.StaleMore["alice"], len(stale(full.Findings, "alice"))-3; got != want || want != 7 {
+		t.Errorf("StaleMore[alice] = %d, want %d (7)", got, want)
+	}
+	if _, ok := capped.StaleMore["bob"]; ok || len(stale(capped.Findings, "bob")) != 1 {
+		t.Errorf("bob has one stale item, all shown: %v %v", capped.StaleMore, stale(capped.Findings, "bob"))
+	}
+	if full.StaleMore != nil {
+		t.Errorf("a full audit leaves nothing out: %v", full.StaleMore)
 	}
 }

@@ -74,6 +74,9 @@ type AuditReport struct {
 	OnCadence int `json:"-"`
 	// ManagerAwayUntil is the last day of the manager's absence covering the day audited.
 	ManagerAwayUntil *string `json:"-"`
+	// StaleMore counts, per report, the stale-action findings left out by
+	// AuditOptions.StaleShown (nil when none were).
+	StaleMore map[string]int `json:"-"`
 }
 
 // MarshalJSON writes the report in the spec's shape: people with their figures only.
@@ -118,6 +121,12 @@ type findingJSON struct {
 type AuditOptions struct {
 	// All includes reports archived on or before today.
 	All bool
+	// StaleShown, when above 0, makes only that many stale-action findings
+	// per report (the oldest, the ones the table shows) and counts the rest
+	// in AuditReport.StaleMore: a report who never closes an item has
+	// hundreds (52,000 on the never-closed-items bench), whose messages
+	// audit's table would only count.
+	StaleShown int
 }
 
 // Audit checks every report of the team against the team's 1:1 practice as of today.
@@ -146,7 +155,13 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 			}
 		}
 		// --all shows archived reports again, with the findings that still apply
-		fs := auditPerson(p, s, cfg, today)
+		fs, more := auditPerson(p, s, cfg, today, opts.StaleShown)
+		if more > 0 {
+			if rep.StaleMore == nil {
+				rep.StaleMore = map[string]int{}
+			}
+			rep.StaleMore[p.Slug] = more
+		}
 		if archived {
 			fs = archivedFindings(fs)
 		}
@@ -220,7 +235,9 @@ func conflictOriginal(path string) string {
 	return path
 }
 
-func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
+// auditPerson returns p's findings, with at most staleShown stale-action
+// findings when staleShown is above 0, and how many more there are.
+func auditPerson(p *Person, s Stats, cfg Config, today time.Time, staleShown int) ([]Finding, int) {
 	var out []Finding
 	add := func(code, file, format string, args ...any) {
 		out = append(out, Finding{Slug: p.Slug, Code: code, Message: fmt.Sprintf(format, args...), File: file})
@@ -345,7 +362,7 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 	}
 
 	// action items
-	return p.appendStaleActions(out, today)
+	return p.appendStaleActions(out, today, staleShown)
 }
 
 // appendStaleActions appends a stale-action finding for every item open as
@@ -355,17 +372,23 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 // the never-closed-items bench, where formatting them one by one through
 // OpenActionsOn and Sprintf was a quarter of a warm audit): the messages are
 // written into one buffer and cut from one string, and the items first
-// written in the same note share its path.
-func (p *Person) appendStaleActions(out []Finding, today time.Time) []Finding {
+// written in the same note share its path. With limit above 0, only the
+// oldest limit are made (findings sort by file, which is by first date: the
+// same ones SortFindings would put first), and the rest counted.
+func (p *Person) appendStaleActions(out []Finding, today time.Time, limit int) ([]Finding, int) {
 	states, order := p.followedInOrder()
-	n, size := 0, 0
+	n, size, more := 0, 0, 0
 	for _, k := range order {
 		if st := &states[k]; DaysBetween(st.first, today) > StaleActionDays && p.openOn(st, today) {
+			if limit > 0 && n == limit {
+				more++
+				continue
+			}
 			n, size = n+1, size+len(st.text)+len(`"" open for 99999 days (since 2006-01-02)`)
 		}
 	}
 	if n == 0 {
-		return out
+		return out, 0
 	}
 	buf := make([]byte, 0, size) // quoting may need more: append grows it then
 	ends, stale := make([]int32, 0, n), make([]int32, 0, n)
@@ -374,6 +397,9 @@ func (p *Person) appendStaleActions(out []Finding, today time.Time) []Finding {
 		age := DaysBetween(st.first, today)
 		if age <= StaleActionDays || !p.openOn(st, today) {
 			continue
+		}
+		if len(stale) == n {
+			break // the limit
 		}
 		buf = appendQuote(buf, TaskBase(st.text))
 		buf = append(buf, " open for "...)
@@ -400,7 +426,7 @@ func (p *Person) appendStaleActions(out []Finding, today time.Time) []Finding {
 		out = append(out, Finding{Slug: p.Slug, Code: FindStaleAction, Message: msgs[start:ends[i]], File: file})
 		start = ends[i]
 	}
-	return out
+	return out, more
 }
 
 // appendQuote appends s as strconv.AppendQuote (and so %q) writes it,

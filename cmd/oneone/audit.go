@@ -125,7 +125,11 @@ func runAudit(a *App, slugs []string, o auditOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := notes.Audit(team, r.Config, today, notes.AuditOptions{All: o.all || len(slugs) > 0})
+	opts := notes.AuditOptions{All: o.all || len(slugs) > 0}
+	if !a.JSON {
+		opts.StaleShown = maxStaleShown // the table counts the rest; --json keeps every finding
+	}
+	rep := notes.Audit(team, r.Config, today, opts)
 	if a.JSON {
 		// the report's plain value, HTML escaped as its MarshalJSON writes it:
 		// the same bytes, without a compaction pass over them (notes.AuditReport.JSON)
@@ -205,7 +209,8 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 		if si != sj {
 			return si
 		}
-		if ni, nj := len(groups[order[i]]), len(groups[order[j]]); ni != nj {
+		// every finding counts, those the table leaves out too (StaleMore)
+		if ni, nj := len(groups[order[i]])+rep.StaleMore[order[i]], len(groups[order[j]])+rep.StaleMore[order[j]]; ni != nj {
 			return ni > nj
 		}
 		return order[i] < order[j]
@@ -215,8 +220,17 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 	}
 	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}, MaxWidth: width, Flex: 2, Also: []int{3}, Wrap: true}
 	for _, slug := range order {
-		stale := 0
-		for i, f := range groups[slug] {
+		fs := groups[slug]
+		stale, more := 0, rep.StaleMore[slug]
+		for _, f := range fs {
+			if f.Code == notes.FindStaleAction {
+				if stale++; stale > maxStaleShown {
+					more++
+				}
+			}
+		}
+		stale = 0
+		for i, f := range fs {
 			who := ""
 			if i == 0 {
 				who = pal.Bold(slug)
@@ -229,11 +243,13 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 				// (52,000 lines on the never-closed-items bench): the oldest
 				// few, then where to see them all. --json keeps every one.
 				if stale++; stale > maxStaleShown {
-					if stale == maxStaleShown+1 {
-						t.Add(who, "", fmt.Sprintf("and %d more (oneone actions %s)", countCode(groups[slug], notes.FindStaleAction)-maxStaleShown, slug), "")
-					}
 					continue
 				}
+				t.Add(who, codeColor(pal, f.Code), f.Message, f.File)
+				if last := i+1 == len(fs) || fs[i+1].Code != notes.FindStaleAction; (last || stale == maxStaleShown) && more > 0 {
+					t.Add("", "", fmt.Sprintf("and %d more (oneone actions %s)", more, slug), "")
+				}
+				continue
 			}
 			t.Add(who, codeColor(pal, f.Code), f.Message, f.File)
 		}
@@ -243,16 +259,6 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 
 // maxStaleShown is how many stale-action findings audit's table shows per report.
 const maxStaleShown = 3
-
-func countCode(fs []notes.Finding, code string) int {
-	n := 0
-	for _, f := range fs {
-		if f.Code == code {
-			n++
-		}
-	}
-	return n
-}
 
 // maxArchivedNamed is how many archived reports the summary line names.
 const maxArchivedNamed = 5
