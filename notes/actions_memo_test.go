@@ -154,3 +154,23 @@ func TestAuditStaleShown(t *testing.T) {
 		t.Errorf("a full audit leaves nothing out: %v", full.StaleMore)
 	}
 }
+
+// TestActionsOrderWhenCarriedFromOlder: an item first written in a later
+// note with a "(from DATE)" naming an older note is older than the items
+// before it: ActionsOn still lists items by first occurrence.
+func TestActionsOrderWhenCarriedFromOlder(t *testing.T) {
+	p := testPerson(t, "alice", "name: Alice Chen", map[string]string{
+		"2026-09-01": "## Feedback\n- good\n",
+		"2026-10-01": "## Action items\n- [ ] B: second\n",
+		"2026-10-08": "## Action items\n- [ ] B: second (from 2026-10-01)\n- [ ] A: first (from 2026-09-01)\n",
+	})
+	today := ParseDateOr("2026-11-25")
+	for _, acts := range [][]Action{p.ActionsOn(today), p.OpenActionsOn(today)} {
+		if got := actionSummary(acts); got != "A: first: open\nB: second: open" {
+			t.Errorf("order:\n%s\nwant A (from 2026-09-01) before B", got)
+		}
+	}
+	if f, _ := p.appendStaleActions(nil, today, 1); len(f) != 1 || f[0].File != "alice/2026-09-01.md" {
+		t.Errorf("the oldest stale item: %v, want A's (alice/2026-09-01.md)", f)
+	}
+}

@@ -377,9 +377,18 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time, staleShown int
 // same ones SortFindings would put first), and the rest counted.
 func (p *Person) appendStaleActions(out []Finding, today time.Time, limit int) ([]Finding, int) {
 	states, order := p.followedInOrder()
+	// items in order share their first date often: its age is computed once
+	var ageOf time.Time
+	age := -1
+	ageOn := func(day time.Time) int {
+		if age < 0 || !day.Equal(ageOf) {
+			ageOf, age = day, max(DaysBetween(day, today), 0)
+		}
+		return age
+	}
 	n, size, more := 0, 0, 0
 	for _, k := range order {
-		if st := &states[k]; DaysBetween(st.first, today) > StaleActionDays && p.openOn(st, today) {
+		if st := &states[k]; ageOn(st.first) > StaleActionDays && p.openOn(st, today) {
 			if limit > 0 && n == limit {
 				more++
 				continue
@@ -394,7 +403,7 @@ func (p *Person) appendStaleActions(out []Finding, today time.Time, limit int) (
 	ends, stale := make([]int32, 0, n), make([]int32, 0, n)
 	for _, k := range order {
 		st := &states[k]
-		age := DaysBetween(st.first, today)
+		age := ageOn(st.first)
 		if age <= StaleActionDays || !p.openOn(st, today) {
 			continue
 		}
