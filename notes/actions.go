@@ -107,7 +107,7 @@ func (p *Person) OpenActionsOn(today time.Time) []Action {
 // action items many times (report --html asks 3 times per report, audit,
 // health and next once each), and following them costs a map entry and an
 // allocation per task. On a report with 25,000 items (a 2 MiB note) the
-// recomputation was 180 MB of the 193 MB peak of report --html.
+// recomputation was 177 MB of the 508 MB report --html allocated.
 type actionMemo struct {
 	sig    uint64        // notesSignature of p.Notes when computed; 0 for the cache's actions
 	states []actionState // as followActions returns them
