@@ -3,7 +3,9 @@ package notes
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -72,25 +74,59 @@ type AuditReport struct {
 	OnCadence int `json:"-"`
 	// ManagerAwayUntil is the last day of the manager's absence covering the day audited.
 	ManagerAwayUntil *string `json:"-"`
+	// StaleMore counts, per report, the stale-action findings left out by
+	// AuditOptions.StaleShown (nil when none were).
+	StaleMore map[string]int `json:"-"`
 }
 
 // MarshalJSON writes the report in the spec's shape: people with their figures only.
-func (r *AuditReport) MarshalJSON() ([]byte, error) {
+func (r *AuditReport) MarshalJSON() ([]byte, error) { return json.Marshal(r.JSON()) }
+
+// JSON returns the report in the spec's shape as a plain value, with no
+// MarshalJSON of its own or of its findings: encoded with HTML escaping on
+// (as json.Marshal does), it gives MarshalJSON's bytes without the pass
+// encoding/json makes over every Marshaler's output to compact it (12 MB on
+// the never-closed-items bench), nor a json.Marshal call per finding.
+func (r *AuditReport) JSON() any {
 	people := make([]Figures, len(r.People))
 	for i, s := range r.People {
 		people[i] = s.Figures
 	}
-	return json.Marshal(struct {
-		AsOf     string    `json:"as_of"`
-		People   []Figures `json:"people"`
-		Findings []Finding `json:"findings"`
-	}{r.AsOf, people, r.Findings})
+	findings := make([]findingJSON, len(r.Findings))
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		findings[i] = findingJSON{Code: f.Code, Message: f.Message, File: f.File}
+		if f.Slug != "" {
+			findings[i].Slug = &f.Slug
+		}
+	}
+	return auditReportJSON{r.AsOf, people, findings}
+}
+
+type auditReportJSON struct {
+	AsOf     string        `json:"as_of"`
+	People   []Figures     `json:"people"`
+	Findings []findingJSON `json:"findings"`
+}
+
+// findingJSON is a Finding as MarshalJSON writes it: a team finding's slug null.
+type findingJSON struct {
+	Slug    *string `json:"slug"`
+	Code    string  `json:"code"`
+	Message string  `json:"message"`
+	File    string  `json:"file"`
 }
 
 // AuditOptions tune an audit.
 type AuditOptions struct {
 	// All includes reports archived on or before today.
 	All bool
+	// StaleShown, when above 0, makes only that many stale-action findings
+	// per report (the oldest, the ones the table shows) and counts the rest
+	// in AuditReport.StaleMore: a report who never closes an item has
+	// hundreds (53,000 in all on the never-closed-items bench), whose
+	// messages audit's table would only count.
+	StaleShown int
 }
 
 // Audit checks every report of the team against the team's 1:1 practice as of today.
@@ -103,6 +139,8 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 	for _, c := range t.Conflicts {
 		rep.Findings = append(rep.Findings, conflictFinding("", c))
 	}
+	var perPerson [][]Finding
+	total := 0
 	for _, p := range t.People {
 		archived := p.Profile.ArchivedBy(today)
 		if archived && !opts.All {
@@ -117,12 +155,25 @@ func Audit(t *Team, cfg Config, today time.Time, opts AuditOptions) *AuditReport
 			}
 		}
 		// --all shows archived reports again, with the findings that still apply
-		fs := auditPerson(p, s, cfg, today)
+		fs, more := auditPerson(p, s, cfg, today, opts.StaleShown)
+		if more > 0 {
+			if rep.StaleMore == nil {
+				rep.StaleMore = map[string]int{}
+			}
+			rep.StaleMore[p.Slug] = more
+		}
 		if archived {
 			fs = archivedFindings(fs)
 		}
+		files := fileFindings(p)
+		perPerson = append(perPerson, fs, files)
+		total += len(fs) + len(files)
+	}
+	// one allocation for every finding: appended report by report, 52,000
+	// stale-action findings were copied over and over as the slice grew
+	rep.Findings = slices.Grow(rep.Findings, total)
+	for _, fs := range perPerson {
 		rep.Findings = append(rep.Findings, fs...)
-		rep.Findings = append(rep.Findings, fileFindings(p)...)
 	}
 	sort.Slice(rep.People, func(i, j int) bool { return rep.People[i].Slug < rep.People[j].Slug })
 	SortFindings(rep.Findings)
@@ -184,7 +235,9 @@ func conflictOriginal(path string) string {
 	return path
 }
 
-func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
+// auditPerson returns p's findings, with at most staleShown stale-action
+// findings when staleShown is above 0, and how many more there are.
+func auditPerson(p *Person, s Stats, cfg Config, today time.Time, staleShown int) ([]Finding, int) {
 	var out []Finding
 	add := func(code, file, format string, args ...any) {
 		out = append(out, Finding{Slug: p.Slug, Code: code, Message: fmt.Sprintf(format, args...), File: file})
@@ -309,12 +362,95 @@ func auditPerson(p *Person, s Stats, cfg Config, today time.Time) []Finding {
 	}
 
 	// action items
-	for _, a := range p.OpenActionsOn(today) {
-		if age := a.Age(today); age > StaleActionDays {
-			add(FindStaleAction, a.FirstPath, "%q open for %d days (since %s)", a.Text, age, FormatDate(a.First))
+	return p.appendStaleActions(out, today, staleShown)
+}
+
+// appendStaleActions appends a stale-action finding for every item open as
+// of today for more than StaleActionDays, oldest first: the message
+// fmt.Sprintf("%q open for %d days (since %s)", text, age, date) would
+// write. A report who never closes an item has hundreds of them (about 530
+// each, 53,000 in all, on the never-closed-items bench, where formatting them
+// one by one through OpenActionsOn and Sprintf was a fifth of a warm audit's
+// CPU time): the messages are
+// written into one buffer and cut from one string, and the items first
+// written in the same note share its path. With limit above 0, only the
+// oldest limit are made (findings sort by file, which is by first date: the
+// same ones SortFindings would put first), and the rest counted.
+func (p *Person) appendStaleActions(out []Finding, today time.Time, limit int) ([]Finding, int) {
+	states, order := p.followedInOrder()
+	// items in order share their first date often: its age is computed once
+	var ageOf time.Time
+	age := -1
+	ageOn := func(day time.Time) int {
+		if age < 0 || !day.Equal(ageOf) {
+			ageOf, age = day, max(DaysBetween(day, today), 0)
+		}
+		return age
+	}
+	n, size, more := 0, 0, 0
+	for _, k := range order {
+		if st := &states[k]; ageOn(st.first) > StaleActionDays && p.openOn(st, today) {
+			if limit > 0 && n == limit {
+				more++
+				continue
+			}
+			n, size = n+1, size+len(st.text)+len(`"" open for 99999 days (since 2006-01-02)`)
 		}
 	}
-	return out
+	if n == 0 {
+		return out, 0
+	}
+	buf := make([]byte, 0, size) // quoting may need more: append grows it then
+	ends, stale := make([]int32, 0, n), make([]int32, 0, n)
+	for _, k := range order {
+		st := &states[k]
+		age := ageOn(st.first)
+		if age <= StaleActionDays || !p.openOn(st, today) {
+			continue
+		}
+		if len(stale) == n {
+			break // the limit
+		}
+		buf = appendQuote(buf, TaskBase(st.text))
+		buf = append(buf, " open for "...)
+		buf = strconv.AppendInt(buf, int64(age), 10)
+		buf = append(buf, " days (since "...)
+		buf = st.first.AppendFormat(buf, DateLayout)
+		buf = append(buf, ')')
+		ends, stale = append(ends, int32(len(buf))), append(stale, k)
+	}
+	msgs := string(buf)
+	out = slices.Grow(out, len(stale))
+	var start int32
+	var lastFirst time.Time
+	lastPath := ""
+	for i, k := range stale {
+		st := &states[k]
+		file := st.firstPath
+		if file == "" {
+			if lastPath == "" || !st.first.Equal(lastFirst) {
+				lastFirst, lastPath = st.first, NotePath(p.Slug, st.first)
+			}
+			file = lastPath
+		}
+		out = append(out, Finding{Slug: p.Slug, Code: FindStaleAction, Message: msgs[start:ends[i]], File: file})
+		start = ends[i]
+	}
+	return out, more
+}
+
+// appendQuote appends s as strconv.AppendQuote (and so %q) writes it,
+// copying it at once when it is printable ASCII with no quote or backslash,
+// as an action item's text nearly always is.
+func appendQuote(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(buf, s)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }
 
 // nextPlanned returns the earliest note dated after today that is not skipped or cancelled.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -77,6 +78,7 @@ type Person struct {
 	// from the summary cache instead of the notes' tasks (see LoadSummaries).
 	actions      []actionState
 	actionsKnown bool
+	memo         atomic.Pointer[actionMemo] // followActions' last result (actions.go)
 }
 
 // Team is everything read from a repository.

@@ -85,7 +85,7 @@ func run() error {
 		repos[name] = dir
 	}
 	if *genOnly {
-		return nil
+		return itemsBench() // generates it only
 	}
 	rss := "peak RSS by GNU time"
 	if gnuTime == "" {
@@ -137,6 +137,9 @@ func run() error {
 	}
 	if *audits {
 		if err := orgBench(); err != nil {
+			return err
+		}
+		if err := itemsBench(); err != nil { // bench/run/items.go
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -124,9 +125,17 @@ func runAudit(a *App, slugs []string, o auditOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := notes.Audit(team, r.Config, today, notes.AuditOptions{All: o.all || len(slugs) > 0})
+	opts := notes.AuditOptions{All: o.all || len(slugs) > 0}
+	if !a.JSON {
+		opts.StaleShown = maxStaleShown // the table counts the rest; --json keeps every finding
+	}
+	rep := notes.Audit(team, r.Config, today, opts)
 	if a.JSON {
-		if err := a.printJSON(rep); err != nil {
+		// the report's plain value, HTML escaped as its MarshalJSON writes it:
+		// the same bytes, without a compaction pass over them (notes.AuditReport.JSON)
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep.JSON()); err != nil {
 			return err
 		}
 	} else {
@@ -200,7 +209,8 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 		if si != sj {
 			return si
 		}
-		if ni, nj := len(groups[order[i]]), len(groups[order[j]]); ni != nj {
+		// every finding counts, those the table leaves out too (StaleMore)
+		if ni, nj := len(groups[order[i]])+rep.StaleMore[order[i]], len(groups[order[j]])+rep.StaleMore[order[j]]; ni != nj {
 			return ni > nj
 		}
 		return order[i] < order[j]
@@ -210,7 +220,17 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 	}
 	t := render.Table{Header: []string{"PERSON", "CODE", "MESSAGE", "FILE"}, MaxWidth: width, Flex: 2, Also: []int{3}, Wrap: true}
 	for _, slug := range order {
-		for i, f := range groups[slug] {
+		fs := groups[slug]
+		stale, more := 0, rep.StaleMore[slug]
+		for _, f := range fs {
+			if f.Code == notes.FindStaleAction {
+				if stale++; stale > maxStaleShown {
+					more++
+				}
+			}
+		}
+		stale = 0
+		for i, f := range fs {
 			who := ""
 			if i == 0 {
 				who = pal.Bold(slug)
@@ -218,11 +238,27 @@ func writeAudit(w io.Writer, rep *notes.AuditReport, pal render.Palette, width i
 					who = "(team)" // a file of the whole repository: GUIDE.md, oneone.yaml
 				}
 			}
+			if f.Code == notes.FindStaleAction {
+				// A report who never closes an item would bury the table
+				// (52,000 lines on the never-closed-items bench): the oldest
+				// few, then where to see them all. --json keeps every one.
+				if stale++; stale > maxStaleShown {
+					continue
+				}
+				t.Add(who, codeColor(pal, f.Code), f.Message, f.File)
+				if last := i+1 == len(fs) || fs[i+1].Code != notes.FindStaleAction; (last || stale == maxStaleShown) && more > 0 {
+					t.Add("", "", fmt.Sprintf("and %d more (oneone actions %s)", more, slug), "")
+				}
+				continue
+			}
 			t.Add(who, codeColor(pal, f.Code), f.Message, f.File)
 		}
 	}
 	return t.Write(w, pal)
 }
+
+// maxStaleShown is how many stale-action findings audit's table shows per report.
+const maxStaleShown = 3
 
 // maxArchivedNamed is how many archived reports the summary line names.
 const maxArchivedNamed = 5

@@ -34,6 +34,14 @@ type Spec struct {
 	Reports int
 	Years   int
 	Seed    uint64
+	// NeverClose makes the never-closed-items variant (issue 19): besides
+	// what the spec's repository holds, every note adds one or two action
+	// items of its own that are never checked, and the newest note of each
+	// report carries every one of them over ("(from DATE)"), so that they all
+	// stay open: about 52,000 open items on 100 x 10 years. Only the newest
+	// note lists them all (a linear repository, not one where every note
+	// repeats every item before it).
+	NeverClose bool
 }
 
 // Sizes are the standard benchmark repositories.
@@ -42,6 +50,10 @@ var Sizes = []Spec{
 	{Name: "medium", Reports: 30, Years: 5, Seed: 2},
 	{Name: "large", Reports: 100, Years: 10, Seed: 3},
 }
+
+// Items is the never-closed-items variant of large (issue 19): the same
+// notes, plus about 52,000 action items that stay open.
+var Items = Spec{Name: "large-items", Reports: 100, Years: 10, Seed: 3, NeverClose: true}
 
 // Size returns the standard spec of that name.
 func Size(name string) (Spec, bool) {
@@ -72,7 +84,11 @@ func Files(spec Spec) []File {
 		// finished themes) draws from its own source, so that the rest of the
 		// files stay exactly as version 1 wrote them
 		extra := rand.New(rand.NewPCG(spec.Seed, 0x7700+uint64(i)))
-		files = append(files, genReport(rng, extra, i, start, today)...)
+		var never *rand.Rand // the never-closed items draw from their own source too
+		if spec.NeverClose {
+			never = rand.New(rand.NewPCG(spec.Seed, 0x9900+uint64(i)))
+		}
+		files = append(files, genReport(rng, extra, never, i, start, today)...)
 	}
 	sort.SliceStable(files, func(i, j int) bool {
 		if !files[i].Day.Equal(files[j].Day) {
@@ -102,7 +118,7 @@ type action struct {
 	first time.Time
 }
 
-func genReport(rng, extra *rand.Rand, i int, start, today time.Time) []File {
+func genReport(rng, extra, never *rand.Rand, i int, start, today time.Time) []File {
 	first := firstNames[i%len(firstNames)]
 	last := lastNames[(i/len(firstNames)+i*7)%len(lastNames)]
 	slug := fmt.Sprintf("%s-%03d", strings.ToLower(first), i)
@@ -138,6 +154,7 @@ func genReport(rng, extra *rand.Rand, i int, start, today time.Time) []File {
 
 	var files []File
 	var open []action
+	var kept []action // the never-closed items (Spec.NeverClose)
 	lastGoals := joined
 	var prevDate time.Time
 	for d := joined; !d.After(today.AddDate(0, 0, 7)); d = d.AddDate(0, 0, cadence) {
@@ -167,9 +184,50 @@ func genReport(rng, extra *rand.Rand, i int, start, today time.Time) []File {
 		var body []byte
 		body, open = noteBody(rng, extra, i%10, first, day, today, kind, status, planned, active, open)
 		files = append(files, File{Path: slug + "/" + day.Format(time.DateOnly) + ".md", Data: body, Day: minDay(day, today)})
+		if never != nil { // one or two items of its own, never checked
+			var items []byte
+			for k := 1 + boolInt(never.IntN(4) == 0); k > 0; k-- {
+				who := []string{first, "Dana"}[never.IntN(2)]
+				what := strings.ToLower(strings.TrimSuffix(sentence(never, 3+never.IntN(5)), "."))
+				a := action{text: fmt.Sprintf("%s: %s %s (%s, %d)", who, verbs[never.IntN(len(verbs))], what, day.Format("Jan 2 2006"), k), first: day}
+				kept = append(kept, a)
+				items = fmt.Appendf(items, "- [ ] %s\n", a.text)
+			}
+			files[len(files)-1].Data = addItems(files[len(files)-1].Data, items)
+		}
+	}
+	if n := len(files); n > 0 && len(kept) > 0 { // the newest note carries every never-closed item over
+		last := &files[n-1]
+		var items []byte
+		for _, a := range kept {
+			if !a.first.Equal(prevDate) { // the newest note's own are written already
+				items = fmt.Appendf(items, "- [ ] %s (from %s)\n", a.text, a.first.Format(time.DateOnly))
+			}
+		}
+		last.Data = addItems(last.Data, items)
 	}
 	files = append(files, File{Path: slug + "/profile.md", Data: profileText(rng, extra, first, last, cadenceName, themes), Day: joined})
 	return files
+}
+
+// addItems writes action items at the end of a note's Action items section
+// (before a Private section, which the generator writes last).
+func addItems(note, items []byte) []byte {
+	at := bytes.LastIndex(note, []byte("\n## Private\n"))
+	if at < 0 || !bytes.Contains(note, []byte("## Action items\n")) {
+		at = len(note)
+	}
+	out := make([]byte, 0, len(note)+len(items))
+	out = append(out, note[:at]...)
+	out = append(out, items...)
+	return append(out, note[at:]...)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func minDay(a, b time.Time) time.Time {
