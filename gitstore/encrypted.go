@@ -29,7 +29,7 @@ import (
 
 // An encrypted remote (docs/encrypted-remote.md) is an ordinary git
 // repository whose branch is a chain of "envelope" commits: each push adds
-// one, whose tree holds a constant README.md, manifest.age (the encrypted
+// one, whose tree holds manifest.age (the encrypted
 // manifest: the notes' tip, the push's number, the hash of the previous
 // manifest, the recipients) and packs/XX/NAME.age, age-encrypted git packs
 // named by the SHA-256 of their bytes; the packs of a generation, together,
@@ -53,22 +53,10 @@ type encryptedTransport struct {
 
 // Constant parts of every envelope commit.
 const (
-	envelopeReadme   = "README.md"
+	envelopeReadme   = "README.md" // written by envelopes before 2026-12-02 only
 	envelopeManifest = "manifest.age"
 	envelopePacks    = "packs"
 	envelopeMessage  = "oneone encrypted remote\n"
-	// envelopeReadmeText is the one plaintext file: what the repository is.
-	envelopeReadmeText = `# oneone encrypted remote
-
-This repository holds a oneone notes repository, end-to-end encrypted with
-age: manifest.age and every file under packs/ can only be read with the key
-of a computer listed as a recipient. Read it with ` + "`oneone clone URL`" + ` (or
-` + "`oneone join URL`" + ` for a shared agenda); the format, and how to recover the
-notes with the age and git binaries alone, are in oneone's
-docs/encrypted-remote.md.
-
-Do not push to this repository with git: oneone appends one commit per push.
-`
 )
 
 // envelopeSignature is the author and committer of every envelope commit.
@@ -348,10 +336,18 @@ func (t *encryptedTransport) readEnvelope(commit plumbing.Hash) (*object.Commit,
 		return nil, envelope{}, &lineError{fmt.Sprintf("%s is not an encrypted remote: its branch holds plain git commits (%s has no %s): to sync with it as it is, run `oneone remote %s` without --encrypt; to encrypt, give an empty repository",
 			t.URL(), commit.String()[:7], envelopeManifest, t.URL()), []error{ErrNotEncrypted}}
 	}
-	readme, manifest, packs := es[envelopeReadme], es[envelopeManifest], es[envelopePacks]
+	manifest, packs := es[envelopeManifest], es[envelopePacks]
+	// An envelope holds nothing but ciphertext: manifest.age and packs/.
+	// Envelopes written before 2026-12-02 also held a constant plaintext
+	// README.md; it is still accepted (and ignored) on read, never written.
+	readme, hasReadme := es[envelopeReadme]
+	want := 2
+	if hasReadme {
+		want = 3
+	}
 	switch {
-	case len(es) != 3 || readme.mode != filemode.Regular || manifest.mode != filemode.Regular || packs.mode != filemode.Dir:
-		return nil, envelope{}, t.refused("its commit %s holds other files than README.md, manifest.age and packs/ (changed by hand, or tampered with)", commit.String()[:7])
+	case len(es) != want || (hasReadme && readme.mode != filemode.Regular) || manifest.mode != filemode.Regular || packs.mode != filemode.Dir:
+		return nil, envelope{}, t.refused("its commit %s holds other files than manifest.age and packs/ (changed by hand, or tampered with)", commit.String()[:7])
 	case len(c.ParentHashes) > 1:
 		return nil, envelope{}, t.refused("its commit %s is a merge: oneone never makes one (changed by hand, or tampered with)", commit.String()[:7])
 	}
@@ -780,10 +776,6 @@ func (t *encryptedTransport) Push(ctx context.Context, branch plumbing.Reference
 	if err != nil {
 		return err
 	}
-	readme, err := env.writeObject(plumbing.BlobObject, []byte(envelopeReadmeText))
-	if err != nil {
-		return err
-	}
 	manifest, err := env.writeObject(plumbing.BlobObject, mct)
 	if err != nil {
 		return err
@@ -793,7 +785,6 @@ func (t *encryptedTransport) Push(ctx context.Context, branch plumbing.Reference
 		return err
 	}
 	root, err := env.writeObject(plumbing.TreeObject, encodeTree(map[string]entry{
-		envelopeReadme:   {readme, filemode.Regular},
 		envelopeManifest: {manifest, filemode.Regular},
 		envelopePacks:    {packs, filemode.Dir},
 	}))
@@ -808,7 +799,7 @@ func (t *encryptedTransport) Push(ctx context.Context, branch plumbing.Reference
 	if err != nil {
 		return err
 	}
-	sent = append(sent, commit, root, packs, manifest, readme)
+	sent = append(sent, commit, root, packs, manifest)
 	notes.CrashPoint("encrypted-before-push")
 	if err := t.plain.Push(ctx, branch, oldEnvelope, commit, sent); err != nil {
 		return err

@@ -108,6 +108,14 @@ func scanBare(t *testing.T, bare string, slugs ...string) {
 // test's host rewrote by force).
 func scanContent(t *testing.T, bare string, slugs ...string) {
 	t.Helper()
+	scanWords(t, bare, slugs...)
+	onlyCiphertextBlobs(t, bare)
+}
+
+// scanWords is scanContent without the every-blob-is-ciphertext check (for a
+// remote where the test's host added plaintext of its own).
+func scanWords(t *testing.T, bare string, slugs ...string) {
+	t.Helper()
 	cmd := exec.Command("git", "--git-dir="+bare, "cat-file", "--batch-all-objects", "--batch")
 	out, err := cmd.Output()
 	if err != nil || len(out) == 0 {
@@ -127,6 +135,29 @@ func scanContent(t *testing.T, bare string, slugs ...string) {
 		t.Fatalf("%s holds a date %q in its objects", bare, m)
 	}
 	fsck(t, bare)
+}
+
+// onlyCiphertextBlobs fails unless every blob of bare is age ciphertext: the
+// remote holds no plaintext file at all, not even a constant one.
+func onlyCiphertextBlobs(t *testing.T, bare string) {
+	t.Helper()
+	list, err := exec.Command("git", "--git-dir="+bare, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)").Output()
+	if err != nil {
+		t.Fatalf("git cat-file in %s: %v", bare, err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(list)), "\n") {
+		hash, kind, _ := strings.Cut(line, " ")
+		if kind != "blob" {
+			continue
+		}
+		blob, err := exec.Command("git", "--git-dir="+bare, "cat-file", "blob", hash).Output()
+		if err != nil {
+			t.Fatalf("git cat-file blob %s in %s: %v", hash, bare, err)
+		}
+		if !bytes.HasPrefix(blob, []byte("age-encryption.org/v1\n")) {
+			t.Fatalf("%s holds blob %s that is not age ciphertext: %q", bare, hash, blob[:min(len(blob), 80)])
+		}
+	}
 }
 
 // checkFastForwards reads the log the post-receive hook wrote: every update
@@ -169,9 +200,9 @@ func TestEncryptedFirstPushAndSecondComputer(t *testing.T) {
 				t.Fatalf("first push: %+v %v", res, err)
 			}
 			scanBare(t, bare, "alice")
-			// the remote holds the envelope: README.md, manifest.age, packs/XX/NAME.age
+			// the remote holds the envelope, ciphertext only: manifest.age, packs/XX/NAME.age
 			ls := runGit(t, bare, "ls-tree", "-r", "--name-only", "main")
-			if !regexp.MustCompile(`^README.md\nmanifest.age\n(packs/[0-9a-f]{2}/[0-9a-f]{64}\.age\n)+$`).MatchString(ls) {
+			if !regexp.MustCompile(`^manifest.age\n(packs/[0-9a-f]{2}/[0-9a-f]{64}\.age\n)+$`).MatchString(ls) {
 				t.Fatalf("remote tree:\n%s", ls)
 			}
 			if log := runGit(t, bare, "log", "--format=%an <%ae> %ad %s", "--date=iso"); !strings.HasPrefix(log, "oneone <oneone> 1970-01-01 00:00:00 +0000 oneone encrypted remote\n") {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -137,11 +138,35 @@ func cmdEncScan(ts *testscript.TestScript, neg bool, args []string) {
 			i := bytes.Index(out, m[0])
 			ts.Fatalf("%s holds %q in its objects:\n...%q...", dir, m, out[max(0, i-200):min(len(out), i+100)])
 		}
+		if err := onlyAgeBlobs(out); err != nil {
+			ts.Fatalf("%s: %v", dir, err)
+		}
 		cmd := exec.Command("git", "--git-dir="+dir, "fsck", "--strict", "--no-progress")
 		if o, err := cmd.CombinedOutput(); err != nil || bytes.Contains(o, []byte("error")) || bytes.Contains(o, []byte("warning")) {
 			ts.Fatalf("git fsck of %s: %v\n%s", dir, err, o)
 		}
 	}
+}
+
+// onlyAgeBlobs checks git cat-file --batch output: every blob is an age
+// file (an encrypted remote holds no plaintext file, not even a constant one).
+func onlyAgeBlobs(out []byte) error {
+	for len(out) > 0 {
+		head, rest, ok := bytes.Cut(out, []byte("\n"))
+		f := strings.Fields(string(head))
+		if !ok || len(f) != 3 {
+			return fmt.Errorf("cat-file --batch: bad header %q", head)
+		}
+		size, err := strconv.Atoi(f[2])
+		if err != nil || size+1 > len(rest) {
+			return fmt.Errorf("cat-file --batch: bad size in %q", head)
+		}
+		if f[1] == "blob" && !bytes.HasPrefix(rest[:size], []byte("age-encryption.org/v1\n")) {
+			return fmt.Errorf("blob %s is not age ciphertext: %q", f[0], rest[:min(size, 80)])
+		}
+		out = rest[size+1:]
+	}
+	return nil
 }
 
 // cmdFFOnly runs `ffonly BARE`: every logged push was a fast-forward.
