@@ -314,6 +314,7 @@ func (o *OrgRepo) PublishFileIf(ctx context.Context, url, path string, data []by
 		err = o.st.pushTo(ctx, newTransport(o.st, url, ai), branch, tracking, commit, parent)
 		if err == nil {
 			_ = o.remember(OrgTip{tip.Branch, commit.String()})
+			PointLocalHead(url, tip.Branch) // a plain `git clone` of a local bare repository checks it out
 			res.Commit, res.Pushed = commit.String(), true
 			return res, nil
 		}

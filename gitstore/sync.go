@@ -236,7 +236,8 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 		// Pushed to a remote whose HEAD names no branch of it (`git init --bare`
 		// makes HEAD master): a plain `git clone` of it would check out nothing.
 		if after, err := tr.Refs(ctx); err == nil && after.Head == "" && len(after.Branches) > 0 {
-			res.RemoteHeadMissing = true
+			// a bare repository on this computer gets its HEAD pointed at the branch
+			res.RemoteHeadMissing = !PointLocalHead(rawURL, upstream.Short())
 		}
 	}
 	res.UpToDate = len(res.Committed) == 0 && !res.Pulled && !res.Pushed

@@ -267,6 +267,17 @@ func runJoin(a *App, args []string) error {
 		cleanup()
 		return reportError(err)
 	}
+	if what := notSharedAgenda(abs); what != "" {
+		// a manager's notes or an organisation's repository: not a report's to join
+		if created {
+			_ = os.RemoveAll(abs)
+		} else if ents, err := os.ReadDir(abs); err == nil {
+			for _, e := range ents {
+				_ = os.RemoveAll(filepath.Join(abs, e.Name()))
+			}
+		}
+		return fmt.Errorf("%s is %s, not a shared agenda: nothing was joined (a manager sets up their notes on another computer with `oneone clone URL`; a report joins the URL of their own shared agenda, from `oneone share SLUG URL`)", gitstore.Redact(url), what)
+	}
 	syncWarnings(a, res)
 	state, serr := joinedState(abs)
 	if a.JSON {
@@ -582,3 +593,19 @@ type keyError struct{ msg string }
 
 func (e *keyError) Error() string { return e.msg }
 func (e *keyError) Unwrap() error { return sealed.ErrNotRecipient }
+
+// notSharedAgenda says what a freshly joined folder is when it is no shared
+// agenda (no share.yaml): a notes repository (oneone.yaml) or an
+// organisation's repository (managers/); "" otherwise.
+func notSharedAgenda(dir string) string {
+	if _, err := os.Lstat(filepath.Join(dir, "share.yaml")); err == nil {
+		return "" // oneone's publish (a file the report added of their own is theirs)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, notes.ConfigFile)); err == nil {
+		return "a notes repository (it holds oneone.yaml)"
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, "managers")); err == nil && fi.IsDir() {
+		return "an organisation's repository (it holds managers/)"
+	}
+	return ""
+}

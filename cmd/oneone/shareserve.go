@@ -356,6 +356,9 @@ func (a *App) serveShare(ctx context.Context, r *notes.Repo, st *gitstore.Store,
 		}
 		if pub.Pushed {
 			out.Published = pub.Changed
+			// a bare repository made with plain `git init --bare` (HEAD on
+			// master): the report's plain `git clone` checks out the agenda
+			gitstore.PointLocalHead(t.url, tip.Branch)
 		}
 		for _, d := range rc.Deleted {
 			out.Lines = append(out.Lines, fmt.Sprintf("%s: %s was deleted in the shared agenda: not applied, published again", t.slug, d))
