@@ -55,6 +55,14 @@ func (t *goGitTransport) session(receive bool) (transport.UploadPackSession, tra
 // Refs reads origin's branches and default branch from its advertised references, without fetching.
 // Its errors are go-git's as they are: sync turns them into a sentence when it fetches.
 func (t *goGitTransport) Refs(ctx context.Context) (*RemoteRefs, error) {
+	if path, ok := localRemotePath(t.rawURL); ok {
+		r, err := openLocalRemote(path)
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		return r.refs()
+	}
 	sess, _, err := t.session(false)
 	if err != nil {
 		return nil, err
@@ -99,6 +107,18 @@ func (t *goGitTransport) Refs(ctx context.Context) (*RemoteRefs, error) {
 // session of its own and returns its tip (zero when origin has no such branch).
 func (t *goGitTransport) Fetch(ctx context.Context, branch plumbing.ReferenceName, haves []plumbing.Hash) (plumbing.Hash, error) {
 	s, ai := t.s, t.ai
+	if path, ok := localRemotePath(t.rawURL); ok { // in process, without the git binary (transport_local.go)
+		r, err := openLocalRemote(path)
+		if err != nil {
+			return plumbing.ZeroHash, t.localError("fetch from", err)
+		}
+		defer r.Close()
+		tip, err := r.fetch(s, branch)
+		if err != nil {
+			return plumbing.ZeroHash, t.localError("fetch from", err)
+		}
+		return tip, nil
+	}
 	w := newIdleWatch(ctx, ai.idle)
 	w.progress = ai.progress
 	defer w.done()
@@ -156,6 +176,17 @@ func (t *goGitTransport) Fetch(ctx context.Context, branch plumbing.ReferenceNam
 // Push sends objects to origin's branch and moves it from old to tip, over a
 // receive-pack session of its own.
 func (t *goGitTransport) Push(ctx context.Context, branch plumbing.ReferenceName, old, tip plumbing.Hash, objects []plumbing.Hash) error {
+	if path, ok := localRemotePath(t.rawURL); ok { // in process, without the git binary (transport_local.go)
+		r, err := openLocalRemote(path)
+		if err != nil {
+			return t.localError("push to", err)
+		}
+		defer r.Close()
+		if err := r.push(t.s, t.URL(), branch, old, tip, objects); err != nil {
+			return t.localError("push to", err)
+		}
+		return nil
+	}
 	w := newIdleWatch(ctx, t.ai.idle)
 	defer w.done()
 	err := t.push(w, branch, old, tip, objects)
