@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/cgi"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// remoteKindsBench measures a sync of one hand-written note on the two other
+// kinds of remote (issue 19: faster than git on every kind): a bare
+// repository on a local path (oneone in process, git through
+// git-upload-pack/git-receive-pack) and smart http (`git http-backend`
+// behind net/http/cgi on 127.0.0.1, served by this harness), each against
+// `git add + commit + push` and `git push` alone on an identical copy. The
+// copies' origin is put back afterwards (the git daemon cases that follow use it).
+func remoteKindsBench(tmp, label, ours, theirs string, slugs []string) error {
+	remotes := filepath.Join(tmp, "kinds")
+	if err := os.MkdirAll(remotes, 0o755); err != nil {
+		return err
+	}
+	out, err := exec.Command("git", "--exec-path").Output()
+	if err != nil {
+		return err
+	}
+	backend := filepath.Join(strings.TrimSpace(string(out)), "git-http-backend")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + remotes, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1"}}}
+	go srv.Serve(l)
+	defer srv.Close()
+	abs, err := filepath.Abs(remotes)
+	if err != nil {
+		return err
+	}
+	kinds := []struct{ name, url string }{
+		{"local bare path", abs},
+		{"http (git http-backend)", "http://" + l.Addr().String()},
+	}
+	for k, kind := range kinds {
+		urls := map[string]string{}
+		for _, d := range []string{ours, theirs} {
+			name := fmt.Sprintf("%s-%d.git", filepath.Base(d), k)
+			bare := filepath.Join(remotes, name)
+			if err := sh("", "git", "clone", "-q", "--bare", d, bare); err != nil {
+				return err
+			}
+			if err := sh(bare, "git", "config", "http.receivepack", "true"); err != nil {
+				return err
+			}
+			old, err := exec.Command("git", "-C", d, "remote", "get-url", "origin").Output()
+			if err != nil {
+				return err
+			}
+			urls[d] = strings.TrimSpace(string(old))
+			if err := sh(d, "git", "remote", "set-url", "origin", kind.url+"/"+name); err != nil {
+				return err
+			}
+			if err := sh(d, "git", "fetch", "-q", "origin"); err != nil {
+				return err
+			}
+		}
+		// a note of its own per run and kind: slugs after those of the git daemon case, February or March
+		note := func(i int) string { return slugs[(i+11+7*k)%len(slugs)] + fmt.Sprintf("/2027-%02d-%02d.md", 2+k, i+1) }
+		body := func(i int) []byte {
+			return []byte(fmt.Sprintf("---\ndate: 2027-%02d-%02d\n---\n# 1:1\n\n## Feedback\n- Positive: run %d.\n", 2+k, i+1, i))
+		}
+		gitNote := func(i int) string { return strings.Replace(note(i), "/2027-", "/2028-", 1) }
+		sy := measure(label+": oneone sync of one new note, "+kind.name, func(i int) {
+			os.WriteFile(filepath.Join(ours, note(i)), body(i), 0o600)
+		}, func(int) *exec.Cmd { return oneone(ours, "sync") })
+		all := measure(label+": git add+commit+push of one note, "+kind.name, func(i int) {
+			os.WriteFile(filepath.Join(theirs, gitNote(i)), body(i), 0o600)
+		}, func(i int) *exec.Cmd {
+			return gitCmd(theirs, "sh", "-c", `git add "$1" && git commit -q -m "note $1" && git push -q origin main`, "sh", gitNote(i))
+		})
+		push := measure(label+": git push of one new note, "+kind.name, func(i int) {
+			p := strings.Replace(gitNote(i), "/2028-", "/2029-", 1)
+			os.WriteFile(filepath.Join(theirs, p), body(i), 0o600)
+			run1(gitCmd(theirs, "sh", "-c", `git add "$1" && git commit -q -m "note $1"`, "sh", p))
+		}, func(int) *exec.Cmd { return gitCmd(theirs, "git", "push", "-q", "origin", "main") })
+		sy.vs(all, "git add+commit+push")
+		sy.vs(push, "git push")
+		for d, u := range urls {
+			if err := sh(d, "git", "remote", "set-url", "origin", u); err != nil {
+				return err
+			}
+		}
+	}
+	// the git daemon cases go on from where their remotes are
+	for _, d := range []string{ours, theirs} {
+		if err := sh(d, "git", "fetch", "-q", "origin"); err != nil {
+			return err
+		}
+	}
+	return run1(oneone(ours, "sync"))
+}
