@@ -39,6 +39,8 @@ type Store struct {
 	// read by SharedRepo.Files), never an error that stops the publish.
 	untrusted bool
 
+	trees *treeCache // the cache-tree of the index last read (cachetree.go)
+
 	keyMu    sync.Mutex // publishRoots, found once per HEAD
 	keyHead  plumbing.Hash
 	keyRoots []string
