@@ -43,7 +43,7 @@ var emptyTreeHash = plumbing.ComputeHash(plumbing.TreeObject, nil)
 // writeObject stores an object unless it is already there.
 func (s *Store) writeObject(t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
 	h := plumbing.ComputeHash(t, data)
-	if s.repo.Storer.HasEncodedObject(h) == nil {
+	if s.hasObject(h) { // packhas.go: without loading go-git's pack index
 		return h, nil
 	}
 	obj := s.repo.Storer.NewEncodedObject()

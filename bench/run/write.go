@@ -28,17 +28,17 @@ func remoteKindsBench(tmp, label, ours, theirs string, slugs []string) error {
 		return err
 	}
 	backend := filepath.Join(strings.TrimSpace(string(out)), "git-http-backend")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + remotes, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1"}}}
-	go srv.Serve(l)
-	defer srv.Close()
 	abs, err := filepath.Abs(remotes)
 	if err != nil {
 		return err
 	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + abs, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1"}}}
+	go srv.Serve(l)
+	defer srv.Close()
 	kinds := []struct{ name, url string }{
 		{"local bare path", abs},
 		{"http (git http-backend)", "http://" + l.Addr().String()},
