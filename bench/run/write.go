@@ -39,6 +39,19 @@ func remoteKindsBench(tmp, label, ours, theirs string, slugs []string) error {
 	srv := &http.Server{Handler: &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + abs, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1"}}}
 	go srv.Serve(l)
 	defer srv.Close()
+	// The issue's reference is the git binary doing sync's whole job, which
+	// includes finding the hand edit: `git add -A`, a scan of the work tree
+	// like sync's. First on git daemon, where the copies' origin is now.
+	addAll := func(kind string, k int) *result {
+		return measure(label+": git add -A+commit+push of one note, "+kind, func(i int) {
+			os.WriteFile(filepath.Join(theirs, slugs[(i+5+7*k)%len(slugs)]+fmt.Sprintf("/2030-%02d-%02d.md", 1+k, i+1)), []byte(fmt.Sprintf("- run %d\n", i)), 0o600)
+		}, func(int) *exec.Cmd {
+			return gitCmd(theirs, "sh", "-c", `git add -A && git commit -q -m "sync" && git push -q origin main`)
+		})
+	}
+	if sy := lookup(label, "oneone sync of one new note"); sy != nil {
+		sy.vs(addAll("git daemon", 9), "git add -A+commit+push")
+	}
 	kinds := []struct{ name, url string }{
 		{"local bare path", abs},
 		{"http (git http-backend)", "http://" + l.Addr().String()},
@@ -87,6 +100,7 @@ func remoteKindsBench(tmp, label, ours, theirs string, slugs []string) error {
 		}, func(int) *exec.Cmd { return gitCmd(theirs, "git", "push", "-q", "origin", "main") })
 		sy.vs(all, "git add+commit+push")
 		sy.vs(push, "git push")
+		sy.vs(addAll(kind.name, k), "git add -A+commit+push")
 		for d, u := range urls {
 			if err := sh(d, "git", "remote", "set-url", "origin", u); err != nil {
 				return err
