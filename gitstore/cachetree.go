@@ -3,7 +3,6 @@ package gitstore
 import (
 	"bytes"
 	"encoding/binary"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -28,6 +27,7 @@ import (
 type treeCache struct {
 	idx   *index.Index             // the index it describes
 	known map[string]plumbing.Hash // folder ("" the root, "a/b" below) -> tree hash, for the valid folders
+	built *ctNode                  // the whole cache-tree of idx as it is, once indexTrees computed it
 }
 
 // treesFor returns the cache of idx, nil when there is none.
@@ -38,15 +38,15 @@ func (s *Store) treesFor(idx *index.Index) *treeCache {
 	return s.trees
 }
 
-// cacheable reports whether the index's trees can be cached: no entry in
-// conflict or intent-to-add, which a tree leaves out (git writes no valid
-// cache-tree for an index holding them either).
+// cacheable reports whether the index's trees can be cached: entries in
+// order, none in conflict or intent-to-add, which a tree leaves out (git
+// writes no valid cache-tree for an index holding them either).
 func cacheable(idx *index.Index) bool {
 	if len(idx.Entries) == 0 {
 		return false
 	}
-	for _, e := range idx.Entries {
-		if e.Stage != 0 || e.IntentToAdd {
+	for i, e := range idx.Entries {
+		if e.Stage != 0 || e.IntentToAdd || i > 0 && idx.Entries[i-1].Name >= e.Name {
 			return false
 		}
 	}
@@ -55,6 +55,7 @@ func cacheable(idx *index.Index) bool {
 
 // invalidate forgets the folders that hold any path of u.
 func (t *treeCache) invalidate(u indexUpdate) {
+	t.built = nil
 	for p := range u {
 		delete(t.known, "")
 		for i := strings.IndexByte(p, '/'); i >= 0; {
@@ -140,7 +141,10 @@ func buildTrees(es []*index.Entry, prefix, name string, known map[string]plumbin
 // stored), or false when idx has no cache or cannot have one.
 func (s *Store) indexTrees(idx *index.Index) (*ctNode, bool, error) {
 	t := s.treesFor(idx)
-	if t == nil || !cacheable(idx) || !sort.SliceIsSorted(idx.Entries, func(i, j int) bool { return idx.Entries[i].Name < idx.Entries[j].Name }) {
+	if t != nil && t.built != nil {
+		return t.built, true, nil // nothing changed since
+	}
+	if t == nil || !cacheable(idx) {
 		return nil, false, nil
 	}
 	root, err := buildTrees(idx.Entries, "", "", t.known, func(data []byte) (plumbing.Hash, error) {
@@ -149,6 +153,7 @@ func (s *Store) indexTrees(idx *index.Index) (*ctNode, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	t.built = root
 	return root, true, nil
 }
 
