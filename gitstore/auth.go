@@ -214,6 +214,7 @@ type authInfo struct {
 	// (identityExplicit: named by $ONEONE_IDENTITY).
 	identityPath     string
 	identityExplicit bool
+	identityErr      error // no place for the key (sealed.IdentityPath): said when an encrypted remote needs it
 }
 
 // Where an https credential came from.
@@ -243,8 +244,8 @@ func (o *SyncOptions) home() string {
 
 // resolveAuth picks credentials for rawURL without ever prompting.
 func resolveAuth(rawURL string, o *SyncOptions) (*authInfo, error) {
-	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout, progress: o.Progress,
-		identityPath: sealed.IdentityPath(o.getenv, o.home()), identityExplicit: o.getenv(sealed.IdentityEnv) != ""}
+	ai := &authInfo{sc: &scrubber{}, idle: o.IdleTimeout, progress: o.Progress, identityExplicit: o.getenv(sealed.IdentityEnv) != ""}
+	ai.identityPath, ai.identityErr = sealed.IdentityPath(o.getenv, o.home())
 	ep, err := transport.NewEndpoint(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad remote URL %s: %v", Redact(rawURL), RedactText(err.Error()))

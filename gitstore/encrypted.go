@@ -191,6 +191,46 @@ func (t *encryptedTransport) refused(format string, args ...any) error {
 	return &lineError{fmt.Sprintf("%s: %s; nothing was applied (your notes are committed locally)", t.URL(), fmt.Sprintf(format, args...)), []error{ErrRemoteRefused}}
 }
 
+// Why a computer must trust an encrypted remote anew (retrustHint).
+const (
+	retrustGone      = iota // the branch it saw is gone
+	retrustRestarted        // the branch does not continue what it saw
+	retrustRelisted         // a push it could not read (its key removed, then listed again)
+)
+
+// retrustHint is the clause that says how to trust the remote as it is now,
+// in the words of who reads it: the manager of the notes (`oneone remote URL
+// --encrypt`), the manager serving a shared agenda (`oneone share SLUG URL
+// --encrypt --to AGE-KEY`, the store's retrust), or the report in their clone.
+func (t *encryptedTransport) retrustHint(why int) string {
+	switch {
+	case t.s.reportClone && why == retrustGone:
+		return "if your manager emptied it on purpose, join it again in a new folder (`oneone join URL DIR`) once they have run `oneone sync`"
+	case t.s.reportClone:
+		return "if that is expected, join it again in a new folder (`oneone join URL DIR`) to trust it as it is now"
+	}
+	cmd := fmt.Sprintf("oneone remote %s --encrypt", t.URL())
+	if t.s.retrust != "" {
+		cmd = t.s.retrust
+	}
+	switch why {
+	case retrustGone:
+		return fmt.Sprintf("if it was emptied on purpose, run `%s` to push everything again from here", cmd)
+	case retrustRestarted:
+		return fmt.Sprintf("if the repository was started again on purpose, run `%s` to trust it as it is now", cmd)
+	}
+	return fmt.Sprintf("to trust the remote as it is now, run `%s`", cmd)
+}
+
+// refusedAgain is refused for a message whose hint names the remote already
+// (the command to run): the URL is said once, not twice.
+func (t *encryptedTransport) refusedAgain(format string, args ...any) error {
+	if t.s.retrust == "" && !t.s.reportClone {
+		return t.refused(format, args...)
+	}
+	return &lineError{fmt.Sprintf("%s; nothing was applied (your notes are committed locally)", fmt.Sprintf(format, args...)), []error{ErrRemoteRefused}}
+}
+
 // Refs reads the envelope repository's branches. A branch still where this
 // computer last saw it is given as the notes' tip its manifest names,
 // without decrypting anything; one that moved is given as its envelope
@@ -218,6 +258,9 @@ func (t *encryptedTransport) Refs(ctx context.Context) (*RemoteRefs, error) {
 // to add). A key file $ONEONE_IDENTITY names is never made up: a missing one
 // may be on a drive not mounted.
 func (t *encryptedTransport) identity() (*sealed.Identity, bool, error) {
+	if t.ai.identityErr != nil {
+		return nil, false, t.ai.identityErr
+	}
 	if t.ai.identityExplicit {
 		id, err := sealed.LoadIdentity(t.ai.identityPath)
 		if errors.Is(err, sealed.ErrNoIdentity) {
@@ -245,8 +288,8 @@ func (t *encryptedTransport) Fetch(ctx context.Context, branch plumbing.Referenc
 	}
 	if tip.IsZero() {
 		if known != nil {
-			return plumbing.ZeroHash, t.refused("its branch %s is gone (this computer last saw it at %s): the repository was emptied, or the host lost it; if it was emptied on purpose, run `oneone remote %s --encrypt` to push everything again from here",
-				branch.Short(), known.Envelope[:7], t.URL())
+			return plumbing.ZeroHash, t.refusedAgain("its branch %s is gone (this computer last saw it at %s): the repository was emptied, or the host lost it; %s",
+				branch.Short(), known.Envelope[:7], t.retrustHint(retrustGone))
 		}
 		return plumbing.ZeroHash, nil
 	}
@@ -369,8 +412,8 @@ func (t *encryptedTransport) follow(branch plumbing.ReferenceName, tip plumbing.
 			break
 		}
 		if len(c.ParentHashes) == 0 {
-			return nil, nil, t.refused("its branch %s does not continue what this computer saw last (%s): an older state served again, or a history started over; if the repository was started again on purpose, run `oneone remote %s --encrypt` to trust it as it is now",
-				branch.Short(), known.Envelope[:7], t.URL())
+			return nil, nil, t.refusedAgain("its branch %s does not continue what this computer saw last (%s): an older state served again, or a history started over; %s",
+				branch.Short(), known.Envelope[:7], t.retrustHint(retrustRestarted))
 		}
 		h = c.ParentHashes[0]
 		if h.String() == known.Envelope {
@@ -395,8 +438,8 @@ func (t *encryptedTransport) follow(branch plumbing.ReferenceName, tip plumbing.
 		var nr *NotRecipientError
 		if errors.As(err, &nr) {
 			// removed, then listed again: the pushes in between cannot be checked
-			return nil, nil, t.refused("this computer's key can read its newest push but not the push %s before it (was it removed from the recipients, then added again?), so it cannot check that the newest follows what it saw last; to trust the remote as it is now, run `oneone remote %s --encrypt` (for a shared agenda: join it again in a new folder)",
-				chain[i].String()[:7], t.URL())
+			return nil, nil, t.refusedAgain("this computer's key can read its newest push but not the push %s before it (was it removed from the recipients, then added again?), so it cannot check that the newest follows what it saw last; %s",
+				chain[i].String()[:7], t.retrustHint(retrustRelisted))
 		}
 		if err != nil {
 			return nil, nil, err
@@ -644,6 +687,11 @@ func (t *encryptedTransport) Push(ctx context.Context, branch plumbing.Reference
 			return err
 		}
 		prevText, oldEnvelope, at = []byte(known.Manifest), plumbing.NewHash(known.Envelope), plumbing.NewHash(prev.Tip)
+	}
+	if at != old && old.IsZero() && known != nil {
+		// pushed as onto an empty remote, which this computer saw holding a branch
+		return t.refusedAgain("its branch %s is gone (this computer last saw it at %s): the repository was emptied, or the host lost it; %s",
+			branch.Short(), known.Envelope[:7], t.retrustHint(retrustGone))
 	}
 	if at != old {
 		return fmt.Errorf("push to %s rejected: %w; run `oneone sync` again (your notes are committed locally)", t.URL(), ErrRemoteMoved)

@@ -109,6 +109,10 @@ func (s *Store) checkPlainFetch(tr Transport, tip plumbing.Hash) error {
 	if _, enc := tr.(*encryptedTransport); enc || tip.IsZero() {
 		return nil
 	}
+	if s.isEnvelope(tip) && s.shareSlug != "" {
+		return &lineError{fmt.Sprintf("it holds only age ciphertext (an encrypted shared agenda), and %s/profile.md lists no key to encrypt for: run `oneone share %s %s --encrypt --to AGE-KEY` with the key `oneone key` prints on the report's computer; nothing was applied",
+			s.shareSlug, s.shareSlug, tr.URL()), []error{ErrEncryptedRemote}}
+	}
 	if s.isEnvelope(tip) {
 		return encryptedRemoteError(tr.URL())
 	}
@@ -241,4 +245,44 @@ func movePacks(from, to string) error {
 		}
 	}
 	return nil
+}
+
+// ErrPlainHistory is the error of `oneone remote URL --encrypt` for a
+// remote whose branch already holds plain git commits.
+var ErrPlainHistory = errors.New("holds plain git commits")
+
+// CheckEmptyForEncryption asks the remote at url, before it becomes an
+// encrypted origin, whether its branch holds plain git commits (refused: that
+// history would stay readable, and sync could never push on top of it). An
+// empty remote, an encrypted one, or one that cannot be asked now (offline,
+// credentials, several branches) passes: sync says why later. The caller
+// holds the repository's lock; what was fetched to look is removed again.
+func (s *Store) CheckEmptyForEncryption(url string, opts SyncOptions) error {
+	ai, err := resolveAuth(url, &opts)
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ProbeTimeout)
+	defer cancel()
+	dir := filepath.Join(s.gitDir, "oneone", "encrypt-check")
+	_ = os.RemoveAll(dir)
+	defer os.RemoveAll(dir)
+	m, err := openMirror(dir, mirrorHints{})
+	if err != nil {
+		return nil
+	}
+	plain := &goGitTransport{s: m.st, rawURL: url, ai: ai}
+	refs, err := plain.Refs(ctx)
+	if err != nil || len(refs.Branches) == 0 {
+		return nil
+	}
+	upstream, err := chooseUpstream(s.branch(), refs, Redact(url))
+	if err != nil {
+		return nil
+	}
+	tip, err := plain.Fetch(ctx, upstream, nil)
+	if err != nil || tip.IsZero() || m.st.isEnvelope(tip) {
+		return nil
+	}
+	return &lineError{fmt.Sprintf("%s holds plain git commits already: an encrypted remote needs an empty repository (a plain history there would stay readable): create an empty one, or run the same command without --encrypt to sync with this one as it is", clipURL(Redact(url))), []error{ErrPlainHistory}}
 }

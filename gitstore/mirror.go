@@ -149,5 +149,8 @@ func (m *Mirror) remoteError(rawURL string, ai *authInfo, err error) error {
 		return wrap(fmt.Sprintf("cannot reach %s (%s): %s", u, cleanDetail(detail), m.hints.again), errOffline)
 	}
 	msg := strings.ReplaceAll(cleanDetail(err.Error()), " (your notes are committed locally)", "")
+	if strings.Contains(msg, Redact(rawURL)) { // it names the remote already: once is enough
+		return wrap(msg)
+	}
 	return wrap(fmt.Sprintf("%s: %s", u, msg))
 }

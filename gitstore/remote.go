@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/transport"
@@ -53,17 +54,17 @@ func CheckRemoteURL(url string) error {
 		looksLikePath := (strings.Contains(url, "/") || strings.HasSuffix(url, ".git")) && !strings.ContainsAny(url, " \t\n")
 		if err == nil && ep.Protocol == "file" && looksLikePath && !strings.Contains(url, "://") && !strings.HasPrefix(url, "-") && !remoteHelper.MatchString(url) {
 			if abs, err := filepath.Abs(url); err == nil {
-				return fmt.Errorf("bad remote URL %q: a local path must be absolute, such as %s; %s", url, abs, acceptedRemotes)
+				return fmt.Errorf("bad remote URL %q: a local path must be absolute, such as %s; %s", clipURL(Redact(url)), clipURL(abs), acceptedRemotes)
 			}
 		}
-		return fmt.Errorf("bad remote URL %q: %s", Redact(url), acceptedRemotes)
+		return fmt.Errorf("bad remote URL %q: %s", clipURL(Redact(url)), acceptedRemotes)
 	}
 	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") && (u.RawQuery != "" || u.ForceQuery) {
-		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", Redact(url))
+		return fmt.Errorf("bad remote URL %q: a query string may hold a token and oneone never stores one: give the URL without \"?...\" and put the token in ONEONE_GIT_TOKEN or ~/.git-credentials instead", clipURL(Redact(url)))
 	}
 	if i := strings.IndexByte(url, '#'); i >= 0 && strings.Contains(url, "://") {
 		// git never sends a fragment: after "#" there can only be a mistake, or a secret
-		return fmt.Errorf("bad remote URL %q: a remote URL has no \"#...\" part (oneone never stores what follows it): give the URL without it, and a token in ONEONE_GIT_TOKEN or ~/.git-credentials", Redact(url[:i])+"#***")
+		return fmt.Errorf("bad remote URL %q: a remote URL has no \"#...\" part (oneone never stores what follows it): give the URL without it, and a token in ONEONE_GIT_TOKEN or ~/.git-credentials", clipURL(Redact(url[:i]))+"#***")
 	}
 	return nil
 }
@@ -78,7 +79,7 @@ func (s *Store) SetRemote(url string) error {
 	if u, err := neturl.Parse(url); err == nil && strings.Contains(url, "://") {
 		if r, err := neturl.Parse(stored); err != nil || r.Host != u.Host {
 			// an "@" in the path: oneone finds credentials by position and would cut the URL there
-			return fmt.Errorf("bad remote URL %q: it holds an \"@\" after its host; if that is part of a password, leave the password out and put it in ONEONE_GIT_TOKEN or ~/.git-credentials; %s", stored, acceptedRemotes)
+			return fmt.Errorf("bad remote URL %q: it holds an \"@\" after its host; if that is part of a password, leave the password out and put it in ONEONE_GIT_TOKEN or ~/.git-credentials; %s", clipURL(stored), acceptedRemotes)
 		}
 	}
 	url = stored
@@ -121,4 +122,18 @@ func (s *Store) setConfig(cfg *config.Config) error {
 	}
 	_ = os.Chmod(filepath.Join(s.gitDir, "config"), 0o600)
 	return nil
+}
+
+// clipURL shortens a URL for a message: a very long one (pasted by mistake,
+// or hostile) is cut, never echoed whole.
+func clipURL(u string) string {
+	const max = 160
+	if len(u) <= max {
+		return u
+	}
+	cut := max - 3
+	for cut > 0 && !utf8.RuneStart(u[cut]) {
+		cut--
+	}
+	return u[:cut] + "..."
 }

@@ -180,6 +180,7 @@ func (s *Store) SharedRepo(slug string) (*SharedRepo, error) {
 		return nil, fmt.Errorf("open the shared agenda of %s (%s): %w", slug, dir, err)
 	}
 	m.st.untrusted = true // a tree entry from the report is never trusted (see Store.untrusted)
+	m.st.shareSlug = slug
 	return &SharedRepo{Mirror: m, slug: slug, notes: s}, nil
 }
 

@@ -3,6 +3,7 @@ package gitstore
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -77,4 +78,19 @@ func (b *SharedRepo) NeedsRekey(tip SharedTip) bool {
 // (a new generation of the encrypted remote; the same commit).
 func (b *SharedRepo) rekey(ctx context.Context, tr Transport, branch plumbing.ReferenceName, tip plumbing.Hash) error {
 	return tr.Push(ctx, branch, tip, tip, nil)
+}
+
+// SetRetrust gives the command that makes this computer trust the shared
+// agenda's encrypted remote anew (`oneone share SLUG URL --encrypt --to
+// AGE-KEY`), which the errors of a remote it can no longer check name.
+func (b *SharedRepo) SetRetrust(cmd string) { b.st.retrust = cmd }
+
+// Retrust forgets what this computer saw of the shared agenda's encrypted
+// remote: the next fetch takes it as it is then (what `oneone share SLUG URL
+// --encrypt` does, as `oneone remote URL --encrypt` does for origin).
+func (b *SharedRepo) Retrust() error {
+	if err := os.RemoveAll(b.st.envelopeDir()); err != nil {
+		return fmt.Errorf("forget the encrypted remote's copy %s: %w", b.st.envelopeDir(), err)
+	}
+	return nil
 }

@@ -39,6 +39,17 @@ type Store struct {
 	// read by SharedRepo.Files), never an error that stops the publish.
 	untrusted bool
 
+	// retrust is the command that makes this computer trust the encrypted
+	// remote anew, for a report's shared agenda served by the manager
+	// (SharedRepo.SetRetrust); reportClone marks the report's clone of one
+	// (Sync with SyncOptions.SharedAgenda). Neither: origin of the notes,
+	// `oneone remote URL --encrypt`. See retrustHint.
+	retrust     string
+	reportClone bool
+	// shareSlug is set on the manager's copy of a report's shared agenda: its
+	// errors name `oneone share SLUG`, never `oneone remote` (origin's).
+	shareSlug string
+
 	trees *treeCache // the cache-tree of the index last read (cachetree.go)
 
 	keyMu    sync.Mutex // publishRoots, found once per HEAD

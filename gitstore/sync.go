@@ -33,6 +33,15 @@ type SyncOptions struct {
 	// (for a progress line on a terminal).
 	Progress func(received int64)
 
+	// SharedAgenda says that origin is a report's shared agenda (the report's
+	// clone of it, `oneone join`). Otherwise origin holds notes, and a branch
+	// that holds a shared agenda is refused before anything is pushed or applied.
+	SharedAgenda bool
+	// NotEmpty, when set, refuses an origin whose branch is empty (or gone),
+	// with this reason, before anything is pushed: origin's URL is also a
+	// report's shared agenda, where the notes must never land.
+	NotEmpty string
+
 	url string // origin's URL for this sync only (Clone: with the credentials it was given)
 }
 
@@ -122,6 +131,7 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 	if opts.Author.Name == "" {
 		opts.Author = s.DefaultAuthor("")
 	}
+	s.reportClone = opts.SharedAgenda
 	res = &SyncResult{}
 	// Each transfer gives up after IdleTimeout without a byte; this caps a
 	// server that keeps trickling.
@@ -234,7 +244,7 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 
 	// One retry when the remote moved between our fetch and our push.
 	for attempt := 0; ; attempt++ {
-		err = s.integrateAndPush(ctx, tr, opts.Author, res, upstream)
+		err = s.integrateAndPush(ctx, tr, opts.Author, res, upstream, &opts)
 		if !errors.Is(err, ErrRemoteMoved) || attempt == 1 {
 			break
 		}
@@ -316,7 +326,9 @@ var ProbeTimeout = 30 * time.Second
 
 // integrateAndPush fetches origin, fast-forwards or merges, and pushes, recording what happened in res.
 // It talks to the remote only through tr.
-func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Author, res *SyncResult, upstream plumbing.ReferenceName) error {
+// Unless opts.SharedAgenda, a remote branch that holds a shared agenda is
+// refused; with opts.NotEmpty, so is an empty one.
+func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Author, res *SyncResult, upstream plumbing.ReferenceName, opts *SyncOptions) error {
 	branch, local, err := s.head()
 	if err != nil {
 		return err
@@ -345,6 +357,15 @@ func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Autho
 	remote, err := s.fetch(ctx, tr, upstream, tracking)
 	if err != nil {
 		return err
+	}
+	if !opts.SharedAgenda && !remote.IsZero() {
+		if what := s.foreignRoot(remote); what != "" {
+			// a report's or the organisation's: the notes (Private sections, every report) never go there
+			return originSharedError(tr.URL(), what)
+		}
+	}
+	if opts.NotEmpty != "" && remote.IsZero() {
+		return &lineError{opts.NotEmpty, []error{ErrOriginShared}}
 	}
 
 	// Integrate.

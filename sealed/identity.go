@@ -35,21 +35,44 @@ func (id *Identity) Public() string { return id.secret.Recipient().String() }
 func (id *Identity) Age() age.Identity { return id.secret }
 
 // IdentityPath is where this computer's identity lives: $ONEONE_IDENTITY,
-// else ~/.config/oneone/identity.txt.
-func IdentityPath(getenv func(string) string, home string) string {
+// else ~/.config/oneone/identity.txt. A place that would surprise is refused
+// rather than a key written there: a relative $ONEONE_IDENTITY (the key would
+// land in whatever folder oneone runs in), or, for the default place, no
+// HOME or a relative one.
+func IdentityPath(getenv func(string) string, home string) (string, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
 	if p := getenv(IdentityEnv); p != "" {
-		return p
+		if !filepath.IsAbs(p) {
+			return "", fmt.Errorf("%s=%s is not an absolute path: the key would be read and written wherever oneone runs: give the full path of this computer's key file, such as %s", IdentityEnv, clipPath(p), filepath.Join("/home/you", ".config", "oneone", "identity.txt"))
+		}
+		return filepath.Clean(p), nil
 	}
 	if home == "" {
 		home = getenv("HOME")
 	}
 	if home == "" {
-		home, _ = os.UserHomeDir()
+		return "", fmt.Errorf("HOME is not set, so this computer's key has no place (~/.config/oneone/identity.txt): set HOME, or %s to the full path of the key file", IdentityEnv)
 	}
-	return filepath.Join(home, ".config", "oneone", "identity.txt")
+	if !filepath.IsAbs(home) {
+		return "", fmt.Errorf("HOME=%s is not an absolute path, so this computer's key has no fixed place (~/.config/oneone/identity.txt): set HOME to your home folder, or %s to the full path of the key file", clipPath(home), IdentityEnv)
+	}
+	return filepath.Join(home, ".config", "oneone", "identity.txt"), nil
+}
+
+// clipPath shortens a path from the environment for a message, on one line.
+func clipPath(p string) string {
+	p = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, p)
+	if len(p) > 120 {
+		return p[:117] + "..."
+	}
+	return p
 }
 
 // ErrNoIdentity is returned (wrapped) by LoadIdentity when the file does not exist.

@@ -1,12 +1,19 @@
 package sealed
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"filippo.io/age"
 )
+
+// ErrSecretKey is the error of a key argument that holds an age secret key.
+var ErrSecretKey = errors.New("that holds an age secret key (AGE-SECRET-KEY-...), which must never leave its computer: give only its public key (age1...), as `oneone key` prints it on that computer")
+
+// HasSecretKey reports whether s holds an age secret key, in any letter case.
+func HasSecretKey(s string) bool { return strings.Contains(strings.ToUpper(s), "AGE-SECRET-KEY-") }
 
 // ParseRecipient checks that s is an age X25519 public key (age1...) and
 // returns it as age writes it. Anything else gets a message that says what
@@ -16,8 +23,9 @@ func ParseRecipient(s string) (string, error) {
 	switch {
 	case k == "":
 		return "", fmt.Errorf("an empty key: give an age public key (age1...), as `oneone key` prints it")
-	case strings.HasPrefix(strings.ToUpper(k), "AGE-SECRET-KEY-"):
-		return "", fmt.Errorf("that is a secret key, which must never leave its computer: give its public key (age1...), as `oneone key` prints it on that computer")
+	case HasSecretKey(k):
+		// anywhere in it (after a comma or a space, pasted in the middle): not one byte of it is repeated
+		return "", ErrSecretKey
 	case strings.HasPrefix(k, "age1pq1"):
 		return "", fmt.Errorf("%s is a post-quantum age key, which oneone does not use (Debian's age 1.1.1 cannot decrypt for it): give an X25519 key (age1...), as `oneone key` prints it", clip(k))
 	case strings.HasPrefix(k, "ssh-"):

@@ -17,6 +17,7 @@ import (
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
 	"github.com/oneone/oneone/render"
+	"github.com/oneone/oneone/sealed"
 	"github.com/spf13/cobra"
 )
 
@@ -163,6 +164,7 @@ func oneLine(s string) string {
 // scrub removes credentials from a message: passwords and tokens in URLs, and the token's value.
 func (a *App) scrub(s string) string {
 	s = gitstore.RedactText(s)
+	s = ageSecret.ReplaceAllString(s, "AGE-SECRET-KEY-...")
 	for _, sec := range a.secrets() {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "***")
@@ -170,6 +172,12 @@ func (a *App) scrub(s string) string {
 	}
 	return s
 }
+
+// flagName finds the flag that pflag names in its error about a value.
+var flagName = regexp.MustCompile(`for "(-[-A-Za-z0-9, ]*)" flag`)
+
+// ageSecret is an age secret key in a message (an argument echoed back): never printed.
+var ageSecret = regexp.MustCompile(`(?i)AGE-SECRET-KEY-[0-9A-Z]+`)
 
 // secrets lists the credential values from the environment, to scrub from any message.
 func (a *App) secrets() []string {
@@ -204,6 +212,12 @@ Exit status: 0 ok, 1 findings (audit) or no match (search), 2 usage or data erro
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if sealed.HasSecretKey(err.Error()) { // a flag's value that cobra cannot read, echoed whole: never a secret key
+			if f := flagName.FindStringSubmatch(err.Error()); f != nil {
+				return fmt.Errorf("%s: %w", f[1], sealed.ErrSecretKey)
+			}
+			return sealed.ErrSecretKey
+		}
 		use := strings.TrimSuffix(c.UseLine(), " [flags]")
 		return fmt.Errorf("%s: usage: %s (see `%s --help`)", plainFlagError(err.Error()), use, c.CommandPath())
 	})
@@ -241,6 +255,15 @@ func (a *App) Root() string {
 	return notes.Locate(a.Dir, a.Getenv("ONEONE_DIR"), cwd, home)
 }
 
+// homeDefault refuses to write the notes at ~/oneone when there is no HOME
+// (or a relative one): dir would be a folder relative to wherever oneone runs.
+func (a *App) homeDefault(dir, cmd string) error {
+	if filepath.IsAbs(dir) || a.Dir != "" || a.Getenv("ONEONE_DIR") != "" { // a folder given is the user's choice
+		return nil
+	}
+	return fmt.Errorf("HOME is not set (or not an absolute path), so ~/oneone has no fixed place: give the folder, `oneone %s DIR`, or set HOME or ONEONE_DIR", cmd)
+}
+
 // Repo opens the notes repository for reading.
 func (a *App) Repo() (*notes.Repo, error) {
 	if a.repo != nil {
@@ -248,6 +271,10 @@ func (a *App) Repo() (*notes.Repo, error) {
 	}
 	r, err := notes.Open(a.Root())
 	if err != nil {
+		if d := a.joinedDir(); d != "" {
+			// the report's clone of a shared agenda: no notes of a manager's here
+			return nil, fmt.Errorf("%s is a shared agenda you joined (share.yaml, no %s), not a notes repository: in it `oneone topic`, `oneone sync`, `oneone next` and `oneone agenda` work; this command is for a manager's notes (--dir DIR)", d, notes.ConfigFile)
+		}
 		return nil, err
 	}
 	a.repo = r
@@ -388,7 +415,10 @@ func (a *App) printJSON(v any) error {
 }
 
 // infof talks to the user on stderr; data goes to stdout.
-func (a *App) infof(format string, args ...any) { fmt.Fprintf(a.Stderr, format+"\n", args...) }
+// No age secret key is ever said, whatever the message quotes (a file's line, an argument).
+func (a *App) infof(format string, args ...any) {
+	fmt.Fprint(a.Stderr, ageSecret.ReplaceAllString(fmt.Sprintf(format, args...), "AGE-SECRET-KEY-...")+"\n")
+}
 
 // slugsArg validates slug arguments before any file is touched.
 func slugsArg(args []string) error {

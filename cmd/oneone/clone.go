@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -58,6 +59,9 @@ computer that reads it: ` + "`oneone recipients add KEY`" + ` and ` + "`oneone s
 					home, _ = os.UserHomeDir()
 				}
 				dir = filepath.Join(home, "oneone")
+				if err := a.homeDefault(dir, "clone URL"); err != nil {
+					return err
+				}
 			}
 			opts := gitstore.SyncOptions{Getenv: a.Getenv, Home: a.Getenv("HOME")}
 			done := func() {}
@@ -104,7 +108,13 @@ var cloneWording = strings.NewReplacer(
 	"check the URL with `oneone remote`", "check the URL",
 )
 
-func (e cloneError) Error() string { return cloneWording.Replace(e.err.Error()) }
+func (e cloneError) Error() string {
+	if errors.Is(e.err, gitstore.ErrOriginShared) { // a report's repository: theirs to join, not notes to clone
+		return strings.Replace(e.err.Error(), "give origin an empty private repository of its own (`oneone remote URL`); nothing was pushed nor applied",
+			"a report sets it up with `oneone join URL`; nothing was cloned", 1)
+	}
+	return cloneWording.Replace(e.err.Error())
+}
 func (e cloneError) Unwrap() error { return e.err }
 
 // progressLine returns a progress callback that rewrites one line of w (a

@@ -48,6 +48,9 @@ refused: make it the remote instead.`,
 func runInit(a *App, dir string, o initOptions) error {
 	if dir == "" {
 		dir = a.Root() // --dir, $ONEONE_DIR, the nearest folder holding oneone.yaml, ~/oneone
+		if err := a.homeDefault(dir, "init"); err != nil {
+			return err
+		}
 	}
 	if isBareRepo(dir) {
 		return fmt.Errorf("%s is a bare git repository (no work tree for notes): init a notes folder elsewhere and use %s as its remote with `oneone remote`", dir, dir)

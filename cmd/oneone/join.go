@@ -109,7 +109,7 @@ func reportStore(a *App, dir string) (*gitstore.Store, gitstore.SyncOptions, err
 	if author.Name == "oneone" && state.Report != "" {
 		author.Name = state.Report
 	}
-	return st, gitstore.SyncOptions{Author: author, Getenv: a.Getenv, Home: a.Getenv("HOME")}, nil
+	return st, gitstore.SyncOptions{Author: author, Getenv: a.Getenv, Home: a.Getenv("HOME"), SharedAgenda: true}, nil
 }
 
 // runJoinedSync is `oneone sync` in a clone of a shared agenda.

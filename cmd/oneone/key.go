@@ -51,10 +51,27 @@ encrypted remote cannot be read.`,
 	}
 }
 
-// identityPath is where this computer's age key lives.
-func (a *App) identityPath() string { return sealed.IdentityPath(a.Getenv, a.Getenv("HOME")) }
+// identityPath is where this computer's age key lives (an error when it has no fixed place).
+func (a *App) identityPath() (string, error) { return sealed.IdentityPath(a.Getenv, a.Getenv("HOME")) }
 
 // identity loads this computer's key, creating it the first time.
 func (a *App) identity() (*sealed.Identity, bool, error) {
-	return sealed.LoadOrCreateIdentity(a.identityPath(), a.now())
+	p, err := a.identityPath()
+	if err != nil {
+		return nil, false, err
+	}
+	return sealed.LoadOrCreateIdentity(p, a.now())
+}
+
+// ownKey is this computer's public key when it has one ("" otherwise; nothing is created).
+func (a *App) ownKey() string {
+	p, err := a.identityPath()
+	if err != nil {
+		return ""
+	}
+	id, err := sealed.LoadIdentity(p)
+	if err != nil {
+		return ""
+	}
+	return id.Public()
 }

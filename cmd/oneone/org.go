@@ -364,6 +364,12 @@ func runOrgJoin(a *App, url, as string, anonymous bool) error {
 	} else if err := notes.ValidateSlug(as); err != nil {
 		return fmt.Errorf("--as %q: %w", as, err)
 	}
+	if err := gitstore.CheckRemoteURL(url); err != nil {
+		return err
+	}
+	if err := orgNotPrivate(r, st, url); err != nil {
+		return err
+	}
 	mirror, err := st.OrgRepo()
 	if err != nil {
 		return err
@@ -523,4 +529,18 @@ func publishAfterSync(a *App, r *notes.Repo, quiet bool) {
 	if res.Pushed && !quiet {
 		a.infof("%s", res.line())
 	}
+}
+
+// orgNotPrivate refuses, as the organisation's repository, origin (the notes)
+// and a report's shared agenda: every manager of the organisation reads it,
+// and a report must never read the team's figures.
+func orgNotPrivate(r *notes.Repo, st *gitstore.Store, url string) error {
+	shown := gitstore.Redact(url)
+	if origin, ok, _ := st.RemoteURL(); ok && gitstore.SameRemote(origin, url) {
+		return fmt.Errorf("%s is origin, the repository of all your notes: the organisation's repository is another one, shared with the other managers", shown)
+	}
+	if why := shareOrigin(r, st, url); why != "" && !strings.Contains(why, "organisation's repository") {
+		return fmt.Errorf("%s", strings.Replace(why, "not a repository for all your notes: give origin an empty private repository of its own", "not the organisation's repository: the report would read every summary published there", 1))
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
@@ -64,7 +65,8 @@ it already had, it keeps). Only public keys are written: a secret key
 				if err != nil {
 					return nil, cobra.ShellCompDirectiveNoFileComp
 				}
-				return r.Config.Recipients, cobra.ShellCompDirectiveNoFileComp
+				keys, _ := checkedKeys(r.Config.Recipients, notes.ConfigFile) // never a secret key pasted there
+				return keys, cobra.ShellCompDirectiveNoFileComp
 			},
 			RunE: func(cmd *cobra.Command, args []string) error { return changeRecipients(a, verb, args[0]) },
 		})
@@ -77,16 +79,20 @@ func listRecipients(a *App) error {
 	if err != nil {
 		return err
 	}
-	mine := ""
-	if id, err := sealed.LoadIdentity(a.identityPath()); err == nil {
-		mine = id.Public()
-	}
+	mine := a.ownKey()
 	list := []recipientJSON{}
-	for _, k := range r.Config.Recipients {
+	keys, bad := checkedKeys(r.Config.Recipients, notes.ConfigFile+": "+recipientsKey)
+	for _, k := range keys {
 		list = append(list, recipientJSON{k, k == mine})
 	}
 	if a.JSON {
-		return a.printJSON(list)
+		if err := a.printJSON(list); err != nil {
+			return err
+		}
+		return keyProblems(a, bad)
+	}
+	if len(list) == 0 && len(bad) > 0 {
+		return keyProblems(a, bad)
 	}
 	if len(list) == 0 {
 		a.infof("%s lists no recipients: `oneone remote URL --encrypt` adds this computer's key and encrypts origin", notes.ConfigFile)
@@ -98,6 +104,36 @@ func listRecipients(a *App) error {
 			line += "  (this computer)"
 		}
 		fmt.Fprintln(a.Stdout, line)
+	}
+	return keyProblems(a, bad)
+}
+
+// checkedKeys returns the age public keys of list and, for every other
+// entry, a line naming it (where[N]) and what is wrong. An entry that holds a
+// secret key is said to be one, never repeated.
+func checkedKeys(list []string, where string) (keys, problems []string) {
+	for i, k := range list {
+		key, err := sealed.ParseRecipient(k)
+		if err != nil {
+			msg := fmt.Sprintf("%s[%d]: %v; fix it by hand", where, i+1, err)
+			if errors.Is(err, sealed.ErrSecretKey) {
+				msg += fmt.Sprintf(" (a secret key in %s is never committed)", strings.SplitN(where, ":", 2)[0])
+			}
+			problems = append(problems, msg)
+			continue
+		}
+		keys = append(keys, key)
+	}
+	return keys, problems
+}
+
+// keyProblems says every problem but the last on stderr and returns the last (exit 2).
+func keyProblems(a *App, problems []string) error {
+	for i, p := range problems {
+		if i == len(problems)-1 {
+			return errors.New(p)
+		}
+		a.infof("oneone: %s", p)
 	}
 	return nil
 }
@@ -116,10 +152,7 @@ func changeRecipients(a *App, verb, arg string) error {
 	if err != nil {
 		return err
 	}
-	mine := ""
-	if id, err := sealed.LoadIdentity(a.identityPath()); err == nil {
-		mine = id.Public()
-	}
+	mine := a.ownKey()
 	var want []string
 	switch verb {
 	case "add":

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"sort"
 
 	"github.com/oneone/oneone/gitstore"
 	"github.com/oneone/oneone/notes"
+	"github.com/oneone/oneone/share"
 	"github.com/spf13/cobra"
 )
 
@@ -44,8 +48,12 @@ computer's key (` + "`oneone key`" + `) is added and committed. Every push appen
 never forces. Other computers: ` + "`oneone recipients add KEY`" + ` here, sync, then
 ` + "`oneone clone URL`" + ` there. That origin is encrypted is this computer's own
 setting (.git/config), never committed; ` + "`oneone remote URL`" + ` without --encrypt
-makes it plain again. Give an empty repository: an existing plain history
-would stay readable.`,
+makes it plain again. Give an empty repository: one that holds plain commits
+is refused (that history would stay readable).
+
+Origin is never a report's shared agenda (oneone share) nor the
+organisation's repository (oneone org join): their URLs are refused here,
+and sync refuses an origin that holds one, before anything is pushed.`,
 		Example: `  oneone remote git@github.com:dana/oneone-notes.git
   oneone remote https://github.com/dana/oneone-notes.git
   oneone remote git@github.com:dana/oneone-notes.git --encrypt
@@ -64,6 +72,11 @@ would stay readable.`,
 				return err
 			}
 			if len(args) == 1 {
+				if r, err := a.Repo(); err == nil {
+					if why := shareOrigin(r, st, args[0]); why != "" {
+						return errors.New(why)
+					}
+				}
 				wasEncrypted := st.Encrypted()
 				if err := st.SetRemote(args[0]); err != nil {
 					return err
@@ -125,6 +138,12 @@ func encryptRemote(a *App, url string) error {
 	if err := gitstore.CheckRemoteURL(url); err != nil {
 		return err
 	}
+	if why := shareOrigin(r, st, url); why != "" {
+		return errors.New(why)
+	}
+	if err := st.CheckEmptyForEncryption(url, a.syncOpts(st, r.Config.Manager)); err != nil {
+		return err
+	}
 	id, created, err := a.identity()
 	if err != nil {
 		return err
@@ -159,4 +178,62 @@ func encryptRemote(a *App, url string) error {
 	a.infof("origin is now %s, end-to-end encrypted (age) for %s; run `oneone sync` to push your notes", shown, syncPlural(len(have), "recipient"))
 	a.infof("another computer: run `oneone key` there, `oneone recipients add KEY` and `oneone sync` here, then `oneone clone %s` there", shown)
 	return nil
+}
+
+// shareOrigin refuses url as origin when it is a report's shared agenda: a
+// profile's share: URL, or one this computer published to before the share
+// stopped. Sync would push every note there, Private sections included.
+// It returns the reason ("" when url is no shared agenda).
+func shareOrigin(r *notes.Repo, st *gitstore.Store, url string) string {
+	shown := gitstore.Redact(url)
+	if slugs, err := r.Slugs(); err == nil {
+		for _, slug := range slugs {
+			data, err := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
+			if err != nil {
+				continue
+			}
+			if u := share.RemoteOf(data); u != "" && gitstore.SameRemote(u, url) {
+				return fmt.Sprintf("%s is %s's shared agenda (share: in %s/%s), not a repository for all your notes: give origin an empty private repository of its own", shown, slug, slug, notes.ProfileFile)
+			}
+		}
+	}
+	if org, ok, _ := notes.LoadOrgSettings(r.Root); ok && org.Remote != "" && gitstore.SameRemote(org.Remote, url) {
+		return fmt.Sprintf("%s is the organisation's repository (org: in %s), which every manager there reads, not a repository for all your notes: give origin an empty private repository of its own", shown, notes.ConfigFile)
+	}
+	known := st.KnownShares()
+	slugs := make([]string, 0, len(known))
+	for slug := range known {
+		slugs = append(slugs, slug)
+	}
+	sort.Strings(slugs)
+	for _, slug := range slugs {
+		if gitstore.SameRemote(known[slug], url) {
+			return fmt.Sprintf("%s was %s's shared agenda (it holds what was published for %s), not a repository for all your notes: give origin an empty private repository of its own", shown, slug, slug)
+		}
+	}
+	return ""
+}
+
+// checkOriginNotShare refuses a sync whose origin is a report's shared
+// agenda, before anything is pushed. An origin this computer has synced notes
+// with is the notes repository: then the share: URL is the mistake, and
+// serving that share refuses it (shareserve.go).
+//
+// When origin held notes, opts is told to refuse it should it be empty now
+// (origin's URL changed by hand to a report's empty repository).
+func checkOriginNotShare(r *notes.Repo, st *gitstore.Store, opts *gitstore.SyncOptions) error {
+	url, ok, err := st.RemoteURL()
+	if err != nil || !ok {
+		return err
+	}
+	why := shareOrigin(r, st, url)
+	if why == "" {
+		return nil
+	}
+	msg := fmt.Sprintf("origin %s (`oneone remote URL`); nothing was pushed", why)
+	if st.OriginHoldsNotes() {
+		opts.NotEmpty = msg
+		return nil
+	}
+	return errors.New(msg)
 }

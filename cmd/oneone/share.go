@@ -90,6 +90,11 @@ func runShare(a *App, args []string, o shareOptions) error {
 			return err
 		}
 	}
+	for _, k := range o.To {
+		if sealed.HasSecretKey(k) { // said first, whatever else is wrong: never echoed
+			return fmt.Errorf("--to: %w", sealed.ErrSecretKey)
+		}
+	}
 	switch {
 	case len(o.To) > 0 && !o.Encrypt:
 		return errors.New("--to names the report's key for an encrypted shared agenda: add --encrypt (oneone share SLUG URL --encrypt --to AGE-KEY)")
@@ -120,7 +125,7 @@ func runShare(a *App, args []string, o shareOptions) error {
 	return setShare(a, args[0], args[1], keys)
 }
 
-func listShares(a *App) error {
+func listShares(a *App) (err error) {
 	r, err := a.Repo()
 	if err != nil {
 		return err
@@ -134,7 +139,10 @@ func listShares(a *App) error {
 		return err
 	}
 	list := []shareListJSON{}
+	var bad []string
 	for _, t := range targets {
+		_, b := checkedKeys(t.keys, t.slug+"/"+notes.ProfileFile+": "+share.KeysKey)
+		bad = append(bad, b...)
 		p, err := r.LoadProfile(t.slug)
 		if err != nil {
 			continue
@@ -149,8 +157,16 @@ func listShares(a *App) error {
 		list = append(list, e)
 	}
 	if a.JSON {
-		return a.printJSON(list)
+		if err := a.printJSON(list); err != nil {
+			return err
+		}
+		return keyProblems(a, bad)
 	}
+	defer func() {
+		if err == nil {
+			err = keyProblems(a, bad)
+		}
+	}()
 	if len(list) == 0 {
 		a.infof("no report shares an agenda yet: `oneone share SLUG URL` gives one a repository of their own")
 		return nil
@@ -166,7 +182,7 @@ func listShares(a *App) error {
 	return t.Write(a.Stdout, render.Palette{Enabled: a.Color()})
 }
 
-func showShare(a *App, slug string) error {
+func showShare(a *App, slug string) (err error) {
 	r, err := a.Repo()
 	if err != nil {
 		return err
@@ -181,17 +197,26 @@ func showShare(a *App, slug string) error {
 	if err != nil {
 		return err
 	}
-	keys := share.KeysOf(data)
+	all := share.KeysOf(data)
 	if url == "" {
-		keys = nil
+		all = nil
 	}
+	keys, bad := checkedKeys(all, slug+"/"+notes.ProfileFile+": "+share.KeysKey) // never a secret key pasted there
 	if a.JSON {
-		out := map[string]any{"slug": slug, "name": p.Name, "url": nil, "sharing": false, "encrypted": len(keys) > 0, "to": nonNil(keys)}
+		out := map[string]any{"slug": slug, "name": p.Name, "url": nil, "sharing": false, "encrypted": len(all) > 0, "to": nonNil(keys)}
 		if url != "" {
 			out["url"], out["sharing"] = gitstore.Redact(url), !p.ArchivedBy(today)
 		}
-		return a.printJSON(out)
+		if err := a.printJSON(out); err != nil {
+			return err
+		}
+		return keyProblems(a, bad)
 	}
+	defer func() {
+		if err == nil {
+			err = keyProblems(a, bad)
+		}
+	}()
 	if len(keys) > 0 {
 		a.infof("end-to-end encrypted (age) for %s's %s and the recipients of %s", slug, plural(len(keys), "key"), notes.ConfigFile)
 	}
@@ -260,6 +285,9 @@ func setShare(a *App, slug, url string, keys []string) error {
 	if origin, ok, _ := st.RemoteURL(); ok && gitstore.SameRemote(origin, url) {
 		return fmt.Errorf("%s is origin, the repository of all your notes: give %s a repository of their own (create an empty private one on your git host)", shown, slug)
 	}
+	if org, ok, _ := notes.LoadOrgSettings(r.Root); ok && org.Remote != "" && gitstore.SameRemote(org.Remote, url) {
+		return fmt.Errorf("%s is the organisation's repository (org: in %s), which every manager there reads: give %s a repository of their own (create an empty private one on your git host)", shown, notes.ConfigFile, slug)
+	}
 	others, err := sharesOf(r, today)
 	if err != nil {
 		return err
@@ -267,6 +295,16 @@ func setShare(a *App, slug, url string, keys []string) error {
 	for _, o := range others {
 		if o.slug != slug && gitstore.SameRemote(o.url, url) {
 			return fmt.Errorf("%s is %s's shared agenda already: each report needs a repository of their own, or they would read each other's agendas", shown, o.slug)
+		}
+	}
+	if len(keys) > 0 && st.HasSharedRepo(slug) && sameShare(r, slug, url, keys) {
+		// the same command again trusts the encrypted remote as it is now (a
+		// repository emptied or started over on purpose), as `oneone remote URL
+		// --encrypt` does; a change of keys keeps what this computer saw
+		if b, err := st.SharedRepo(slug); err == nil {
+			if err := b.Retrust(); err != nil {
+				return err
+			}
 		}
 	}
 	if err := a.checkNotForeign(st, slug, shown); err != nil {
@@ -277,7 +315,17 @@ func setShare(a *App, slug, url string, keys []string) error {
 	}
 	profileData, _ := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
 	if was := share.RemoteOf(profileData); len(keys) == 0 && len(share.KeysOf(profileData)) > 0 && was != "" && gitstore.SameRemote(was, url) {
-		return fmt.Errorf("%s is %s's encrypted shared agenda: `oneone share %s %s --encrypt --to AGE-KEY` keeps it encrypted; to share in the clear, give a new empty repository (this one holds ciphertext)", shown, slug, slug, shown)
+		// the URL named once: the command to run is this one again, with the keys the profile lists
+		to := ""
+		if theirs, err := sealed.Recipients(share.KeysOf(profileData)); err == nil {
+			for _, k := range theirs {
+				to += " --to " + k
+			}
+		}
+		if to == "" {
+			to = " --to AGE-KEY"
+		}
+		return fmt.Errorf("%s is %s's encrypted shared agenda: add --encrypt%s to keep it encrypted; to share in the clear, give a new empty repository (this one holds ciphertext)", shown, slug, to)
 	}
 	if len(keys) > 0 {
 		if err := a.ensureOwnRecipient(r, st); err != nil {
@@ -427,4 +475,16 @@ func (a *App) checkNotForeign(st *gitstore.Store, slug, url string) error {
 		return nil // this report's own, its history rewritten by the report
 	}
 	return refuseForeign(b, tip.Commit, slug, url)
+}
+
+// sameShare reports whether the profile already shares SLUG's agenda with url,
+// encrypted for exactly keys.
+func sameShare(r *notes.Repo, slug, url string, keys []string) bool {
+	data, err := notes.ReadFileLimited(filepath.Join(r.Root, slug, notes.ProfileFile), 1<<20)
+	if err != nil {
+		return false
+	}
+	was := share.RemoteOf(data)
+	have, err := sealed.Recipients(share.KeysOf(data))
+	return err == nil && was != "" && gitstore.SameRemote(was, url) && slices.Equal(have, keys)
 }

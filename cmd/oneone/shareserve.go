@@ -192,7 +192,23 @@ func encryptShare(r *notes.Repo, b *gitstore.SharedRepo, t shareTarget) error {
 	if err != nil {
 		return fmt.Errorf("%s/%s: %s: %w", t.slug, notes.ProfileFile, share.KeysKey, err)
 	}
+	b.SetRetrust(retrustShare(t))
 	return b.Encrypt(t.url, keys)
+}
+
+// retrustShare is the command that trusts a report's encrypted shared agenda
+// anew, as it is now: `oneone share SLUG URL --encrypt --to AGE-KEY`, with
+// the report's keys from the profile.
+func retrustShare(t shareTarget) string {
+	cmd := fmt.Sprintf("oneone share %s %s --encrypt", t.slug, gitstore.Redact(t.url))
+	theirs, err := sealed.Recipients(t.keys)
+	if err != nil || len(theirs) == 0 {
+		return cmd + " --to AGE-KEY"
+	}
+	for _, k := range theirs {
+		cmd += " --to " + k
+	}
+	return cmd
 }
 
 // serve waits for the probes and serves each shared agenda in turn, under the notes' lock.
@@ -214,10 +230,16 @@ func (ps *probedShares) serve(a *App, r *notes.Repo, st *gitstore.Store, opts gi
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	origin, hasOrigin, _ := st.RemoteURL()
+	org, hasOrg, _ := notes.LoadOrgSettings(r.Root)
 	for i, t := range ps.targets {
 		if hasOrigin && gitstore.SameRemote(origin, t.url) {
 			// never publish over the notes themselves (the probe only read it)
 			ps.outs[i].Err = fmt.Errorf("%s is also origin, the notes repository: give %s a repository of their own with `oneone share %s URL`", gitstore.Redact(t.url), t.slug, t.slug)
+			continue
+		}
+		if hasOrg && org.Remote != "" && gitstore.SameRemote(org.Remote, t.url) {
+			// every manager reads it, and the report would read every summary
+			ps.outs[i].Err = fmt.Errorf("%s is also the organisation's repository (org: in %s): give %s a repository of their own with `oneone share %s URL`", gitstore.Redact(t.url), notes.ConfigFile, t.slug, t.slug)
 			continue
 		}
 		if ps.outs[i].Err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/oneone/oneone/gitstore"
+	"github.com/oneone/oneone/notes"
 	"github.com/oneone/oneone/render"
 	"github.com/spf13/cobra"
 )
@@ -112,8 +113,12 @@ Inside a shared agenda a report joined (oneone join), sync pulls and pushes it.`
 			}
 			opts := a.syncOpts(st, r.Config.Manager)
 			opts.Branch = branch
+			if err := checkOriginNotShare(r, st, &opts); err != nil {
+				return err
+			}
 			probes := a.probeShares(r, st, opts) // every report's shared agenda (shareserve.go), asked meanwhile
 			res, err := st.Sync(opts)
+			r = a.reloadAfterPull(r, st, &opts, res)
 			shares, err := a.syncShares(r, st, opts, probes, res, err)
 			syncTalk(a, res)
 			for _, o := range shares {
@@ -326,7 +331,16 @@ func autoSync(a *App, st *gitstore.Store) {
 	}
 	r, rerr := a.Repo()
 	opts := a.syncOpts(st, manager)
+	if rerr == nil {
+		if err := checkOriginNotShare(r, st, &opts); err != nil {
+			a.infof("oneone: warning: sync: %s (your notes are committed locally)", a.scrub(oneLine(err.Error())))
+			return
+		}
+	}
 	res, err := st.Sync(opts)
+	if rerr == nil {
+		r = a.reloadAfterPull(r, st, &opts, res)
+	}
 	var shares []shareOutcome
 	if rerr == nil {
 		shares, err = a.syncShares(r, st, opts, nil, res, err)
@@ -357,4 +371,24 @@ func autoSync(a *App, st *gitstore.Store) {
 	if err := refusedError(a, res); err != nil {
 		a.infof("oneone: warning: %s", err)
 	}
+}
+
+// reloadAfterPull reads oneone.yaml again when the sync brought origin's
+// changes in (a fresh folder that adopted origin's history took its
+// settings), so that the rest of the run (the shared agendas, the commits it
+// makes) uses origin's settings, not the ones read before. When the new file
+// cannot be read, the run goes on with what it had, said on stderr.
+func (a *App) reloadAfterPull(r *notes.Repo, st *gitstore.Store, opts *gitstore.SyncOptions, res *gitstore.SyncResult) *notes.Repo {
+	if res == nil || !res.Pulled {
+		return r
+	}
+	a.repo = nil
+	nr, err := a.Repo()
+	if err != nil {
+		a.repo = r
+		a.infof("oneone: warning: %s from origin: %s", notes.ConfigFile, a.scrub(oneLine(err.Error())))
+		return r
+	}
+	opts.Author = a.author(st, nr.Config.Manager)
+	return nr
 }
