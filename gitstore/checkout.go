@@ -184,7 +184,7 @@ func (s *Store) checkoutTrees(branch plumbing.ReferenceName, fromTree, toTree, c
 		return err
 	}
 	notes.CrashPoint("checkout-ref")
-	upd.apply(idx)
+	s.updateIndex(idx, upd)
 	return s.writeIndex(idx)
 }
 

@@ -225,14 +225,33 @@ func (s *Store) commitChanges(msg string, author Author, idx *index.Index, chang
 		return plumbing.ZeroHash, err
 	}
 	tree := base
-	if len(changes) > 0 {
+	applied := false
+	if t := s.treesFor(idx); t != nil && !base.IsZero() && t.known[""] == base && len(changes) > 0 && sameChanges(idx, changes, upd) {
+		// Fast path (cachetree.go): the index is HEAD's tree (its cache-tree
+		// root is HEAD's) and upd holds exactly the changes, so the new tree is
+		// the updated index's: only the folders on the changed paths are hashed,
+		// no tree of HEAD is read (about 20 ms on the large bench repository).
+		s.updateIndex(idx, upd)
+		applied = true
+		root, ok, err := s.indexTrees(idx)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		if ok {
+			tree = root.hash
+		} else if tree, err = s.applyTree(base, changes); err != nil {
+			return plumbing.ZeroHash, err
+		}
+	} else if len(changes) > 0 {
 		if tree, err = s.applyTree(base, changes); err != nil {
 			return plumbing.ZeroHash, err
 		}
 	}
 	if tree == base || (head.IsZero() && tree.IsZero()) {
 		if len(upd) > 0 {
-			upd.apply(idx)
+			if !applied {
+				s.updateIndex(idx, upd)
+			}
 			if err := s.writeIndex(idx); err != nil {
 				return plumbing.ZeroHash, err
 			}
@@ -253,11 +272,37 @@ func (s *Store) commitChanges(msg string, author Author, idx *index.Index, chang
 		return plumbing.ZeroHash, err
 	}
 	notes.CrashPoint("commit-ref")
-	upd.apply(idx)
+	if !applied {
+		s.updateIndex(idx, upd)
+	}
 	if err := s.writeIndex(idx); err != nil {
 		return plumbing.ZeroHash, err
 	}
 	return h, nil
+}
+
+// sameChanges reports whether upd makes exactly changes of idx: each change
+// is in upd with its blob (nil for a deletion), and whatever else upd holds
+// only refreshes an entry's stat data (same name, hash and mode).
+func sameChanges(idx *index.Index, changes []change, upd indexUpdate) bool {
+	inChanges := make(map[string]bool, len(changes))
+	for _, c := range changes {
+		e, ok := upd[c.path]
+		if !ok || c.e.absent() != (e == nil) || e != nil && (e.Hash != c.e.hash || e.Mode != c.e.mode) {
+			return false
+		}
+		inChanges[c.path] = true
+	}
+	for p, e := range upd {
+		if inChanges[p] {
+			continue
+		}
+		i := sort.Search(len(idx.Entries), func(i int) bool { return idx.Entries[i].Name >= p })
+		if e == nil || i == len(idx.Entries) || idx.Entries[i].Name != p || idx.Entries[i].Hash != e.Hash || idx.Entries[i].Mode != e.Mode {
+			return false
+		}
+	}
+	return len(inChanges) == len(changes)
 }
 
 // builtinIgnores are editor and OS droppings never committed by CommitAll.
@@ -351,7 +396,7 @@ func (s *Store) commitAllScan(author Author) (r committedAll, err error) {
 	staged = kept
 	if len(pending) == 0 && len(staged) == 0 {
 		if len(refresh) > 0 {
-			refresh.apply(idx)
+			s.updateIndex(idx, refresh)
 			_ = s.writeIndex(idx)
 		}
 		r.skipped = skipped
@@ -414,7 +459,7 @@ func (s *Store) commitAllScan(author Author) (r committedAll, err error) {
 		pending = kept
 		if len(pending) == 0 {
 			if len(refresh) > 0 {
-				refresh.apply(idx)
+				s.updateIndex(idx, refresh)
 				_ = s.writeIndex(idx)
 			}
 			return r, fmt.Errorf("commit all: %w", ErrNothingChanged)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
@@ -14,15 +15,23 @@ import (
 var errIndexFormat = errors.New("index format not handled by the fast reader")
 
 // decodeIndexFast reads a version 2 or 3 index without reflection (go-git's decoder costs
-// tens of milliseconds on 50,000 entries). Extensions are skipped: oneone drops them on write.
+// tens of milliseconds on 50,000 entries). Extensions are skipped, but for
+// decodeIndexTrees' cache-tree (cachetree.go): oneone drops the others on write.
 func decodeIndexFast(data []byte) (*index.Index, error) {
+	idx, _, err := decodeIndexTrees(data)
+	return idx, err
+}
+
+// decodeIndexTrees is decodeIndexFast that also returns the valid folders of
+// the cache-tree (nil without one).
+func decodeIndexTrees(data []byte) (*index.Index, map[string]plumbing.Hash, error) {
 	if len(data) < 12+20 || !bytes.Equal(data[:4], []byte("DIRC")) {
-		return nil, errIndexFormat
+		return nil, nil, errIndexFormat
 	}
 	be := binary.BigEndian
 	version := be.Uint32(data[4:8])
 	if version != 2 && version != 3 {
-		return nil, errIndexFormat
+		return nil, nil, errIndexFormat
 	}
 	n := int(be.Uint32(data[8:12]))
 	end := len(data) - 20
@@ -31,7 +40,7 @@ func decodeIndexFast(data []byte) (*index.Index, error) {
 	off := 12
 	for i := 0; i < n; i++ {
 		if off+62 > end {
-			return nil, errIndexFormat
+			return nil, nil, errIndexFormat
 		}
 		b := data[off:]
 		e := &slab[i]
@@ -49,7 +58,7 @@ func decodeIndexFast(data []byte) (*index.Index, error) {
 		hdr := 62
 		if flags&0x4000 != 0 {
 			if version < 3 || off+64 > end {
-				return nil, errIndexFormat
+				return nil, nil, errIndexFormat
 			}
 			ext := be.Uint16(b[62:])
 			e.SkipWorktree = ext&0x4000 != 0
@@ -58,20 +67,24 @@ func decodeIndexFast(data []byte) (*index.Index, error) {
 		}
 		nul := bytes.IndexByte(b[hdr:end-off], 0)
 		if nul < 0 {
-			return nil, errIndexFormat
+			return nil, nil, errIndexFormat
 		}
 		e.Name = string(b[hdr : hdr+nul])
 		idx.Entries[i] = e
 		off += (hdr + nul + 8) &^ 7
 	}
 	// Refuse split or sparse indexes, which need the extensions.
+	var trees map[string]plumbing.Hash
 	for off+8 <= end {
 		sig := string(data[off : off+4])
 		size := int(be.Uint32(data[off+4:]))
 		if sig == "link" || sig == "sdir" {
-			return nil, errIndexFormat
+			return nil, nil, errIndexFormat
+		}
+		if sig == "TREE" && size >= 0 && off+8+size <= end {
+			trees = decodeTreeExtension(data[off+8 : off+8+size])
 		}
 		off += 8 + size
 	}
-	return idx, nil
+	return idx, trees, nil
 }

@@ -43,7 +43,7 @@ var emptyTreeHash = plumbing.ComputeHash(plumbing.TreeObject, nil)
 // writeObject stores an object unless it is already there.
 func (s *Store) writeObject(t plumbing.ObjectType, data []byte) (plumbing.Hash, error) {
 	h := plumbing.ComputeHash(t, data)
-	if s.repo.Storer.HasEncodedObject(h) == nil {
+	if s.hasObject(h) { // packhas.go: without loading go-git's pack index
 		return h, nil
 	}
 	obj := s.repo.Storer.NewEncodedObject()
@@ -329,7 +329,9 @@ func (s *Store) readIndex() (*index.Index, time.Time, error) {
 	p := filepath.Join(s.gitDir, "index")
 	f, err := os.Open(p)
 	if errors.Is(err, os.ErrNotExist) {
-		return &index.Index{Version: 2}, time.Time{}, nil
+		idx := &index.Index{Version: 2}
+		s.trees = &treeCache{idx: idx, known: map[string]plumbing.Hash{}}
+		return idx, time.Time{}, nil
 	}
 	if err != nil {
 		return nil, time.Time{}, err
@@ -343,7 +345,11 @@ func (s *Store) readIndex() (*index.Index, time.Time, error) {
 	if _, err := io.ReadFull(f, data); err != nil {
 		return nil, time.Time{}, fmt.Errorf("read %s: %w", p, err)
 	}
-	if idx, err := decodeIndexFast(data); err == nil {
+	if idx, known, err := decodeIndexTrees(data); err == nil {
+		if known == nil {
+			known = map[string]plumbing.Hash{}
+		}
+		s.trees = &treeCache{idx: idx, known: known}
 		return idx, fi.ModTime(), nil
 	}
 	idx := &index.Index{}
@@ -369,7 +375,13 @@ func (s *Store) writeIndex(idx *index.Index) error {
 			}
 		}
 	}
-	data, err := encodeIndexFast(idx)
+	// The cache-tree goes back with the index (cachetree.go), computed from
+	// the entries written; the folders an update changed are hashed again.
+	root, _, err := s.indexTrees(idx)
+	if err != nil {
+		return err
+	}
+	data, err := encodeIndexTrees(idx, root)
 	if errors.Is(err, errIndexFormat) {
 		var b bytes.Buffer
 		err = index.NewEncoder(&b).Encode(idx)

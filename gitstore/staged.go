@@ -24,6 +24,9 @@ func (s *Store) stagedChanges(idx *index.Index) ([]treeChange, error) {
 	if headTree == emptyTreeHash {
 		headTree = plumbing.ZeroHash
 	}
+	if t := s.treesFor(idx); t != nil && !headTree.IsZero() && t.known[""] == headTree {
+		return nil, nil // the cache-tree's root is HEAD's tree: nothing staged (cachetree.go; saves hashing every tree, about 7 ms)
+	}
 	root, err := indexTree(idx.Entries, "", nil)
 	if err != nil || root == headTree {
 		return nil, err

@@ -50,6 +50,8 @@ type Store struct {
 	// errors name `oneone share SLUG`, never `oneone remote` (origin's).
 	shareSlug string
 
+	trees *treeCache // the cache-tree of the index last read (cachetree.go)
+
 	keyMu    sync.Mutex // publishRoots, found once per HEAD
 	keyHead  plumbing.Hash
 	keyRoots []string

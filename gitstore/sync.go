@@ -167,7 +167,15 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 				// hold the lock (and the user) for long
 				pctx, pcancel := context.WithTimeout(ctx, ProbeTimeout)
 				defer pcancel()
-				refs, err := tr.Refs(pctx)
+				var refs *RemoteRefs
+				var err error
+				if pp, ok := tr.(pushProber); ok && known {
+					// the push that usually follows goes on in the same session
+					// (the remembered upstream needs no HEAD to choose it)
+					refs, err = pp.PushRefs(pctx)
+				} else {
+					refs, err = tr.Refs(pctx)
+				}
 				if err != nil && pctx.Err() != nil && ctx.Err() == nil {
 					err = &lineError{fmt.Sprintf("cannot reach origin %s: no answer within %s; run `oneone sync` again when it answers (your notes are committed locally)",
 						tr.URL(), ProbeTimeout), []error{errOffline}}
@@ -175,6 +183,17 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 				probe <- remoteProbe{refs, err}
 			}()
 		}
+	}
+
+	probed := false // the probe's answer was read: its kept session, if any, is known
+	if pp, ok := tr.(pushProber); ok && probe != nil {
+		defer func() {
+			if probed {
+				pp.Release()
+				return
+			}
+			go func() { <-probe; pp.Release() }()
+		}()
 	}
 
 	ca, err := s.commitAllLocked(opts.Author)
@@ -199,6 +218,7 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 	// The probe ran while the work tree was scanned: waiting for it costs
 	// nothing, and a remote that does not answer stops sync here.
 	p := <-probe
+	probed = true
 	if errors.Is(p.err, errOffline) {
 		return res, p.err
 	}
@@ -232,7 +252,7 @@ func (s *Store) Sync(opts SyncOptions) (res *SyncResult, err error) {
 	if err != nil {
 		return res, err
 	}
-	if res.Pushed && p.err == nil && p.refs.Head == "" {
+	if res.Pushed && p.err == nil && p.refs.Head == "" && !p.refs.HeadUnknown {
 		// Pushed to a remote whose HEAD names no branch of it (`git init --bare`
 		// makes HEAD master): a plain `git clone` of it would check out nothing.
 		if after, err := tr.Refs(ctx); err == nil && after.Head == "" && len(after.Branches) > 0 {
@@ -332,6 +352,9 @@ func (s *Store) integrateAndPush(ctx context.Context, tr Transport, author Autho
 		}
 	}
 
+	if pp, ok := tr.(pushProber); ok {
+		pp.Release() // not pushing through the probe's session: it would idle through the fetch
+	}
 	remote, err := s.fetch(ctx, tr, upstream, tracking)
 	if err != nil {
 		return err

@@ -53,6 +53,24 @@ type Transport interface {
 type RemoteRefs struct {
 	Branches map[plumbing.ReferenceName]plumbing.Hash
 	Head     plumbing.ReferenceName
+	// HeadUnknown: read from a push session's advertisement (pushProber),
+	// which names no HEAD; Head is empty.
+	HeadUnknown bool
+}
+
+// pushProber is a Transport that can read the remote's branches from a push
+// session and keep that session open for the push that usually follows:
+// sync's probe and its push then make one connection (and one process on
+// the server) instead of two. On the large bench repository that is one
+// git-upload-pack or http-backend run fewer per sync of one note, about 15 ms
+// on a git daemon or http remote on 127.0.0.1, and one TLS or ssh handshake
+// fewer on a real network.
+type pushProber interface {
+	// PushRefs is Refs read from a push session kept for Push (or, when the
+	// remote refuses one, from Refs).
+	PushRefs(ctx context.Context) (*RemoteRefs, error)
+	// Release closes the kept session unused (harmless when there is none).
+	Release()
 }
 
 // ErrRemoteMoved is the error (wrapped) of a Push whose compare-and-swap

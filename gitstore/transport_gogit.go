@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
@@ -30,6 +31,61 @@ type goGitTransport struct {
 	s      *Store
 	rawURL string // as stored or given: may hold credentials, never shown
 	ai     *authInfo
+
+	mu      sync.Mutex
+	kept    transport.ReceivePackSession // opened by PushRefs for the next push
+	keptAdv *packp.AdvRefs               // its advertisement
+}
+
+// PushRefs reads the remote's branches from a receive-pack session, kept for
+// the next Push (see pushProber); a remote that refuses one (read-only
+// credentials, a git daemon without receive-pack) is asked with Refs.
+func (t *goGitTransport) PushRefs(ctx context.Context) (*RemoteRefs, error) {
+	if _, ok := localRemotePath(t.rawURL); ok {
+		return t.Refs(ctx) // in process: no session to keep
+	}
+	_, sess, err := t.session(true)
+	if err == nil {
+		ar, err := sess.AdvertisedReferencesContext(ctx)
+		if err == nil {
+			refs := &RemoteRefs{Branches: map[plumbing.ReferenceName]plumbing.Hash{}, HeadUnknown: true}
+			for name, h := range ar.References {
+				if n := plumbing.ReferenceName(name); n.IsBranch() {
+					refs.Branches[n] = h
+				}
+			}
+			t.Release()
+			t.mu.Lock()
+			t.kept, t.keptAdv = sess, ar
+			t.mu.Unlock()
+			return refs, nil
+		}
+		_ = sess.Close()
+		if ctx.Err() != nil {
+			return nil, err // no answer: asking again would only double the wait
+		}
+	}
+	return t.Refs(ctx)
+}
+
+// Release closes the session PushRefs kept, when no push took it.
+func (t *goGitTransport) Release() {
+	t.mu.Lock()
+	sess := t.kept
+	t.kept, t.keptAdv = nil, nil
+	t.mu.Unlock()
+	if sess != nil {
+		_ = sess.Close()
+	}
+}
+
+// takeKept returns the session PushRefs kept and its advertisement (nil when none).
+func (t *goGitTransport) takeKept() (transport.ReceivePackSession, *packp.AdvRefs) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	sess, ar := t.kept, t.keptAdv
+	t.kept, t.keptAdv = nil, nil
+	return sess, ar
 }
 
 func (t *goGitTransport) URL() string { return Redact(t.rawURL) }
@@ -55,6 +111,14 @@ func (t *goGitTransport) session(receive bool) (transport.UploadPackSession, tra
 // Refs reads origin's branches and default branch from its advertised references, without fetching.
 // Its errors are go-git's as they are: sync turns them into a sentence when it fetches.
 func (t *goGitTransport) Refs(ctx context.Context) (*RemoteRefs, error) {
+	if path, ok := localRemotePath(t.rawURL); ok {
+		r, err := openLocalRemote(path)
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		return r.refs()
+	}
 	sess, _, err := t.session(false)
 	if err != nil {
 		return nil, err
@@ -99,6 +163,18 @@ func (t *goGitTransport) Refs(ctx context.Context) (*RemoteRefs, error) {
 // session of its own and returns its tip (zero when origin has no such branch).
 func (t *goGitTransport) Fetch(ctx context.Context, branch plumbing.ReferenceName, haves []plumbing.Hash) (plumbing.Hash, error) {
 	s, ai := t.s, t.ai
+	if path, ok := localRemotePath(t.rawURL); ok { // in process, without the git binary (transport_local.go)
+		r, err := openLocalRemote(path)
+		if err != nil {
+			return plumbing.ZeroHash, t.localError("fetch from", err)
+		}
+		defer r.Close()
+		tip, err := r.fetch(s, branch)
+		if err != nil {
+			return plumbing.ZeroHash, t.localError("fetch from", err)
+		}
+		return tip, nil
+	}
 	w := newIdleWatch(ctx, ai.idle)
 	w.progress = ai.progress
 	defer w.done()
@@ -156,6 +232,17 @@ func (t *goGitTransport) Fetch(ctx context.Context, branch plumbing.ReferenceNam
 // Push sends objects to origin's branch and moves it from old to tip, over a
 // receive-pack session of its own.
 func (t *goGitTransport) Push(ctx context.Context, branch plumbing.ReferenceName, old, tip plumbing.Hash, objects []plumbing.Hash) error {
+	if path, ok := localRemotePath(t.rawURL); ok { // in process, without the git binary (transport_local.go)
+		r, err := openLocalRemote(path)
+		if err != nil {
+			return t.localError("push to", err)
+		}
+		defer r.Close()
+		if err := r.push(t.s, t.URL(), branch, old, tip, objects); err != nil {
+			return t.localError("push to", err)
+		}
+		return nil
+	}
 	w := newIdleWatch(ctx, t.ai.idle)
 	defer w.done()
 	err := t.push(w, branch, old, tip, objects)
@@ -167,15 +254,21 @@ func (t *goGitTransport) Push(ctx context.Context, branch plumbing.ReferenceName
 
 func (t *goGitTransport) push(w *idleWatch, branch plumbing.ReferenceName, old, tip plumbing.Hash, objects []plumbing.Hash) error {
 	s, ai, rawURL, ctx := t.s, t.ai, t.rawURL, w.ctx
-	_, sess, err := t.session(true)
-	if err != nil {
-		return s.remoteError("push to", rawURL, ai, err)
+	// The session sync's probe opened (PushRefs), else one of its own. Its
+	// advertisement may be older than the remote's branch: the server's own
+	// compare-and-swap on old refuses the push then (ErrRemoteMoved below).
+	sess, ar := t.takeKept()
+	if sess == nil {
+		var err error
+		if _, sess, err = t.session(true); err != nil {
+			return s.remoteError("push to", rawURL, ai, err)
+		}
+		if ar, err = sess.AdvertisedReferencesContext(ctx); err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
+			sess.Close()
+			return s.remoteError("push to", rawURL, ai, err)
+		}
 	}
 	defer sess.Close()
-	ar, err := sess.AdvertisedReferencesContext(ctx)
-	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return s.remoteError("push to", rawURL, ai, err)
-	}
 	w.touch(0)
 	at := plumbing.ZeroHash
 	caps := capability.NewList()

@@ -248,6 +248,9 @@ func writeBench(src, label string) error {
 		return gitCmd(theirs, "sh", "-c", `git status --porcelain >/dev/null && git fetch -q origin && git push -q origin main`)
 	})
 	noop.vs(gitNoop, "git")
+	if err := remoteKindsBench(tmp, label, ours, theirs, slugs); err != nil { // write.go: a local path and http
+		return err
+	}
 
 	if err := encryptedBench(tmp, src, label, remotes, port, sy, noop, syncNote, body); err != nil {
 		return err

@@ -211,12 +211,18 @@ func TestCrashDuringEncryptedSync(t *testing.T) {
 	for _, point := range encryptedSyncPoints {
 		t.Run(point, func(t *testing.T) {
 			dir := t.TempDir()
-			remote := filepath.Join(dir, "remote.git")
+			remote := filepath.Join(dir, "notes.git")
 			if err := newLoggedBare(remote); err != nil {
 				t.Fatal(err)
 			}
-			url := "file://" + remote
-			a := filepath.Join(dir, "notes")
+			// over git daemon: its receive-pack runs the hook that logs every push
+			// (a local path is written in process, hooks not run)
+			url, stop, err := serveGitDaemon(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop()
+			a := filepath.Join(dir, "work")
 			copyTree(t, base, a)
 			envA := append(env[:len(env):len(env)], "ONEONE_DIR="+a, "ONEONE_IDENTITY="+filepath.Join(dir, "a-key.txt"))
 			envB := append(env[:len(env):len(env)], "ONEONE_IDENTITY="+filepath.Join(dir, "b-key.txt"))
