@@ -153,7 +153,7 @@ func withoutPrivate(src []byte) []byte { return notes.ShareableBody(src, nil) }
 // 2 MiB limit is large: for the 25,000 list items of
 // TestHostileRepositories/big-note-under-limit about 85 MB are live at the
 // end of the parse, so with the default GOGC=100 the heap grew to 146 MB
-// before a collection and `report --html` peaked at 156-206 MB RSS (the
+// before a collection and `report --html` peaked at 139-206 MB RSS over runs (the
 // test's limit is 200 MiB). With GOGC=25 for that render the heap stays
 // near 1.25x what is live: see lowGC for the figures.
 const bigMarkdown = 256 << 10
@@ -169,7 +169,8 @@ var (
 // once before setting GOGC back: else the target computed by the last
 // collection, which saw the whole tree live, would let the heap grow to
 // twice that again (it did: 196 MB). On the big note above: peak RSS of
-// `report --html` 139-188 MB -> see README (Performance).
+// `report --html` 139-171 MB -> 130 MB (three runs each, /usr/bin/time -v),
+// for about 25% more CPU in that command (0.65 -> 0.83 s user).
 func lowGC() (restore func()) {
 	lowGCMu.Lock()
 	if lowGCUsers == 0 {
