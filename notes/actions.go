@@ -196,7 +196,7 @@ const (
 // Nothing in it depends on the day: what a day changes (which later note is
 // held already) is read from dropAfter.
 type actionState struct {
-	key       string
+	key       string // TaskKey(text); "" when decoded from the cache (see actionKey)
 	first     time.Time
 	firstPath string // "" for NotePath(slug, first)
 	last      int    // index in p.Notes of the newest note naming it
@@ -207,6 +207,15 @@ type actionState struct {
 	// action items and is neither skipped nor cancelled, -1 when there is none:
 	// once that note is held, an item still open there is dropped by deletion.
 	dropAfter int
+}
+
+// actionKey returns the item's key: TaskKey of its text, which every
+// occurrence shares. The cache does not store it (decodeMeta leaves key "").
+func (s *actionState) actionKey() string {
+	if s.key == "" {
+		return TaskKey(s.text)
+	}
+	return s.key
 }
 
 // openOn reports whether the item is open on day today.
@@ -292,7 +301,7 @@ func (p *Person) action(s *actionState, today time.Time) Action {
 	if firstPath == "" {
 		firstPath = NotePath(p.Slug, s.first)
 	}
-	a := Action{Slug: p.Slug, Text: TaskBase(s.text), Key: s.key, First: s.first, FirstPath: firstPath,
+	a := Action{Slug: p.Slug, Text: TaskBase(s.text), Key: s.actionKey(), First: s.first, FirstPath: firstPath,
 		Last: last.Date, LastPath: last.Path, Private: s.private}
 	switch {
 	case s.state == itemDone:

@@ -47,7 +47,7 @@ const CacheFile = "oneone-cache"
 // cacheMagic opens the cache file; bump the version whenever a summary's
 // meaning changes. The running binary's identity is part of the header too,
 // so that a new oneone never trusts summaries parsed by an older one.
-const cacheMagic = "oneone-cache 4\n"
+const cacheMagic = "oneone-cache 5\n"
 
 // racyWindow: a note modified this recently is parsed but not cached (a
 // variable for tests only).
@@ -342,18 +342,10 @@ func (c *noteCache) keep(slug string) {
 	}
 }
 
-// nameEntry is a directory entry known by its name only: IsDir is false, the
-// type unknown. The cache's stat of every note tells folders apart later.
-type nameEntry string
-
-func (e nameEntry) Name() string               { return string(e) }
-func (e nameEntry) IsDir() bool                { return false }
-func (e nameEntry) Type() os.FileMode          { return 0 }
-func (e nameEntry) Info() (os.FileInfo, error) { return nil, os.ErrInvalid }
-
 // readDirNames lists a folder by name, sorted: cheaper than os.ReadDir, which
-// also sorts DirEntry values through an interface.
-func readDirNames(dir string) ([]os.DirEntry, error) {
+// also sorts DirEntry values through an interface. Plain strings, not
+// DirEntry values: boxing each name in an interface was an allocation per note.
+func readDirNames(dir string) ([]string, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
@@ -363,12 +355,8 @@ func readDirNames(dir string) ([]os.DirEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
-	out := make([]os.DirEntry, len(names))
-	for i, n := range names {
-		out[i] = nameEntry(n)
-	}
-	return out, nil
+	slices.Sort(names)
+	return names, nil
 }
 
 // cachedProfile returns slug's profile, from the cache when its stat key and the settings match.
@@ -831,8 +819,13 @@ func encodeMeta(slug string, f *cachedFolder) []byte {
 	if f.actionsKnown {
 		w.u(uint64(len(f.actions)))
 		for _, a := range f.actions {
-			w.s(a.key)
-			w.s(a.text)
+			// The text is written inline, not through the string table, and
+			// the key not at all (it is TaskKey(text), derived when asked):
+			// on the never-closed-items bench repository the 53,000 items'
+			// texts and keys were 106,000 table entries, decoded on every
+			// warm load (a third of decodeMeta) for the 3 per report shown.
+			w.u(uint64(len(a.text)))
+			w.buf = append(w.buf, a.text...)
 			w.date(a.first)
 			// the first note's path, when it is not the one its date names
 			other := a.firstPath != "" && a.firstPath != NotePath(slug, a.first)
@@ -1046,27 +1039,36 @@ func decodeMeta(slug string, block string) (*cachedFolder, error) {
 	}
 	// Consecutive notes mostly share their headings and ratings: decode each
 	// distinct list once (read-only, like every summary).
-	ratingLists, sectionLists := map[string][]Rating{}, map[string][]Section{}
+	var ratingLists seenLists[Rating]
+	var sectionLists seenLists[Section]
 	nn := d.count()
 	f.notes = make([]cachedNote, nn)
 	slab := make([]Note, nn)
+	// every note's Path in one allocation per folder, not one per note
+	// (42,560 on the large bench repositories)
+	var paths []byte
 	for k := 0; k < nn && d.err == nil; k++ {
 		cn := &f.notes[k]
 		cn.name = d.s()
 		cn.key = d.key()
 		n := &slab[k]
 		cn.note = n
-		n.Slug, n.Path = slug, slug+"/"+cn.name
+		if cap(paths)-len(paths) < len(slug)+1+len(cn.name) {
+			paths = make([]byte, 0, max(len(slug)+1+len(cn.name), (nn-k)*(len(slug)+1+len(cn.name))))
+		}
+		start := len(paths)
+		paths = append(append(append(paths, slug...), '/'), cn.name...)
+		n.Slug, n.Path = slug, unsafe.String(&paths[start], len(paths)-start)
 		n.Date = d.date()
 		n.Kind, n.Status = d.s(), d.s()
-		n.Ratings = shared(d, ratingLists, 2, func(nr int) []Rating {
+		n.Ratings = shared(d, &ratingLists, 2, func(nr int) []Rating {
 			out := make([]Rating, nr)
 			for x := range out {
 				out[x] = Rating{Theme: d.s(), Rating: d.s()}
 			}
 			return out
 		})
-		n.Sections = shared(d, sectionLists, 2, func(ns int) []Section {
+		n.Sections = shared(d, &sectionLists, 2, func(ns int) []Section {
 			out := make([]Section, ns)
 			for x := range out {
 				out[x] = Section{Heading: d.s(), Empty: d.b()}
@@ -1081,7 +1083,7 @@ func decodeMeta(slug string, block string) (*cachedFolder, error) {
 		f.actions = make([]actionState, na)
 		for x := range f.actions {
 			a := &f.actions[x]
-			a.key, a.text, a.first = d.s(), d.s(), d.date()
+			a.text, a.first = d.bytes(), d.date() // a.key left "": see actionKey
 			if d.b() {
 				a.firstPath = d.s()
 			}
@@ -1120,10 +1122,19 @@ func decodeTasks(raw []byte, notes int) ([][]Task, error) {
 	return out, nil
 }
 
+// seenLists are the distinct lists of one kind decoded from a block so far,
+// with the last one seen: consecutive notes mostly repeat it, and comparing
+// with it saves the map lookup (hashing the encoding) for most notes.
+type seenLists[T any] struct {
+	m       map[string][]T
+	lastEnc string
+	last    []T
+}
+
 // shared reads a counted list of items of k varints each, decoding it with
 // read only the first time its encoding is seen in the block; later copies
 // share that slice.
-func shared[T any](d *cacheReader, seen map[string][]T, k int, read func(n int) []T) []T {
+func shared[T any](d *cacheReader, seen *seenLists[T], k int, read func(n int) []T) []T {
 	start := d.pos
 	n := d.count()
 	if n == 0 || d.err != nil {
@@ -1137,11 +1148,18 @@ func shared[T any](d *cacheReader, seen map[string][]T, k int, read func(n int) 
 		return nil
 	}
 	enc := d.data[start:d.pos]
-	if list, ok := seen[enc]; ok {
-		return list
+	if enc == seen.lastEnc && seen.last != nil {
+		return seen.last
 	}
-	d.pos = body
-	list := read(n)
-	seen[enc] = list
+	list, ok := seen.m[enc]
+	if !ok {
+		d.pos = body
+		list = read(n)
+		if seen.m == nil {
+			seen.m = map[string][]T{}
+		}
+		seen.m[enc] = list
+	}
+	seen.lastEnc, seen.last = enc, list
 	return list
 }

@@ -285,20 +285,27 @@ func (r *Repo) loadPerson(slug string, c *noteCache) (*Person, *Problem) {
 	}
 	p := &Person{Slug: slug, Profile: prof}
 	dir := filepath.Join(r.Root, slug)
-	var entries []os.DirEntry
+	var listed []string
+	var isDir func(i int) bool // known only without the cache
 	if c != nil {
-		entries, err = readDirNames(dir) // the cache's stat tells folders apart
+		listed, err = readDirNames(dir) // the cache's stat tells folders apart
+		isDir = func(int) bool { return false }
 	} else {
+		var entries []os.DirEntry
 		entries, err = os.ReadDir(dir)
+		listed = make([]string, len(entries))
+		for i, e := range entries {
+			listed[i] = e.Name()
+		}
+		isDir = func(i int) bool { return entries[i].IsDir() }
 	}
 	if err != nil {
 		c.keep(slug)
 		return nil, &Problem{Slug: slug, Path: slug, Message: err.Error()}
 	}
 	var names []string // candidate notes, sorted
-	for _, e := range entries {
-		name := e.Name()
-		if IsSharedCopy(name) && !e.IsDir() { // any kind of file the report added
+	for i, name := range listed {
+		if IsSharedCopy(name) && !isDir(i) { // any kind of file the report added
 			p.Conflicts = append(p.Conflicts, slug+"/"+name)
 			continue
 		}
@@ -309,7 +316,7 @@ func (r *Repo) loadPerson(slug string, c *noteCache) (*Person, *Problem) {
 			p.Conflicts = append(p.Conflicts, slug+"/"+name)
 			continue
 		}
-		if e.IsDir() {
+		if isDir(i) {
 			p.Problems = append(p.Problems, folderNamedLikeNote(slug, name))
 			continue
 		}

@@ -29,6 +29,7 @@ func main() {
 	status := flag.Bool("status", false, "profile a no-op commit of pending edits (the status scan of sync) instead of audit")
 	full := flag.Bool("full", false, "parse every note (Load) instead of the summary cache (LoadSummaries)")
 	cold := flag.Bool("cold", false, "remove the summary cache before each audit (the first audit after a clone: parse every note, write the cache)")
+	shown := flag.Int("shown", 0, "stale-action findings per report, as the audit table asks (3); above 0 also skips the JSON encode")
 	clone := flag.String("clone", "", "profile `oneone clone URL` into -dir (which must not exist) instead of audit")
 	flag.Parse()
 	if *cpu != "" {
@@ -91,8 +92,10 @@ func main() {
 			os.Exit(2)
 		}
 		loaded := time.Since(start)
-		rep := notes.Audit(team, r.Config, today, notes.AuditOptions{})
-		json.NewEncoder(io.Discard).Encode(rep)
+		rep := notes.Audit(team, r.Config, today, notes.AuditOptions{StaleShown: *shown})
+		if *shown == 0 {
+			json.NewEncoder(io.Discard).Encode(rep)
+		}
 		notes.WaitCache()
 		fmt.Printf("load %v, total %v, %d findings\n", loaded, time.Since(start), len(rep.Findings))
 		if *mem != "" && i == *n-1 { // while the team is still held: what an audit keeps
