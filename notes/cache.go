@@ -269,8 +269,9 @@ func (r *Repo) LoadSummaries(only ...string) (*Team, error) {
 // note whose stat key the cache holds, the others parsed on every core. The
 // cache is only read, never written (a folder that changed would otherwise
 // rewrite the whole 33 MB file before the command exits; audit updates it).
-// On the large bench repository this is 2 ms against 13 ms for LoadPerson's
-// parse of a report's ~500 notes, one after the other.
+// On the large bench repository LoadPerson's parse of a report's ~500 notes,
+// one after the other, was 13 ms of CPU per `new`; with no valid cache this
+// is under 5 ms, and a warm cache reads only the folder's task block.
 func (r *Repo) LoadPersonTasks(slug string) (*Person, error) {
 	c := openCache(r.Root)
 	if c == nil {
