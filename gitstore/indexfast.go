@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"time"
+	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -23,7 +24,8 @@ func decodeIndexFast(data []byte) (*index.Index, error) {
 }
 
 // decodeIndexTrees is decodeIndexFast that also returns the valid folders of
-// the cache-tree (nil without one).
+// the cache-tree (nil without one). The entries' names point into data:
+// data must not change afterwards.
 func decodeIndexTrees(data []byte) (*index.Index, map[string]plumbing.Hash, error) {
 	if len(data) < 12+20 || !bytes.Equal(data[:4], []byte("DIRC")) {
 		return nil, nil, errIndexFormat
@@ -37,6 +39,10 @@ func decodeIndexTrees(data []byte) (*index.Index, map[string]plumbing.Hash, erro
 	end := len(data) - 20
 	idx := &index.Index{Version: version, Entries: make([]*index.Entry, n)}
 	slab := make([]index.Entry, n)
+	// Every name is a substring of data itself, which the caller never
+	// changes after (one string per entry was 42,560 allocations on the large
+	// bench repository, 2 ms of a commit; a copy of data, 3 ms).
+	names := unsafe.String(unsafe.SliceData(data), end)
 	off := 12
 	for i := 0; i < n; i++ {
 		if off+62 > end {
@@ -69,7 +75,7 @@ func decodeIndexTrees(data []byte) (*index.Index, map[string]plumbing.Hash, erro
 		if nul < 0 {
 			return nil, nil, errIndexFormat
 		}
-		e.Name = string(b[hdr : hdr+nul])
+		e.Name = names[off+hdr : off+hdr+nul]
 		idx.Entries[i] = e
 		off += (hdr + nul + 8) &^ 7
 	}

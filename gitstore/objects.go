@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -398,7 +399,7 @@ type indexUpdate map[string]*index.Entry
 
 // apply rewrites idx.Entries with the updates (and drops entries under removed folders' paths replaced by files).
 func (u indexUpdate) apply(idx *index.Index) {
-	if len(u) == 0 {
+	if len(u) == 0 || u.applySorted(idx) {
 		return
 	}
 	out := idx.Entries[:0]
@@ -415,6 +416,37 @@ func (u indexUpdate) apply(idx *index.Index) {
 	}
 	idx.Entries = out
 	sort.Slice(idx.Entries, func(i, j int) bool { return idx.Entries[i].Name < idx.Entries[j].Name })
+}
+
+// applySorted is apply for a few paths on an index sorted by name with no
+// name twice (no conflict stages), as oneone and git write it: each path is
+// found by binary search and replaced, removed or inserted in place, instead
+// of a map lookup per entry and a sort of all of them (issue 19: 3 ms of a
+// `new` + commit on the large bench repository's 42,560 entries). It
+// reports false, changing nothing, when idx is not such an index.
+func (u indexUpdate) applySorted(idx *index.Index) bool {
+	if len(u) > 64 {
+		return false
+	}
+	es := idx.Entries
+	for i := 1; i < len(es); i++ {
+		if es[i-1].Name >= es[i].Name {
+			return false
+		}
+	}
+	for name, e := range u {
+		i, found := slices.BinarySearchFunc(es, name, func(e *index.Entry, name string) int { return strings.Compare(e.Name, name) })
+		switch {
+		case found && e == nil:
+			es = slices.Delete(es, i, i+1)
+		case found:
+			es[i] = e
+		case e != nil:
+			es = slices.Insert(es, i, e)
+		}
+	}
+	idx.Entries = es
+	return true
 }
 
 // fileEntry describes a work tree file as a blob (storing it) and an index entry.

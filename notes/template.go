@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -68,6 +70,7 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 	if kind != KindRegular && kind != KindGoals {
 		return nil, fmt.Errorf("unknown kind %q: use regular or goals", kind)
 	}
+	var err error
 	data := TemplateData{
 		Date: FormatDate(day), Kind: kind, Manager: r.Config.Manager, Slug: p.Slug,
 		Name: p.Profile.Name, FirstName: p.Profile.FirstName(), Role: p.Profile.Role,
@@ -75,7 +78,9 @@ func (r *Repo) ScaffoldNote(p *Person, day time.Time, kind string) (*Scaffold, e
 	}
 	if prev := p.Before(day); prev != nil {
 		data.Previous = FormatDate(prev.Date)
-		data.Actions, data.PrivateActions = carryOver(p, day)
+		if data.Actions, data.PrivateActions, err = r.carryOver(p, day); err != nil {
+			return nil, err
+		}
 	}
 	src, name, err := r.template(kind)
 	if err != nil {
@@ -128,17 +133,49 @@ func (r *Repo) template(kind string) ([]byte, string, error) {
 // carryOver returns every action item still open in the notes before day,
 // oldest first, marked with the note it first appeared in: an item left open
 // in any earlier note is carried, not only those of the previous note (a
-// cancelled 1:1 must not lose them). Items written in a Private section come
-// apart, for the new note's Private section.
-func carryOver(p *Person, day time.Time) (shared, private []CarryItem) {
+// cancelled 1:1 must not lose them). Items written in a Private section (of
+// any note, PrivateTaskKeys) come apart, for the new note's Private section.
+//
+// p's notes may be summaries (LoadPersonTasks: no Body, Tasks kept). Only the
+// open items' privacy needs a body: it is looked up in the notes that list an
+// open item, read again when they are summaries, instead of PrivateRanges'
+// goldmark parse of every note (issue 19: on the large bench repository that
+// was a quarter of `new`, 18 ms for a report's ~500 notes).
+func (r *Repo) carryOver(p *Person, day time.Time) (shared, private []CarryItem, err error) {
 	before := &Person{Slug: p.Slug, Profile: p.Profile}
 	for _, n := range p.Notes {
 		if n.Date.Before(day) {
 			before.Notes = append(before.Notes, n)
 		}
 	}
-	priv := before.PrivateTaskKeys()
-	for _, a := range before.OpenActions() {
+	open := before.OpenActions()
+	if len(open) == 0 {
+		return nil, nil, nil
+	}
+	wanted := make(map[string]bool, len(open))
+	for _, a := range open {
+		wanted[a.Key] = true
+	}
+	priv := map[string]bool{}
+	for _, n := range before.Notes {
+		if !slices.ContainsFunc(n.Tasks, func(t Task) bool { return wanted[t.Key] && !priv[t.Key] }) {
+			continue
+		}
+		full := n
+		if len(n.Body) == 0 { // a summary: read it with its body
+			if full, err = r.readNote(p.Slug, path.Base(n.Path)); err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", n.Path, err)
+			}
+		}
+		for _, rg := range full.PrivateRanges() {
+			for _, t := range full.Tasks {
+				if off := lineOffset(full.Body, t.Line); wanted[t.Key] && off >= rg[0] && off < rg[1] {
+					priv[t.Key] = true
+				}
+			}
+		}
+	}
+	for _, a := range open {
 		item := CarryItem{Text: TaskBase(a.Text), From: FormatDate(a.First)}
 		if priv[a.Key] {
 			private = append(private, item)
@@ -146,7 +183,7 @@ func carryOver(p *Person, day time.Time) (shared, private []CarryItem) {
 			shared = append(shared, item)
 		}
 	}
-	return shared, private
+	return shared, private, nil
 }
 
 // yamlString writes s as a YAML scalar, quoted when it needs to be.

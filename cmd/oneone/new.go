@@ -62,7 +62,7 @@ func runNew(a *App, slug string, o newOptions) error {
 		return err
 	}
 	defer unlock()
-	p, err := r.LoadPerson(slug)
+	p, err := r.LoadPersonTasks(slug) // summaries with their tasks: all the scaffold reads
 	if err != nil {
 		return err
 	}
