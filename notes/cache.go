@@ -984,9 +984,12 @@ func readIndex(f *os.File, header string) (map[string]*indexEntry, int64, error)
 		return nil, 0, errBadCache
 	}
 	start := end - int64(size)
-	buf := make([]byte, size)
-	if _, err := f.ReadAt(buf, start); err != nil {
-		return nil, 0, errBadCache
+	buf := mapIndex(f, fi.Size(), start, int64(size))
+	if buf == nil {
+		buf = make([]byte, size)
+		if _, err := f.ReadAt(buf, start); err != nil {
+			return nil, 0, errBadCache
+		}
 	}
 	if crc32.ChecksumIEEE(buf) != binary.BigEndian.Uint32(trailer[:4]) {
 		return nil, 0, errBadCache
