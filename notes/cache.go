@@ -275,7 +275,10 @@ const coldGCPercent = 60
 // last (small) marked heap. The limit bounds the heap where many notes
 // changed since the cache was written and are parsed. Warm audit, median of
 // 15 (issue 19): large-items 141 -> 95 ms, large 100 -> 88 ms; peak RSS
-// 71 -> 74 MB and 58 -> 63 MB.
+// 71 -> 74 MB and 58 -> 63 MB. The limit costs audit --json and actions
+// on large-items some memory (peak RSS 134-168 -> 155 MB, 122 -> 140 MB);
+// 96 MiB kept them lower but made a load where every note changed (every
+// note parsed) 15-40% slower than with GOGC 100.
 func warmGC() {
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(128 << 20)
