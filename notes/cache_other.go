@@ -2,7 +2,10 @@
 
 package notes
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
 // canStat is false where there is no fstatat with ctime and inode: no cache.
 const canStat = false
@@ -15,3 +18,6 @@ func statAll(dir string, names []string) ([]*statKey, []bool) {
 func readNoFollow(string, []byte, int) ([]byte, error) {
 	return nil, errors.New("no cache on this platform")
 }
+
+// mapIndex is not used without a cache.
+func mapIndex(*os.File, int64, int64, int64) []byte { return nil }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -289,4 +290,38 @@ func digest(team *Team) string {
 		fmt.Fprintf(&b, "%v %v\n", p.Problems, p.Conflicts)
 	}
 	return b.String()
+}
+
+// TestWarmLoadRaisesGOGC: a load through an existing cache sets GOGC 400
+// and a 128 MiB soft memory limit (warmGC); a load without one does not.
+func TestWarmLoadRaisesGOGC(t *testing.T) {
+	noRacyWindow(t)
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	prevPercent, prevLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetGCPercent(prevPercent); debug.SetMemoryLimit(prevLimit) })
+	r := writeRepo(t, map[string]string{
+		"ada/profile.md":    "---\nname: Ada\n---\n",
+		"ada/2026-01-05.md": "---\ndate: 2026-01-05\n---\n## Action items\n- [ ] send the plan\n",
+	})
+	if err := os.Mkdir(filepath.Join(r.Root, ".git"), 0o700); err != nil { // where the cache lives
+		t.Fatal(err)
+	}
+	if _, err := r.LoadSummaries(); err != nil { // no cache yet: writes it
+		t.Fatal(err)
+	}
+	WaitCache()
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Fatalf("GOGC after a load without a cache: %d, want 100", p)
+	}
+	if _, err := r.LoadSummaries(); err != nil {
+		t.Fatal(err)
+	}
+	WaitCache()
+	if p := debug.SetGCPercent(100); p != 400 {
+		t.Fatalf("GOGC after a warm load: %d, want 400", p)
+	}
+	if l := debug.SetMemoryLimit(-1); l != 128<<20 {
+		t.Fatalf("memory limit after a warm load: %d, want 128 MiB", l)
+	}
 }

@@ -3,6 +3,8 @@
 package notes
 
 import (
+	"os"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -72,4 +74,23 @@ func readNoFollow(path string, buf []byte, max int) ([]byte, error) {
 			return buf, nil
 		}
 	}
+}
+
+// mapIndex maps the cache file read-only and returns its bytes [start,
+// start+size), or nil when it cannot be mapped (then the caller reads them).
+// The index is 15 MB on large-items, mostly item texts: reading it into the
+// heap was 3,600 page faults (a quarter of a warm audit's) and a copy, where
+// the file's pages, already in the page cache, map 16 to a fault. Never
+// unmapped: the decoded summaries are strings into it. The cache is only
+// ever replaced by a rename, never rewritten in place, so the mapped pages
+// stay those of the file that was checked.
+func mapIndex(f *os.File, fileSize, start, size int64) []byte {
+	if fileSize <= 0 || fileSize > 1<<31 || size == 0 {
+		return nil
+	}
+	b, err := unix.Mmap(int(f.Fd()), 0, int(fileSize), unix.PROT_READ, unix.MAP_PRIVATE)
+	if err != nil {
+		return nil
+	}
+	return b[start : start+size : start+size]
 }
