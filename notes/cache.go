@@ -328,6 +328,11 @@ func openCache(root string) *noteCache {
 	}
 	c := &noteCache{path: filepath.Join(gitDir, CacheFile), header: cacheHeader(), start: time.Now(),
 		fresh: map[string]*cachedFolder{}}
+	// Only a regular file is read (and mapped): a FIFO or device put there
+	// would block the open or the read; a symlink may point anywhere.
+	if fi, err := os.Lstat(c.path); err != nil || !fi.Mode().IsRegular() {
+		return c
+	}
 	f, err := os.Open(c.path)
 	if err != nil {
 		return c
