@@ -15,7 +15,7 @@ func statAll(dir string, names []string) ([]*statKey, []bool) {
 }
 
 // readNoFollow is not used without a cache: it always fails.
-func readNoFollow(string, []byte, int) ([]byte, error) {
+func readNoFollow(string, []byte, int, int) ([]byte, error) {
 	return nil, errors.New("no cache on this platform")
 }
 

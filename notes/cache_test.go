@@ -314,6 +314,9 @@ func TestWarmLoadRaisesGOGC(t *testing.T) {
 	if p := debug.SetGCPercent(100); p != 100 {
 		t.Fatalf("GOGC after a load without a cache: %d, want 100", p)
 	}
+	if l := debug.SetMemoryLimit(-1); l != prevLimit {
+		t.Fatalf("memory limit after a load without a cache: %d, want %d (put back)", l, prevLimit)
+	}
 	if _, err := r.LoadSummaries(); err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,14 @@ func statAll(dir string, names []string) ([]*statKey, []bool) {
 // bytes; a link, or anything that would block (a FIFO put there since the
 // stat), is an error. Plain system calls: os.File's open registers every
 // file with the poller and allocates, which was a tenth of a cold audit.
-func readNoFollow(path string, buf []byte, max int) ([]byte, error) {
+//
+// size is the file's size as its stat said (-1: unknown): a read that
+// brings the file to exactly that size, short of the buffer, is taken as
+// the end of the file, which spares the read that would return 0 (one
+// system call per note, 42,560 on the large bench repository, about 3% of
+// a cold audit). A file that grew since its stat is seen by the next run,
+// whose stat key differs.
+func readNoFollow(path string, buf []byte, max, size int) ([]byte, error) {
 	var fd int
 	var err error
 	for {
@@ -70,7 +77,7 @@ func readNoFollow(path string, buf []byte, max int) ([]byte, error) {
 			return buf, nil
 		}
 		buf = buf[:len(buf)+n]
-		if len(buf) > max {
+		if len(buf) > max || (len(buf) == size && len(buf) < cap(buf)) {
 			return buf, nil
 		}
 	}
