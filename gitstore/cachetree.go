@@ -96,14 +96,9 @@ func buildTrees(es []*index.Entry, prefix, name string, known map[string]plumbin
 	h, ok := known[strings.TrimSuffix(prefix, "/")]
 	var buf []byte
 	add := func(mode filemode.FileMode, name string, h plumbing.Hash) {
-		if ok {
-			return
+		if !ok {
+			buf = appendTreeEntry(buf, mode, name, h)
 		}
-		buf = strconv.AppendUint(buf, uint64(mode), 8)
-		buf = append(buf, ' ')
-		buf = append(buf, name...)
-		buf = append(buf, 0)
-		buf = append(buf, h[:]...)
 	}
 	for i := 0; i < len(es); {
 		rest := es[i].Name[len(prefix):]

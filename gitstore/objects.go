@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -175,14 +176,22 @@ func encodeTree(entries map[string]entry) []byte {
 		return n
 	}
 	sort.Slice(names, func(i, j int) bool { return key(names[i]) < key(names[j]) })
-	var b bytes.Buffer
+	var b []byte
 	for _, n := range names {
 		e := entries[n]
-		fmt.Fprintf(&b, "%o %s", uint32(e.mode), n)
-		b.WriteByte(0)
-		b.Write(e.hash[:])
+		b = appendTreeEntry(b, e.mode, n, e.hash)
 	}
-	return b.Bytes()
+	return b
+}
+
+// appendTreeEntry appends one entry of a git tree object: "MODE NAME\0HASH",
+// the mode in octal without leading zeros.
+func appendTreeEntry(b []byte, mode filemode.FileMode, name string, h plumbing.Hash) []byte {
+	b = strconv.AppendUint(b, uint64(mode), 8)
+	b = append(b, ' ')
+	b = append(b, name...)
+	b = append(b, 0)
+	return append(b, h[:]...)
 }
 
 // applyTree returns the tree base with changes applied (paths relative to base);

@@ -1,7 +1,6 @@
 package gitstore
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -53,11 +52,7 @@ func (s *Store) stagedChanges(idx *index.Index) ([]treeChange, error) {
 func indexTree(es []*index.Entry, prefix string, store func([]byte) error) (plumbing.Hash, error) {
 	var buf []byte
 	add := func(mode filemode.FileMode, name string, h plumbing.Hash) {
-		buf = strconv.AppendUint(buf, uint64(mode), 8)
-		buf = append(buf, ' ')
-		buf = append(buf, name...)
-		buf = append(buf, 0)
-		buf = append(buf, h[:]...)
+		buf = appendTreeEntry(buf, mode, name, h)
 	}
 	for i := 0; i < len(es); {
 		e := es[i]

@@ -7,7 +7,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"net"
@@ -328,32 +327,7 @@ func encryptedBench(tmp, src, label, remotes string, port int, plainSync, plainN
 
 // measure runs a command once to warm up, then *runs times, with setup(i) before each run.
 func measure(name string, setup func(i int), mk func(i int) *exec.Cmd) *result {
-	r := &result{name: name}
-	fmt.Fprintf(os.Stderr, "bench: %s\n", name)
-	for i := 0; i <= *runs; i++ {
-		if setup != nil {
-			setup(i)
-		}
-		cmd := mk(i)
-		rssFile := wrapTime(cmd)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		start := time.Now()
-		err := cmd.Run()
-		d := time.Since(start)
-		if err != nil && !isFindings(err) {
-			fmt.Fprintf(os.Stderr, "bench: %s: %v: %s\n", name, err, strings.TrimSpace(stderr.String()))
-		}
-		if i == 0 {
-			continue // warm-up
-		}
-		r.times = append(r.times, d)
-		if kb := peakKB(cmd, rssFile); kb > r.peakKB {
-			r.peakKB = kb
-		}
-	}
-	results = append(results, r)
-	return r
+	return interleaved(bcase{name: name, setup: setup, mk: mk})[0]
 }
 
 // gnuTime is GNU time, when installed (apt-get install time): it forks the

@@ -151,8 +151,8 @@ type bcase struct {
 	mk    func(i int) *exec.Cmd
 }
 
-// interleaved measures cases as measure does (a warm-up, then *runs runs
-// each), but run by run in turn: case 1, case 2, ..., case 1, ...
+// interleaved measures cases (measure is one case): a warm-up, then *runs runs
+// each, run by run in turn: case 1, case 2, ..., case 1, ...
 func interleaved(cases ...bcase) []*result {
 	out := make([]*result, len(cases))
 	for i := range cases {
@@ -171,7 +171,7 @@ func interleaved(cases ...bcase) []*result {
 			start := time.Now()
 			err := cmd.Run()
 			d := time.Since(start)
-			if err != nil {
+			if err != nil && !isFindings(err) {
 				fmt.Fprintf(os.Stderr, "bench: %s: %v: %s\n", c.name, err, strings.TrimSpace(stderr.String()))
 			}
 			kb := peakKB(cmd, rssFile)
