@@ -45,7 +45,7 @@ func IdentityPath(getenv func(string) string, home string) (string, error) {
 	}
 	if p := getenv(IdentityEnv); p != "" {
 		if !filepath.IsAbs(p) {
-			return "", fmt.Errorf("%s=%s is not an absolute path: the key would be read and written wherever oneone runs: give the full path of this computer's key file, such as %s", IdentityEnv, clipPath(p), filepath.Join("/home/you", ".config", "oneone", "identity.txt"))
+			return "", fmt.Errorf("%s=%s is not an absolute path: the key would be read and written wherever oneone runs: give the full path of this computer's key file, such as %s", IdentityEnv, clip(p, 120), filepath.Join("/home/you", ".config", "oneone", "identity.txt"))
 		}
 		return filepath.Clean(p), nil
 	}
@@ -56,23 +56,9 @@ func IdentityPath(getenv func(string) string, home string) (string, error) {
 		return "", fmt.Errorf("HOME is not set, so this computer's key has no place (~/.config/oneone/identity.txt): set HOME, or %s to the full path of the key file", IdentityEnv)
 	}
 	if !filepath.IsAbs(home) {
-		return "", fmt.Errorf("HOME=%s is not an absolute path, so this computer's key has no fixed place (~/.config/oneone/identity.txt): set HOME to your home folder, or %s to the full path of the key file", clipPath(home), IdentityEnv)
+		return "", fmt.Errorf("HOME=%s is not an absolute path, so this computer's key has no fixed place (~/.config/oneone/identity.txt): set HOME to your home folder, or %s to the full path of the key file", clip(home, 120), IdentityEnv)
 	}
 	return filepath.Join(home, ".config", "oneone", "identity.txt"), nil
-}
-
-// clipPath shortens a path from the environment for a message, on one line.
-func clipPath(p string) string {
-	p = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, p)
-	if len(p) > 120 {
-		return p[:117] + "..."
-	}
-	return p
 }
 
 // ErrNoIdentity is returned (wrapped) by LoadIdentity when the file does not exist.

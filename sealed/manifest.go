@@ -80,7 +80,7 @@ func ParseManifest(data []byte) (*Manifest, error) {
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if len(lines) == 0 || lines[0] != FormatLine {
 		if len(lines) > 0 && strings.HasPrefix(lines[0], "oneone encrypted remote v") {
-			return bad("written in a newer format (%q): upgrade oneone", clip(lines[0]))
+			return bad("written in a newer format (%q): upgrade oneone", clip(lines[0], 70))
 		}
 		return bad("it does not start with %q", FormatLine)
 	}
@@ -146,7 +146,7 @@ func ParseManifest(data []byte) (*Manifest, error) {
 	}
 	m.Packs, m.PackDigest = n, digest
 	if i != len(lines) {
-		return bad("line %d: unexpected %q", i+1, clip(lines[i]))
+		return bad("line %d: unexpected %q", i+1, clip(lines[i], 70))
 	}
 	return m, nil
 }

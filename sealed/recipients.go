@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"filippo.io/age"
 )
@@ -27,29 +28,35 @@ func ParseRecipient(s string) (string, error) {
 		// anywhere in it (after a comma or a space, pasted in the middle): not one byte of it is repeated
 		return "", ErrSecretKey
 	case strings.HasPrefix(k, "age1pq1"):
-		return "", fmt.Errorf("%s is a post-quantum age key, which oneone does not use (Debian's age 1.1.1 cannot decrypt for it): give an X25519 key (age1...), as `oneone key` prints it", clip(k))
+		return "", fmt.Errorf("%s is a post-quantum age key, which oneone does not use (Debian's age 1.1.1 cannot decrypt for it): give an X25519 key (age1...), as `oneone key` prints it", clip(k, 70))
 	case strings.HasPrefix(k, "ssh-"):
-		return "", fmt.Errorf("%s is an ssh key: oneone encrypts to age keys only: give the age1... key that `oneone key` prints", clip(k))
+		return "", fmt.Errorf("%s is an ssh key: oneone encrypts to age keys only: give the age1... key that `oneone key` prints", clip(k, 70))
 	}
 	r, err := age.ParseX25519Recipient(k)
 	if err != nil {
-		return "", fmt.Errorf("%q is not an age public key (age1..., 62 characters): copy it again from `oneone key`", clip(k))
+		return "", fmt.Errorf("%q is not an age public key (age1..., 62 characters): copy it again from `oneone key`", clip(k, 70))
 	}
 	return r.String(), nil
 }
 
-// clip shortens a key for a message.
-func clip(s string) string {
+// clip makes s fit a message: control characters shown as '?', and at most
+// max bytes, cut at a character's start (a key, a path from the
+// environment, a line of a manifest).
+func clip(s string, max int) string {
 	s = strings.Map(func(r rune) rune {
 		if r < ' ' || r == 0x7f {
 			return '?'
 		}
 		return r
 	}, s)
-	if len(s) > 70 {
-		return s[:67] + "..."
+	if len(s) <= max {
+		return s
 	}
-	return s
+	cut := max - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // Recipients parses keys as a set: each checked, duplicates dropped, sorted.
@@ -75,7 +82,7 @@ func ageRecipients(keys []string) ([]age.Recipient, error) {
 	for _, k := range keys {
 		r, err := age.ParseX25519Recipient(k)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not an age public key", clip(k))
+			return nil, fmt.Errorf("%q is not an age public key", clip(k, 70))
 		}
 		out = append(out, r)
 	}
